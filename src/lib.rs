@@ -1,0 +1,12 @@
+//! # optave-client
+//!
+//! Browser SDK for the Optave OCO message API (schema `optave.message.v3`).
+//!
+//! - [`core`]: the protocol, pure Rust, tested natively.
+//! - `wasm` (only on `wasm32`): the `OptaveClient` class exported to JavaScript.
+#![deny(missing_docs, missing_debug_implementations)]
+
+pub mod core;
+
+#[cfg(target_arch = "wasm32")]
+mod wasm;
