@@ -99,7 +99,16 @@ error_codes! {
     RequestCancelled => "REQUEST_CANCELLED",
     /// `WebSocket.send` threw.
     SendFailed => "SEND_FAILED",
+    /// A method argument has the wrong type or value (event name, listener, options).
+    InvalidArgument => "INVALID_ARGUMENT",
+    /// A second pending request uses a correlationId that is already pending.
+    DuplicateCorrelationId => "DUPLICATE_CORRELATION_ID",
 }
+
+/// The TypeScript union of every [`ErrorCode`] (kept equal to [`ErrorCode::ALL`]
+/// by a test).
+pub const ERROR_CODE_TS: &str = r#"/** Every error code the SDK raises (protocol.md section 6). */
+export type ErrorCode = "INVALID_WEBSOCKET_URL" | "UNSUPPORTED_IN_BROWSER" | "INVALID_OPTION" | "TOKEN_PROVIDER_FAILED" | "MISSING_TOKEN" | "INVALID_TOKEN" | "AUTHENTICATION_FAILED" | "WEBSOCKET_ERROR" | "CONNECTION_TIMEOUT" | "CONNECTION_ERROR" | "CONNECTION_CLOSED" | "INVALID_JSON" | "INBOUND_ENVELOPE_SCHEMA_MISMATCH" | "REMOTE_ERROR" | "WEBSOCKET_NOT_IN_OPEN_STATE" | "INVALID_ACTION" | "PAYLOAD_SCHEMA_MISMATCH" | "REQUIRED_FIELDS_MISSING" | "PAYLOAD_TOO_LARGE" | "REQUEST_TIMEOUT" | "REQUEST_CANCELLED" | "SEND_FAILED" | "INVALID_ARGUMENT" | "DUPLICATE_CORRELATION_ID";"#;
 
 /// One structured error: what every failure of the SDK looks like (protocol.md section 6).
 ///

@@ -10,6 +10,7 @@ pub mod connection;
 pub mod defaults;
 pub mod envelope;
 pub mod error;
+pub mod events;
 pub mod ids;
 pub mod inbound;
 pub mod legacy;

@@ -316,3 +316,39 @@ pub fn connect_target(
 fn is_token_char(c: char) -> bool {
     c.is_ascii_alphanumeric() || "!#$%&'*+-.^_`|~".contains(c)
 }
+
+/// Options of one `...Async` request.
+#[derive(Debug, Clone, Default, Deserialize, Tsify)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct RequestOptions {
+    /// How long to wait for the first correlated frame, in ms (default: the
+    /// client's `requestTimeoutMs`).
+    #[serde(default)]
+    #[tsify(optional)]
+    pub timeout_ms: Option<f64>,
+}
+
+/// The timeout of one request: `options.timeoutMs` (JSON text of the options,
+/// `None` when absent) or `default_ms`.
+///
+/// Errors: VALIDATION / `INVALID_ARGUMENT` for unknown keys or a timeout that
+/// is not a finite number > 0.
+pub fn request_timeout(
+    options_json: Option<&str>,
+    default_ms: f64,
+    now_ms: f64,
+) -> Result<f64, OptaveError> {
+    let invalid = |m: String| OptaveError::validation(ErrorCode::InvalidArgument, m, now_ms);
+    let Some(text) = options_json else {
+        return Ok(default_ms);
+    };
+    let opts: RequestOptions =
+        serde_json::from_str(text).map_err(|e| invalid(format!("request options: {e}")))?;
+    match opts.timeout_ms {
+        None => Ok(default_ms),
+        Some(ms) if ms.is_finite() && ms > 0.0 => Ok(ms),
+        Some(ms) => Err(invalid(format!(
+            "timeoutMs must be a finite number of ms > 0, got {ms}"
+        ))),
+    }
+}
