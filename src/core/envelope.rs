@@ -147,7 +147,7 @@ fn fill_from_config(payload: &mut Value, config: &EnvelopeConfig) {
     for (pointer, value) in slots {
         let Some(value) = value else { continue };
         if let Some(slot) = payload.pointer_mut(pointer) {
-            if slot.as_str().is_some_and(str::is_empty) || slot.is_null() {
+            if slot.as_str().is_some_and(|s| s.trim().is_empty()) || slot.is_null() {
                 *slot = json!(value);
             }
         }

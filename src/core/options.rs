@@ -268,7 +268,7 @@ pub fn connect_target(
     now_ms: f64,
 ) -> Result<ConnectTarget, OptaveError> {
     let token = token
-        .map(|t| t.trim())
+        .map(|t| t.trim_start())
         .map(|t| t.strip_prefix("Bearer ").unwrap_or(t).trim())
         .filter(|t| !t.is_empty());
     if token.is_none() && config.auth_required {
@@ -342,8 +342,13 @@ pub fn request_timeout(
     let Some(text) = options_json else {
         return Ok(default_ms);
     };
-    let opts: RequestOptions =
+    let value: Value =
         serde_json::from_str(text).map_err(|e| invalid(format!("request options: {e}")))?;
+    if !value.is_object() {
+        return Err(invalid("request options must be an object".into()));
+    }
+    let opts: RequestOptions =
+        serde_json::from_value(value).map_err(|e| invalid(format!("request options: {e}")))?;
     match opts.timeout_ms {
         None => Ok(default_ms),
         Some(ms) if ms.is_finite() && ms > 0.0 => Ok(ms),

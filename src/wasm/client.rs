@@ -135,7 +135,7 @@ impl OptaveClient {
     #[wasm_bindgen(unchecked_return_type = "Promise<void>")]
     pub fn connect(
         &self,
-        #[wasm_bindgen(unchecked_param_type = "string")] token: Option<JsValue>,
+        #[wasm_bindgen(unchecked_optional_param_type = "string")] token: Option<JsValue>,
     ) -> Promise {
         let (promise, settle) = Settle::promise();
         let now = now_ms();
@@ -175,7 +175,7 @@ impl OptaveClient {
     #[wasm_bindgen(js_name = openConnection, unchecked_return_type = "Promise<void>")]
     pub fn open_connection(
         &self,
-        #[wasm_bindgen(unchecked_param_type = "string")] token: Option<JsValue>,
+        #[wasm_bindgen(unchecked_optional_param_type = "string")] token: Option<JsValue>,
     ) -> Promise {
         self.connect(token)
     }

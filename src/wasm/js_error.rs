@@ -3,6 +3,7 @@
 //! (protocol.md section 6), so `err instanceof Error` holds for the page.
 
 use js_sys::{Array, Object, Reflect};
+use serde::Serialize;
 use wasm_bindgen::{JsCast, JsValue};
 
 use crate::core::error::OptaveError;
@@ -14,7 +15,9 @@ pub fn to_js_error(err: &OptaveError) -> JsValue {
     let obj: &Object = js.unchecked_ref();
     set(obj, "category", &JsValue::from_str(err.category.as_str()));
     set(obj, "code", &JsValue::from_str(&err.code));
-    let details = serde_wasm_bindgen::to_value(&err.details)
+    let details = err
+        .details
+        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
         .ok()
         .filter(|v| !v.is_undefined())
         .unwrap_or(JsValue::NULL);

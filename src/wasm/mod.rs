@@ -12,3 +12,5 @@ mod random;
 mod runtime;
 mod socket;
 mod typescript;
+
+pub use client::OptaveClient;

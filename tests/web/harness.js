@@ -1,0 +1,103 @@
+// Browser-side helpers for the wasm-bindgen tests: record events, wait for
+// them, fetch tickets, and count live WebSocket listeners and timers by
+// wrapping the browser's own methods.
+
+export class Recorder {
+  constructor() { this.events = []; this.waiters = []; this.logs = []; }
+  listener(name) { return (ev) => { this.events.push({ name, ev }); this.check(); }; }
+  thrower(name) { return (ev) => { this.events.push({ name, ev, threw: true }); this.check(); throw new Error('listener failure ' + name); }; }
+  logger() {
+    const push = (level) => (message, extra) => { this.logs.push({ level, message: String(message), extra }); };
+    return { debug: push('debug'), info: push('info'), warn: push('warn'), error: push('error') };
+  }
+  count(name, correlationId) {
+    return this.events.filter((e) => e.name === name && (!correlationId || (e.ev && e.ev.correlationId === correlationId))).length;
+  }
+  find(name, actionType, state, correlationId) {
+    return this.events.find((e) => e.name === name && e.ev && (!actionType || e.ev.actionType === actionType)
+      && (!state || e.ev.state === state) && (!correlationId || e.ev.correlationId === correlationId));
+  }
+  check() {
+    this.waiters = this.waiters.filter((w) => {
+      const hit = w.pred();
+      if (hit) { clearTimeout(w.timer); w.resolve(hit); return false; }
+      return true;
+    });
+  }
+  // Resolves with the first recorded event matching; rejects after timeoutMs.
+  waitFor(name, actionType, state, correlationId, timeoutMs) {
+    return this.waitUntil(() => this.find(name, actionType, state, correlationId)?.ev ?? null, timeoutMs,
+      `${name} ${actionType ?? ''} ${state ?? ''} ${correlationId ?? ''}`);
+  }
+  waitCount(name, n, timeoutMs) {
+    return this.waitUntil(() => (this.count(name) >= n ? true : null), timeoutMs, `${n} x ${name}`);
+  }
+  waitUntil(pred, timeoutMs, what) {
+    return new Promise((resolve, reject) => {
+      const hit = pred();
+      if (hit) { resolve(hit); return; }
+      const w = { pred, resolve };
+      w.timer = setTimeout(() => {
+        this.waiters = this.waiters.filter((x) => x !== w);
+        reject(new Error('timed out waiting for ' + what + '; recorded: '
+          + JSON.stringify(this.events.map((e) => [e.name, e.ev && e.ev.actionType, e.ev && (e.ev.state || e.ev.code)]))));
+      }, timeoutMs);
+      this.waiters.push(w);
+    });
+  }
+}
+
+export async function fetchTicket(httpBase) {
+  const res = await fetch(httpBase + '/api/ws-ticket', { method: 'POST' });
+  if (!res.ok) throw new Error('ticket endpoint answered ' + res.status);
+  return (await res.json()).ticket;
+}
+
+export function ticketProvider(httpBase) {
+  return () => fetchTicket(httpBase);
+}
+
+export function sleep(ms) { return new Promise((r) => setTimeout(r, ms)); }
+
+// Counts listeners attached to WebSocket instances and timers that are armed,
+// through the browser's own addEventListener/removeEventListener and
+// setTimeout/clearTimeout. Installed once per page.
+export function installProbes() {
+  if (globalThis.__probes) return globalThis.__probes;
+  const probes = { listeners: 0, timers: new Set(), sent: [], urls: [], protocols: [] };
+  const proto = WebSocket.prototype;
+  const add = proto.addEventListener, remove = proto.removeEventListener, send = proto.send;
+  const live = new WeakMap();
+  proto.addEventListener = function (type, fn, opts) {
+    const set = live.get(this) || new Set(); live.set(this, set);
+    const key = type + '\u0000' + (fn && fn.__id || (fn.__id = Math.random()));
+    if (!set.has(key)) { set.add(key); probes.listeners++; }
+    return add.call(this, type, fn, opts);
+  };
+  proto.removeEventListener = function (type, fn, opts) {
+    const set = live.get(this);
+    const key = type + '\u0000' + (fn && fn.__id);
+    if (set && set.delete(key)) probes.listeners--;
+    return remove.call(this, type, fn, opts);
+  };
+  proto.send = function (data) { probes.sent.push(data); return send.call(this, data); };
+  const NativeWS = globalThis.WebSocket;
+  globalThis.WebSocket = new Proxy(NativeWS, {
+    construct(target, args) { probes.urls.push(String(args[0])); probes.protocols.push(args[1]); return Reflect.construct(target, args); },
+  });
+  const st = globalThis.setTimeout, ct = globalThis.clearTimeout;
+  globalThis.setTimeout = function (fn, ms, ...rest) {
+    const id = st.call(globalThis, (...a) => { probes.timers.delete(id); return fn(...a); }, ms, ...rest);
+    probes.timers.add(id);
+    return id;
+  };
+  globalThis.clearTimeout = function (id) { probes.timers.delete(id); return ct.call(globalThis, id); };
+  globalThis.__probes = probes;
+  return probes;
+}
+
+export function liveListeners() { return globalThis.__probes ? globalThis.__probes.listeners : -1; }
+export function liveTimers(excluding) { return globalThis.__probes ? [...globalThis.__probes.timers].filter((t) => !excluding.includes(t)).length : -1; }
+export function sentFrames() { return globalThis.__probes ? globalThis.__probes.sent.slice() : []; }
+export function openedUrls() { return globalThis.__probes ? globalThis.__probes.urls.slice() : []; }
+export function openedProtocols() { return globalThis.__probes ? globalThis.__probes.protocols.slice() : []; }

@@ -1,0 +1,247 @@
+//! Browser tests: the nine actions, `...Async` settlement, faults injected by
+//! the local OCO server, and the envelope that goes on the wire.
+#![cfg(target_arch = "wasm32")]
+
+#[path = "web/support.rs"]
+mod support;
+
+use optave_client::OptaveClient;
+use serde_json::{json, Value};
+use support::*;
+use wasm_bindgen_futures::JsFuture;
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+/// The superpowers the local server answers each action with.
+const EXPECTED: [(&str, &[&str]); 9] = [
+    ("interaction", &["sentiment_analysis", "risk_assessment", "escalation_need", "language_identification", "search_requirements"]),
+    ("reception", &["sentiment_analysis", "risk_assessment", "escalation_need", "language_identification", "search_requirements"]),
+    ("customerInteraction", &["sentiment_analysis", "risk_assessment", "escalation_need", "language_identification", "search_requirements"]),
+    ("insights", &["performance_criteria", "sentiment_analysis"]),
+    ("recommend", &["recommend", "sentiment_analysis"]),
+    ("summarize", &["summary"]),
+    ("translate", &["translation"]),
+    ("adjust", &["adjust_suggestion"]),
+    ("elevate", &["escalation_need", "elevate_suggestion"]),
+];
+
+#[wasm_bindgen_test]
+async fn every_action_receives_its_superpowers() {
+    let (client, rec) = recorded_client(http_auth(), json!({}));
+    connect(&client).await;
+    for (action, kinds) in EXPECTED {
+        let p = params(request(&[]));
+        let id = match action {
+            "interaction" => client.interaction(p),
+            "reception" => client.reception(p),
+            "customerInteraction" => client.customer_interaction(p),
+            "insights" => client.insights(p),
+            "recommend" => client.recommend(p),
+            "summarize" => client.summarize(p),
+            "translate" => client.translate(p),
+            "adjust" => client.adjust(p),
+            "elevate" => client.elevate(p),
+            other => panic!("{other}"),
+        }
+        .unwrap_or_else(|| panic!("{action} was refused"));
+        for kind in kinds {
+            let ev = wait_for(&rec, "superpower.response", Some(kind), Some("completed"), Some(&id)).await;
+            let wire = if action == "customerInteraction" { "customerinteraction" } else { action };
+            assert_eq!(get_str(&ev, "requestAction").as_deref(), Some(wire), "{action}/{kind}");
+        }
+    }
+    assert_eq!(rec.count("superpower.error", None), 0);
+    assert_eq!(rec.count("error", None), 0);
+    client.close();
+}
+
+#[wasm_bindgen_test]
+async fn send_by_name_and_unknown_action() {
+    let (client, rec) = recorded_client(http_auth(), json!({}));
+    connect(&client).await;
+    let reply = JsFuture::from(client.send_async("insights", params(request(&[])), None)).await.unwrap();
+    assert_eq!(get_str(&reply, "state").as_deref(), Some("started"), "resolves with the first correlated frame");
+    assert_eq!(client.send("shout", params(request(&[]))), None);
+    let err = wait_for(&rec, "error", None, None, None).await;
+    assert_error(&err, "VALIDATION", "INVALID_ACTION");
+    client.close();
+}
+
+#[wasm_bindgen_test]
+async fn async_rejects_on_server_error_frame() {
+    let (client, rec) = recorded_client(http_auth(), json!({}));
+    connect(&client).await;
+    // The server answers with an error frame before anything else.
+    let err = rejection(client.insights_async(params(request(&["fault:error-first"])), None)).await;
+    assert_error(&err, "ORCHESTRATOR", "SUPERPOWER_FAILED");
+    let id = get_str(&err, "correlationId").expect("error carries the correlationId");
+    let se = wait_for(&rec, "superpower.error", None, None, None).await;
+    assert_error(&se, "ORCHESTRATOR", "SUPERPOWER_FAILED");
+    assert_eq!(get_str(&se, "correlationId"), Some(id));
+    assert!(rec.count("error", None) >= 1, "server errors also reach 'error'");
+
+    // Error states inside envelopes after a 'started' frame: the Async form has
+    // already resolved with 'started'; the error frame still reaches the page.
+    let first = JsFuture::from(client.summarize_async(params(request(&["fault:error"])), None)).await.unwrap();
+    assert_eq!(get_str(&first, "state").as_deref(), Some("started"));
+    let id = get_str(&first, "correlationId").unwrap();
+    JsFuture::from(rec.wait_count_raw("superpower.error", 2, 5000)).await.unwrap();
+    assert!(rec.count("superpower.response", Some(id)) >= 1);
+
+    // Input refused before sending rejects too, with the same error model.
+    let err = rejection(client.interaction_async(params(json!({ "request": { "reference": { "tags": [] } } })), None)).await;
+    assert_error(&err, "VALIDATION", "REQUIRED_FIELDS_MISSING");
+    client.close();
+}
+
+#[wasm_bindgen_test]
+async fn bare_frames_are_delivered_with_their_correlation_id() {
+    let (client, rec) = recorded_client(http_auth(), json!({}));
+    connect(&client).await;
+    let reply = JsFuture::from(client.summarize_async(params(request(&["fault:bare"])), None)).await.unwrap();
+    let id = get_str(&reply, "correlationId").expect("bare frame correlationId");
+    assert!(get(&reply, "headers").is_undefined());
+    wait_for(&rec, "superpower.response", Some("summary"), Some("completed"), Some(&id)).await;
+    client.close();
+}
+
+#[wasm_bindgen_test]
+async fn async_times_out_and_cancels() {
+    let (client, rec) = recorded_client(http_auth(), json!({}));
+    connect(&client).await;
+    let opts = tsify::Ts::new_unchecked(js(json!({ "timeoutMs": 200 })));
+    let err = rejection(client.insights_async(params(request(&["fault:silent"])), Some(opts))).await;
+    assert_error(&err, "WEBSOCKET", "REQUEST_TIMEOUT");
+    assert!(rec.count("error", None) >= 1);
+
+    let p1 = client.insights_async(params(request(&["fault:silent"])), None);
+    let sent = sent_frames();
+    let last: Value = serde_json::from_str(sent.last().unwrap()).unwrap();
+    let id = last["headers"]["correlationId"].as_str().unwrap().to_owned();
+    assert!(client.cancel_request(&id));
+    assert!(!client.cancel_request(&id), "already settled");
+    let err = rejection(p1).await;
+    assert_error(&err, "VALIDATION", "REQUEST_CANCELLED");
+    assert_eq!(get_str(&err, "correlationId").as_deref(), Some(id.as_str()));
+
+    let p2 = client.insights_async(params(request(&["fault:silent"])), None);
+    let p3 = client.summarize_async(params(request(&["fault:silent"])), None);
+    assert_eq!(client.cancel_pending_requests(), 2);
+    assert_error(&rejection(p2).await, "VALIDATION", "REQUEST_CANCELLED");
+    assert_error(&rejection(p3).await, "VALIDATION", "REQUEST_CANCELLED");
+    client.close();
+}
+
+#[wasm_bindgen_test]
+async fn close_rejects_pending_requests() {
+    let (client, rec) = recorded_client(http_auth(), json!({}));
+    connect(&client).await;
+    let pending = client.interaction_async(params(request(&["fault:silent"])), None);
+    client.close();
+    assert_error(&rejection(pending).await, "WEBSOCKET", "CONNECTION_CLOSED");
+    let ev = wait_for(&rec, "close", None, None, None).await;
+    assert_eq!(get(&ev, "code").as_f64(), Some(1000.0));
+    assert_eq!(get(&ev, "wasClean").as_bool(), Some(true));
+}
+
+#[wasm_bindgen_test]
+async fn dropped_connection_rejects_pending_requests() {
+    let (client, rec) = recorded_client(http_auth(), json!({}));
+    connect(&client).await;
+    let pending = client.interaction_async(params(request(&["fault:drop"])), None);
+    assert_error(&rejection(pending).await, "WEBSOCKET", "CONNECTION_CLOSED");
+    let ev = wait_for(&rec, "close", None, None, None).await;
+    assert_eq!(get(&ev, "wasClean").as_bool(), Some(false));
+    assert_eq!(client.ready_state(), "closed");
+    // The client reconnects with a fresh ticket from the provider.
+    connect(&client).await;
+    client.close();
+}
+
+#[wasm_bindgen_test]
+async fn invalid_json_frame_is_reported_and_the_connection_stays_up() {
+    let (client, rec) = recorded_client(http_auth(), json!({}));
+    connect(&client).await;
+    let id = client.summarize(params(request(&["fault:malformed"]))).unwrap();
+    let err = wait_for(&rec, "error", None, None, None).await;
+    assert_error(&err, "WEBSOCKET", "INVALID_JSON");
+    wait_for(&rec, "superpower.response", Some("summary"), Some("completed"), Some(&id)).await;
+    assert_eq!(client.ready_state(), "open");
+    assert_eq!(rec.count("close", None), 0);
+    client.close();
+}
+
+#[wasm_bindgen_test]
+async fn refused_input_emits_error_and_sends_nothing() {
+    install_probes();
+    let (client, rec) = recorded_client(http_auth(), json!({}));
+    assert_eq!(client.interaction(params(request(&[]))), None, "not open yet");
+    assert_error(&wait_for(&rec, "error", None, None, None).await, "WEBSOCKET", "WEBSOCKET_NOT_IN_OPEN_STATE");
+    connect(&client).await;
+    let before = sent_frames().len();
+    assert_eq!(client.interaction(params(json!({ "request": {} }))), None);
+    assert_eq!(client.interaction(params(json!({ "payload": {} }))), None);
+    let big = "x".repeat(140_000);
+    let mut huge = request(&[]);
+    huge["request"]["scope"]["conversations"][0]["messages"][0]["content"] = json!(big);
+    assert_eq!(client.interaction(params(huge)), None);
+    rec_wait_errors(&rec, 4).await;
+    assert_eq!(sent_frames().len(), before, "nothing refused reached the socket");
+    client.close();
+}
+
+async fn rec_wait_errors(rec: &Recorder, n: u32) {
+    JsFuture::from(rec.wait_count_raw("error", n, 5000)).await.unwrap();
+}
+
+#[wasm_bindgen_test]
+async fn seed_002_envelope_has_every_header_rule_and_the_merged_defaults() {
+    install_probes();
+    let (client, rec) = recorded_client(http_auth(), json!({ "tenantId": "tenant-7" }));
+    connect(&client).await;
+    let seed: Value = serde_json::from_str(include_str!("fixtures/seed002_interaction_params.json")).unwrap();
+    let id = client.interaction(params(seed.clone())).expect("sent");
+    let text = sent_frames().pop().unwrap();
+    let env: Value = serde_json::from_str(&text).unwrap();
+    let h = &env["headers"];
+    assert_eq!(env["action"], "message");
+    assert_eq!(h["correlationId"], seed["request"]["requestId"], "requestId becomes the correlationId");
+    assert_eq!(h["correlationId"], json!(id));
+    assert_eq!(h["action"], "interaction");
+    assert_eq!(h["schemaRef"], "optave.message.v3");
+    assert_eq!(h["sdkVersion"], json!(OptaveClient::sdk_version()));
+    assert_eq!(h["identifier"], "message");
+    assert_eq!(h["tenantId"], "tenant-7");
+    assert_eq!(h["timestamp"], seed["headers"]["timestamp"], "timestamp is the caller's event time");
+    assert!(h.get("networkLatencyMs").is_none());
+    let now = js_sys::Date::now();
+    for key in ["traceId", "idempotencyKey"] {
+        let v = h[key].as_str().unwrap();
+        let hex: String = v.replace('-', "");
+        assert_eq!(v.len(), 36);
+        assert_eq!(&v[14..15], "7", "{key} is UUID version 7");
+        assert!(matches!(&v[19..20], "8" | "9" | "a" | "b"), "{key} variant 10");
+        let ms = u64::from_str_radix(&hex[..12], 16).unwrap() as f64;
+        assert!((now - ms).abs() < 60_000.0, "{key} carries the current Unix ms");
+    }
+    assert_ne!(h["traceId"], h["idempotencyKey"]);
+    let issued = h["issuedAt"].as_str().unwrap();
+    assert_eq!(issued.len(), 24, "ISO 8601 with ms: {issued}");
+    assert!(issued.ends_with('Z'));
+    let p = &env["payload"];
+    assert_eq!(p["session"]["channel"]["medium"], "chat");
+    assert_eq!(p["session"]["channel"]["metadata"], json!([]));
+    assert_eq!(p["session"]["interface"]["name"], "my_support_app");
+    assert_eq!(p["request"]["attributes"]["variant"], "A");
+    assert_eq!(p["request"]["settings"]["maxResponseLength"], 2000);
+    assert_eq!(p["request"]["settings"]["disableStream"], false);
+    assert_eq!(p["request"]["scope"]["products"], json!([{ "id": "" }]));
+    assert_eq!(p["request"]["scope"]["tickets"], json!([]));
+    assert_eq!(p["request"]["resources"]["codes"][0]["value"], "ORD-12345", "scope.resources moved to request.resources");
+    assert_eq!(p["request"]["resources"]["links"][0]["expires_at"], "2025-08-06T00:00:00Z");
+    assert!(p["request"]["scope"].get("resources").is_none());
+    assert_eq!(p["request"]["context"]["organizationId"], "f7e8d9c0-b1a2-3456-7890-123456789abc");
+    wait_for(&rec, "superpower.response", Some("sentiment_analysis"), Some("completed"), Some(&id)).await;
+    client.close();
+}
