@@ -20,15 +20,49 @@ async fn subprotocol_ticket_connects_and_interaction_gets_superpowers() {
     let (client, rec) = recorded_client(http_auth(), json!({}));
     connect(&client).await;
     let protocols = opened_urls();
-    assert!(protocols.last().is_some_and(|u| !u.contains("Authorization=")), "token must not be in the URL");
+    assert!(
+        protocols
+            .last()
+            .is_some_and(|u| !u.contains("Authorization=")),
+        "token must not be in the URL"
+    );
     let id = client.interaction(params(request(&[]))).expect("sent");
-    for kind in ["sentiment_analysis", "risk_assessment", "escalation_need", "language_identification", "search_requirements"] {
-        let started = wait_for(&rec, "superpower.response", Some(kind), Some("started"), Some(&id)).await;
-        assert_eq!(get_str(&started, "requestAction").as_deref(), Some("interaction"));
-        let done = wait_for(&rec, "superpower.response", Some(kind), Some("completed"), Some(&id)).await;
+    for kind in [
+        "sentiment_analysis",
+        "risk_assessment",
+        "escalation_need",
+        "language_identification",
+        "search_requirements",
+    ] {
+        let started = wait_for(
+            &rec,
+            "superpower.response",
+            Some(kind),
+            Some("started"),
+            Some(&id),
+        )
+        .await;
+        assert_eq!(
+            get_str(&started, "requestAction").as_deref(),
+            Some("interaction")
+        );
+        let done = wait_for(
+            &rec,
+            "superpower.response",
+            Some(kind),
+            Some("completed"),
+            Some(&id),
+        )
+        .await;
         let results = get(&get(&done, "message"), "results");
-        assert!(js_sys::Array::from(&results).length() > 0, "{kind} has results");
-        assert_eq!(get_str(&get(&done, "headers"), "correlationId").as_deref(), Some(id.as_str()));
+        assert!(
+            js_sys::Array::from(&results).length() > 0,
+            "{kind} has results"
+        );
+        assert_eq!(
+            get_str(&get(&done, "headers"), "correlationId").as_deref(),
+            Some(id.as_str())
+        );
     }
     assert_eq!(rec.count("superpower.error", None), 0);
     client.close();
@@ -44,24 +78,41 @@ async fn query_transport_with_explicit_token_connects() {
     js_sys::Reflect::set(&opts, &"logger".into(), &rec.logger()).unwrap();
     let client = OptaveClient::new(opts).expect("valid");
     let ticket = JsFuture::from(fetch_ticket_raw(http_auth())).await.unwrap();
-    JsFuture::from(client.connect(Some(JsValue::from_str(&format!("Bearer {}", ticket.as_string().unwrap())))))
-        .await
-        .expect("query auth accepted");
+    JsFuture::from(client.connect(Some(JsValue::from_str(&format!(
+        "Bearer {}",
+        ticket.as_string().unwrap()
+    )))))
+    .await
+    .expect("query auth accepted");
     let url = opened_urls().pop().unwrap();
-    assert!(url.contains(&format!("Authorization={}", ticket.as_string().unwrap())), "{url}");
+    assert!(
+        url.contains(&format!("Authorization={}", ticket.as_string().unwrap())),
+        "{url}"
+    );
     assert!(!url.contains("Bearer"), "Bearer prefix stripped: {url}");
-    let warned = rec.logs().iter().any(|l| get_str(&l, "message").is_some_and(|m| m.contains("authTransport 'query'")));
+    let warned = rec
+        .logs()
+        .iter()
+        .any(|l| get_str(&l, "message").is_some_and(|m| m.contains("authTransport 'query'")));
     assert!(warned, "query transport warns");
-    let reply = JsFuture::from(client.summarize_async(params(request(&[])), None)).await.expect("answer");
+    let reply = JsFuture::from(client.summarize_async(params(request(&[])), None))
+        .await
+        .expect("answer");
     assert_eq!(get_str(&reply, "actionType").as_deref(), Some("summary"));
     client.close();
 }
 
 #[wasm_bindgen_test]
 async fn reused_ticket_is_refused_with_authentication_failed() {
-    let ticket = JsFuture::from(fetch_ticket_raw(http_auth())).await.unwrap().as_string().unwrap();
+    let ticket = JsFuture::from(fetch_ticket_raw(http_auth()))
+        .await
+        .unwrap()
+        .as_string()
+        .unwrap();
     let (first, _r1) = recorded_client(http_auth(), json!({}));
-    JsFuture::from(first.connect(Some(JsValue::from_str(&ticket)))).await.expect("first use accepted");
+    JsFuture::from(first.connect(Some(JsValue::from_str(&ticket))))
+        .await
+        .expect("first use accepted");
     let (second, rec) = recorded_client(http_auth(), json!({}));
     // The server refuses after the handshake (close 4401), so the refusal
     // arrives as an 'error' and a 'close' once the socket has opened.
@@ -69,33 +120,57 @@ async fn reused_ticket_is_refused_with_authentication_failed() {
     let err = wait_for(&rec, "error", None, None, None).await;
     assert_error(&err, "AUTHENTICATION", "AUTHENTICATION_FAILED");
     assert_eq!(get(&get(&err, "details"), "code").as_f64(), Some(4401.0));
-    assert_eq!(get_str(&get(&err, "details"), "reason").as_deref(), Some("token already used"));
+    assert_eq!(
+        get_str(&get(&err, "details"), "reason").as_deref(),
+        Some("token already used")
+    );
     let close = wait_for(&rec, "close", None, None, None).await;
     assert_eq!(get(&close, "code").as_f64(), Some(4401.0));
     assert_eq!(second.ready_state(), "closed");
-    assert_eq!(second.interaction(params(request(&[]))), None, "nothing is sent on a refused connection");
+    assert_eq!(
+        second.interaction(params(request(&[]))),
+        None,
+        "nothing is sent on a refused connection"
+    );
     first.close();
 }
 
 #[wasm_bindgen_test]
 async fn missing_token_and_failing_provider_are_reported() {
     let client = OptaveClient::new(js(json!({ "websocketUrl": ws_url(http_auth()) }))).unwrap();
-    assert_error(&rejection(client.connect(None)).await, "AUTHENTICATION", "MISSING_TOKEN");
+    assert_error(
+        &rejection(client.connect(None)).await,
+        "AUTHENTICATION",
+        "MISSING_TOKEN",
+    );
     let opts = js(json!({ "websocketUrl": ws_url(http_auth()) }));
-    let failing = js_sys::Function::new_no_args("return Promise.reject(new Error('ticket endpoint down'))");
+    let failing =
+        js_sys::Function::new_no_args("return Promise.reject(new Error('ticket endpoint down'))");
     js_sys::Reflect::set(&opts, &"tokenProvider".into(), &failing).unwrap();
     let client = OptaveClient::new(opts).unwrap();
     let err = rejection(client.connect(None)).await;
     assert_error(&err, "AUTHENTICATION", "TOKEN_PROVIDER_FAILED");
-    assert!(get_str(&err, "message").unwrap().contains("ticket endpoint down"));
+    assert!(get_str(&err, "message")
+        .unwrap()
+        .contains("ticket endpoint down"));
 }
 
 #[wasm_bindgen_test]
 async fn no_auth_server_accepts_without_token() {
-    let client = OptaveClient::new(js(json!({ "websocketUrl": ws_url(http_noauth()), "authRequired": false }))).unwrap();
-    JsFuture::from(client.connect(None)).await.expect("connects without token");
-    let reply = JsFuture::from(client.translate_async(params(request(&[])), None)).await.unwrap();
-    assert_eq!(get_str(&reply, "actionType").as_deref(), Some("translation"));
+    let client = OptaveClient::new(js(
+        json!({ "websocketUrl": ws_url(http_noauth()), "authRequired": false }),
+    ))
+    .unwrap();
+    JsFuture::from(client.connect(None))
+        .await
+        .expect("connects without token");
+    let reply = JsFuture::from(client.translate_async(params(request(&[])), None))
+        .await
+        .unwrap();
+    assert_eq!(
+        get_str(&reply, "actionType").as_deref(),
+        Some("translation")
+    );
     client.close();
 }
 
@@ -116,52 +191,120 @@ fn constructor_refuses_bad_options() {
         Ok(_) => panic!("accepted"),
         Err(e) => e,
     };
-    assert_error(&bad(json!({ "websocketUrl": "ws://example.com/ws" })), "VALIDATION", "INVALID_WEBSOCKET_URL");
+    assert_error(
+        &bad(json!({ "websocketUrl": "ws://example.com/ws" })),
+        "VALIDATION",
+        "INVALID_WEBSOCKET_URL",
+    );
     assert_error(&bad(json!({})), "VALIDATION", "INVALID_WEBSOCKET_URL");
-    assert_error(&bad(json!({ "websocketUrl": "https://x" })), "VALIDATION", "INVALID_WEBSOCKET_URL");
-    assert_error(&bad(json!({ "websocketUrl": "wss://x", "clientSecret": "s" })), "VALIDATION", "UNSUPPORTED_IN_BROWSER");
-    assert_error(&bad(json!({ "websocketUrl": "wss://x", "requestTimeoutMS": 5 })), "VALIDATION", "INVALID_OPTION");
-    assert_error(&bad(json!({ "websocketUrl": "wss://x", "requestTimeoutMs": "10" })), "VALIDATION", "INVALID_OPTION");
-    assert!(OptaveClient::new(js(json!({ "websocketUrl": "wss://ws-sandbox.oco.optave.tech" }))).is_ok());
+    assert_error(
+        &bad(json!({ "websocketUrl": "https://x" })),
+        "VALIDATION",
+        "INVALID_WEBSOCKET_URL",
+    );
+    assert_error(
+        &bad(json!({ "websocketUrl": "wss://x", "clientSecret": "s" })),
+        "VALIDATION",
+        "UNSUPPORTED_IN_BROWSER",
+    );
+    assert_error(
+        &bad(json!({ "websocketUrl": "wss://x", "requestTimeoutMS": 5 })),
+        "VALIDATION",
+        "INVALID_OPTION",
+    );
+    assert_error(
+        &bad(json!({ "websocketUrl": "wss://x", "requestTimeoutMs": "10" })),
+        "VALIDATION",
+        "INVALID_OPTION",
+    );
+    assert!(OptaveClient::new(js(
+        json!({ "websocketUrl": "wss://ws-sandbox.oco.optave.tech" })
+    ))
+    .is_ok());
 }
 
 #[wasm_bindgen_test]
 async fn unsubscribe_once_and_off_stop_delivery() {
     let (client, rec) = recorded_client(http_auth(), json!({}));
     let counted = Recorder::new();
-    let off = client.on("superpower.response", counted.listener("a").into()).unwrap();
-    client.once("superpower.response", counted.listener("once").into()).unwrap();
+    let off = client
+        .on("superpower.response", counted.listener("a").into())
+        .unwrap();
+    client
+        .once("superpower.response", counted.listener("once").into())
+        .unwrap();
     let via_off = counted.listener("b");
-    client.on("superpower.response", via_off.clone().into()).unwrap();
+    client
+        .on("superpower.response", via_off.clone().into())
+        .unwrap();
     connect(&client).await;
     let id = client.summarize(params(request(&[]))).unwrap();
-    wait_for(&rec, "superpower.response", Some("summary"), Some("completed"), Some(&id)).await;
+    wait_for(
+        &rec,
+        "superpower.response",
+        Some("summary"),
+        Some("completed"),
+        Some(&id),
+    )
+    .await;
     assert_eq!(counted.count("a", None), 2);
     assert_eq!(counted.count("b", None), 2);
     assert_eq!(counted.count("once", None), 1, "once delivers once");
     off.call0(&JsValue::UNDEFINED).unwrap();
     client.off("superpower.response", via_off.into());
     let id = client.summarize(params(request(&[]))).unwrap();
-    wait_for(&rec, "superpower.response", Some("summary"), Some("completed"), Some(&id)).await;
-    assert_eq!(counted.count("a", None), 2, "unsubscribed listener not called");
+    wait_for(
+        &rec,
+        "superpower.response",
+        Some("summary"),
+        Some("completed"),
+        Some(&id),
+    )
+    .await;
+    assert_eq!(
+        counted.count("a", None),
+        2,
+        "unsubscribed listener not called"
+    );
     assert_eq!(counted.count("b", None), 2, "off() removed the listener");
-    assert!(client.on("superpowr.response", counted.listener("x").into()).is_err(), "unknown event refused");
+    assert!(
+        client
+            .on("superpowr.response", counted.listener("x").into())
+            .is_err(),
+        "unknown event refused"
+    );
     client.close();
     off.call0(&JsValue::UNDEFINED).unwrap();
     drop(client);
-    off.call0(&JsValue::UNDEFINED).expect("unsubscribe is safe after free()");
+    off.call0(&JsValue::UNDEFINED)
+        .expect("unsubscribe is safe after free()");
 }
 
 #[wasm_bindgen_test]
 async fn a_throwing_listener_is_logged_and_others_still_run() {
     let (client, rec) = recorded_client(http_auth(), json!({}));
-    client.on("superpower.response", rec.thrower("bad").into()).unwrap();
+    client
+        .on("superpower.response", rec.thrower("bad").into())
+        .unwrap();
     let good = Recorder::new();
-    client.on("superpower.response", good.listener("good").into()).unwrap();
+    client
+        .on("superpower.response", good.listener("good").into())
+        .unwrap();
     connect(&client).await;
     let id = client.translate(params(request(&[]))).unwrap();
-    wait_for(&rec, "superpower.response", Some("translation"), Some("completed"), Some(&id)).await;
-    assert_eq!(good.count("good", None), 2, "delivery continued after the throwing listener");
+    wait_for(
+        &rec,
+        "superpower.response",
+        Some("translation"),
+        Some("completed"),
+        Some(&id),
+    )
+    .await;
+    assert_eq!(
+        good.count("good", None),
+        2,
+        "delivery continued after the throwing listener"
+    );
     let logged = rec.logs().iter().any(|l| {
         get_str(&l, "level").as_deref() == Some("error")
             && get_str(&l, "message").is_some_and(|m| m.contains("listener threw"))
@@ -179,10 +322,18 @@ async fn connect_close_cycles_and_free_leave_no_listeners_or_timers() {
     for _ in 0..25 {
         let (client, rec) = recorded_client(http_auth(), json!({}));
         connect(&client).await;
-        assert_eq!(live_listeners(), base_listeners + 4, "one listener per socket event while open");
+        assert_eq!(
+            live_listeners(),
+            base_listeners + 4,
+            "one listener per socket event while open"
+        );
         client.close();
         wait_for(&rec, "close", None, None, None).await;
-        assert_eq!(live_listeners(), base_listeners, "listeners removed on close");
+        assert_eq!(
+            live_listeners(),
+            base_listeners,
+            "listeners removed on close"
+        );
     }
     // free() while open, with a pending request and its timer.
     let (client, _rec) = recorded_client(http_auth(), json!({}));
@@ -190,7 +341,11 @@ async fn connect_close_cycles_and_free_leave_no_listeners_or_timers() {
     let pending = client.interaction_async(params(request(&["fault:silent"])), None);
     drop(client);
     assert_error(&rejection(pending).await, "WEBSOCKET", "CONNECTION_CLOSED");
-    assert_eq!(live_listeners(), base_listeners, "listeners removed on free()");
+    assert_eq!(
+        live_listeners(),
+        base_listeners,
+        "listeners removed on free()"
+    );
     sleep(20).await;
     assert_eq!(live_timers(vec![]), base_timers, "no timer left armed");
 }

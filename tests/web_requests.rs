@@ -15,9 +15,36 @@ wasm_bindgen_test_configure!(run_in_browser);
 
 /// The superpowers the local server answers each action with.
 const EXPECTED: [(&str, &[&str]); 9] = [
-    ("interaction", &["sentiment_analysis", "risk_assessment", "escalation_need", "language_identification", "search_requirements"]),
-    ("reception", &["sentiment_analysis", "risk_assessment", "escalation_need", "language_identification", "search_requirements"]),
-    ("customerInteraction", &["sentiment_analysis", "risk_assessment", "escalation_need", "language_identification", "search_requirements"]),
+    (
+        "interaction",
+        &[
+            "sentiment_analysis",
+            "risk_assessment",
+            "escalation_need",
+            "language_identification",
+            "search_requirements",
+        ],
+    ),
+    (
+        "reception",
+        &[
+            "sentiment_analysis",
+            "risk_assessment",
+            "escalation_need",
+            "language_identification",
+            "search_requirements",
+        ],
+    ),
+    (
+        "customerInteraction",
+        &[
+            "sentiment_analysis",
+            "risk_assessment",
+            "escalation_need",
+            "language_identification",
+            "search_requirements",
+        ],
+    ),
     ("insights", &["performance_criteria", "sentiment_analysis"]),
     ("recommend", &["recommend", "sentiment_analysis"]),
     ("summarize", &["summary"]),
@@ -46,9 +73,24 @@ async fn every_action_receives_its_superpowers() {
         }
         .unwrap_or_else(|| panic!("{action} was refused"));
         for kind in kinds {
-            let ev = wait_for(&rec, "superpower.response", Some(kind), Some("completed"), Some(&id)).await;
-            let wire = if action == "customerInteraction" { "customerinteraction" } else { action };
-            assert_eq!(get_str(&ev, "requestAction").as_deref(), Some(wire), "{action}/{kind}");
+            let ev = wait_for(
+                &rec,
+                "superpower.response",
+                Some(kind),
+                Some("completed"),
+                Some(&id),
+            )
+            .await;
+            let wire = if action == "customerInteraction" {
+                "customerinteraction"
+            } else {
+                action
+            };
+            assert_eq!(
+                get_str(&ev, "requestAction").as_deref(),
+                Some(wire),
+                "{action}/{kind}"
+            );
         }
     }
     assert_eq!(rec.count("superpower.error", None), 0);
@@ -60,8 +102,14 @@ async fn every_action_receives_its_superpowers() {
 async fn send_by_name_and_unknown_action() {
     let (client, rec) = recorded_client(http_auth(), json!({}));
     connect(&client).await;
-    let reply = JsFuture::from(client.send_async("insights", params(request(&[])), None)).await.unwrap();
-    assert_eq!(get_str(&reply, "state").as_deref(), Some("started"), "resolves with the first correlated frame");
+    let reply = JsFuture::from(client.send_async("insights", params(request(&[])), None))
+        .await
+        .unwrap();
+    assert_eq!(
+        get_str(&reply, "state").as_deref(),
+        Some("started"),
+        "resolves with the first correlated frame"
+    );
     assert_eq!(client.send("shout", params(request(&[]))), None);
     let err = wait_for(&rec, "error", None, None, None).await;
     assert_error(&err, "VALIDATION", "INVALID_ACTION");
@@ -79,18 +127,29 @@ async fn async_rejects_on_server_error_frame() {
     let se = wait_for(&rec, "superpower.error", None, None, None).await;
     assert_error(&se, "ORCHESTRATOR", "SUPERPOWER_FAILED");
     assert_eq!(get_str(&se, "correlationId"), Some(id));
-    assert!(rec.count("error", None) >= 1, "server errors also reach 'error'");
+    assert!(
+        rec.count("error", None) >= 1,
+        "server errors also reach 'error'"
+    );
 
     // Error states inside envelopes after a 'started' frame: the Async form has
     // already resolved with 'started'; the error frame still reaches the page.
-    let first = JsFuture::from(client.summarize_async(params(request(&["fault:error"])), None)).await.unwrap();
+    let first = JsFuture::from(client.summarize_async(params(request(&["fault:error"])), None))
+        .await
+        .unwrap();
     assert_eq!(get_str(&first, "state").as_deref(), Some("started"));
     let id = get_str(&first, "correlationId").unwrap();
-    JsFuture::from(rec.wait_count_raw("superpower.error", 2, 5000)).await.unwrap();
+    JsFuture::from(rec.wait_count_raw("superpower.error", 2, 5000))
+        .await
+        .unwrap();
     assert!(rec.count("superpower.response", Some(id)) >= 1);
 
     // Input refused before sending rejects too, with the same error model.
-    let err = rejection(client.interaction_async(params(json!({ "request": { "reference": { "tags": [] } } })), None)).await;
+    let err = rejection(client.interaction_async(
+        params(json!({ "request": { "reference": { "tags": [] } } })),
+        None,
+    ))
+    .await;
     assert_error(&err, "VALIDATION", "REQUIRED_FIELDS_MISSING");
     client.close();
 }
@@ -99,10 +158,19 @@ async fn async_rejects_on_server_error_frame() {
 async fn bare_frames_are_delivered_with_their_correlation_id() {
     let (client, rec) = recorded_client(http_auth(), json!({}));
     connect(&client).await;
-    let reply = JsFuture::from(client.summarize_async(params(request(&["fault:bare"])), None)).await.unwrap();
+    let reply = JsFuture::from(client.summarize_async(params(request(&["fault:bare"])), None))
+        .await
+        .unwrap();
     let id = get_str(&reply, "correlationId").expect("bare frame correlationId");
     assert!(get(&reply, "headers").is_undefined());
-    wait_for(&rec, "superpower.response", Some("summary"), Some("completed"), Some(&id)).await;
+    wait_for(
+        &rec,
+        "superpower.response",
+        Some("summary"),
+        Some("completed"),
+        Some(&id),
+    )
+    .await;
     client.close();
 }
 
@@ -111,14 +179,18 @@ async fn async_times_out_and_cancels() {
     let (client, rec) = recorded_client(http_auth(), json!({}));
     connect(&client).await;
     let opts = tsify::Ts::new_unchecked(js(json!({ "timeoutMs": 200 })));
-    let err = rejection(client.insights_async(params(request(&["fault:silent"])), Some(opts))).await;
+    let err =
+        rejection(client.insights_async(params(request(&["fault:silent"])), Some(opts))).await;
     assert_error(&err, "WEBSOCKET", "REQUEST_TIMEOUT");
     assert!(rec.count("error", None) >= 1);
 
     let p1 = client.insights_async(params(request(&["fault:silent"])), None);
     let sent = sent_frames();
     let last: Value = serde_json::from_str(sent.last().unwrap()).unwrap();
-    let id = last["headers"]["correlationId"].as_str().unwrap().to_owned();
+    let id = last["headers"]["correlationId"]
+        .as_str()
+        .unwrap()
+        .to_owned();
     assert!(client.cancel_request(&id));
     assert!(!client.cancel_request(&id), "already settled");
     let err = rejection(p1).await;
@@ -163,10 +235,19 @@ async fn dropped_connection_rejects_pending_requests() {
 async fn invalid_json_frame_is_reported_and_the_connection_stays_up() {
     let (client, rec) = recorded_client(http_auth(), json!({}));
     connect(&client).await;
-    let id = client.summarize(params(request(&["fault:malformed"]))).unwrap();
+    let id = client
+        .summarize(params(request(&["fault:malformed"])))
+        .unwrap();
     let err = wait_for(&rec, "error", None, None, None).await;
     assert_error(&err, "WEBSOCKET", "INVALID_JSON");
-    wait_for(&rec, "superpower.response", Some("summary"), Some("completed"), Some(&id)).await;
+    wait_for(
+        &rec,
+        "superpower.response",
+        Some("summary"),
+        Some("completed"),
+        Some(&id),
+    )
+    .await;
     assert_eq!(client.ready_state(), "open");
     assert_eq!(rec.count("close", None), 0);
     client.close();
@@ -176,8 +257,16 @@ async fn invalid_json_frame_is_reported_and_the_connection_stays_up() {
 async fn refused_input_emits_error_and_sends_nothing() {
     install_probes();
     let (client, rec) = recorded_client(http_auth(), json!({}));
-    assert_eq!(client.interaction(params(request(&[]))), None, "not open yet");
-    assert_error(&wait_for(&rec, "error", None, None, None).await, "WEBSOCKET", "WEBSOCKET_NOT_IN_OPEN_STATE");
+    assert_eq!(
+        client.interaction(params(request(&[]))),
+        None,
+        "not open yet"
+    );
+    assert_error(
+        &wait_for(&rec, "error", None, None, None).await,
+        "WEBSOCKET",
+        "WEBSOCKET_NOT_IN_OPEN_STATE",
+    );
     connect(&client).await;
     let before = sent_frames().len();
     assert_eq!(client.interaction(params(json!({ "request": {} }))), None);
@@ -187,12 +276,18 @@ async fn refused_input_emits_error_and_sends_nothing() {
     huge["request"]["scope"]["conversations"][0]["messages"][0]["content"] = json!(big);
     assert_eq!(client.interaction(params(huge)), None);
     rec_wait_errors(&rec, 4).await;
-    assert_eq!(sent_frames().len(), before, "nothing refused reached the socket");
+    assert_eq!(
+        sent_frames().len(),
+        before,
+        "nothing refused reached the socket"
+    );
     client.close();
 }
 
 async fn rec_wait_errors(rec: &Recorder, n: u32) {
-    JsFuture::from(rec.wait_count_raw("error", n, 5000)).await.unwrap();
+    JsFuture::from(rec.wait_count_raw("error", n, 5000))
+        .await
+        .unwrap();
 }
 
 #[wasm_bindgen_test]
@@ -200,20 +295,27 @@ async fn seed_002_envelope_has_every_header_rule_and_the_merged_defaults() {
     install_probes();
     let (client, rec) = recorded_client(http_auth(), json!({ "tenantId": "tenant-7" }));
     connect(&client).await;
-    let seed: Value = serde_json::from_str(include_str!("fixtures/seed002_interaction_params.json")).unwrap();
+    let seed: Value =
+        serde_json::from_str(include_str!("fixtures/seed002_interaction_params.json")).unwrap();
     let id = client.interaction(params(seed.clone())).expect("sent");
     let text = sent_frames().pop().unwrap();
     let env: Value = serde_json::from_str(&text).unwrap();
     let h = &env["headers"];
     assert_eq!(env["action"], "message");
-    assert_eq!(h["correlationId"], seed["request"]["requestId"], "requestId becomes the correlationId");
+    assert_eq!(
+        h["correlationId"], seed["request"]["requestId"],
+        "requestId becomes the correlationId"
+    );
     assert_eq!(h["correlationId"], json!(id));
     assert_eq!(h["action"], "interaction");
     assert_eq!(h["schemaRef"], "optave.message.v3");
     assert_eq!(h["sdkVersion"], json!(OptaveClient::sdk_version()));
     assert_eq!(h["identifier"], "message");
     assert_eq!(h["tenantId"], "tenant-7");
-    assert_eq!(h["timestamp"], seed["headers"]["timestamp"], "timestamp is the caller's event time");
+    assert_eq!(
+        h["timestamp"], seed["headers"]["timestamp"],
+        "timestamp is the caller's event time"
+    );
     assert!(h.get("networkLatencyMs").is_none());
     let now = js_sys::Date::now();
     for key in ["traceId", "idempotencyKey"] {
@@ -221,9 +323,15 @@ async fn seed_002_envelope_has_every_header_rule_and_the_merged_defaults() {
         let hex: String = v.replace('-', "");
         assert_eq!(v.len(), 36);
         assert_eq!(&v[14..15], "7", "{key} is UUID version 7");
-        assert!(matches!(&v[19..20], "8" | "9" | "a" | "b"), "{key} variant 10");
+        assert!(
+            matches!(&v[19..20], "8" | "9" | "a" | "b"),
+            "{key} variant 10"
+        );
         let ms = u64::from_str_radix(&hex[..12], 16).unwrap() as f64;
-        assert!((now - ms).abs() < 60_000.0, "{key} carries the current Unix ms");
+        assert!(
+            (now - ms).abs() < 60_000.0,
+            "{key} carries the current Unix ms"
+        );
     }
     assert_ne!(h["traceId"], h["idempotencyKey"]);
     let issued = h["issuedAt"].as_str().unwrap();
@@ -238,10 +346,26 @@ async fn seed_002_envelope_has_every_header_rule_and_the_merged_defaults() {
     assert_eq!(p["request"]["settings"]["disableStream"], false);
     assert_eq!(p["request"]["scope"]["products"], json!([{ "id": "" }]));
     assert_eq!(p["request"]["scope"]["tickets"], json!([]));
-    assert_eq!(p["request"]["resources"]["codes"][0]["value"], "ORD-12345", "scope.resources moved to request.resources");
-    assert_eq!(p["request"]["resources"]["links"][0]["expires_at"], "2025-08-06T00:00:00Z");
+    assert_eq!(
+        p["request"]["resources"]["codes"][0]["value"], "ORD-12345",
+        "scope.resources moved to request.resources"
+    );
+    assert_eq!(
+        p["request"]["resources"]["links"][0]["expires_at"],
+        "2025-08-06T00:00:00Z"
+    );
     assert!(p["request"]["scope"].get("resources").is_none());
-    assert_eq!(p["request"]["context"]["organizationId"], "f7e8d9c0-b1a2-3456-7890-123456789abc");
-    wait_for(&rec, "superpower.response", Some("sentiment_analysis"), Some("completed"), Some(&id)).await;
+    assert_eq!(
+        p["request"]["context"]["organizationId"],
+        "f7e8d9c0-b1a2-3456-7890-123456789abc"
+    );
+    wait_for(
+        &rec,
+        "superpower.response",
+        Some("sentiment_analysis"),
+        Some("completed"),
+        Some(&id),
+    )
+    .await;
     client.close();
 }

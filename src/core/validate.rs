@@ -211,7 +211,7 @@ pub fn check_size(text: &str, payload: &Value, now_ms: f64) -> Result<(), Optave
     .map(|(name, pointer)| (name, payload.pointer(pointer).map_or(0, json_len)))
     .filter(|(_, len)| *len > 2)
     .collect();
-    parts.sort_by(|a, b| b.1.cmp(&a.1));
+    parts.sort_by_key(|part| std::cmp::Reverse(part.1));
     let mut err = OptaveError::validation(
         ErrorCode::PayloadTooLarge,
         format!("envelope is {size} bytes, over the {MAX_ENVELOPE_BYTES}-byte limit"),

@@ -56,12 +56,18 @@ extern "C" {
 
 /// The auth-enabled local server (`http://127.0.0.1:<port>`), set by `make test-wasm`.
 pub fn http_auth() -> &'static str {
-    option_env!("OCO_TEST_HTTP").expect("OCO_TEST_HTTP must name the local OCO server (make test-wasm sets it)")
+    match option_env!("OCO_TEST_HTTP") {
+        Some(url) => url,
+        None => panic!("OCO_TEST_HTTP must name the local OCO server (make test-wasm sets it)"),
+    }
 }
 
 /// The `--no-auth` local server.
 pub fn http_noauth() -> &'static str {
-    option_env!("OCO_TEST_HTTP_NOAUTH").expect("OCO_TEST_HTTP_NOAUTH must name the --no-auth local OCO server")
+    match option_env!("OCO_TEST_HTTP_NOAUTH") {
+        Some(url) => url,
+        None => panic!("OCO_TEST_HTTP_NOAUTH must name the --no-auth local OCO server"),
+    }
 }
 
 /// `ws://.../ws` for an `http://...` base.
@@ -85,7 +91,10 @@ pub fn get_str(obj: &JsValue, key: &str) -> Option<String> {
 pub fn options(http: &str, extra: Value, rec: &Recorder) -> JsValue {
     let opts = js(json!({ "websocketUrl": ws_url(http), "requestTimeoutMs": 8000 }));
     let extra = js(extra);
-    Object::assign(opts.unchecked_ref::<Object>(), extra.unchecked_ref::<Object>());
+    Object::assign(
+        opts.unchecked_ref::<Object>(),
+        extra.unchecked_ref::<Object>(),
+    );
     Reflect::set(&opts, &"tokenProvider".into(), &ticket_provider(http)).unwrap();
     Reflect::set(&opts, &"logger".into(), &rec.logger()).unwrap();
     opts
@@ -95,14 +104,24 @@ pub fn options(http: &str, extra: Value, rec: &Recorder) -> JsValue {
 pub fn recorded_client(http: &str, extra: Value) -> (OptaveClient, Recorder) {
     let rec = Recorder::new();
     let client = OptaveClient::new(options(http, extra, &rec)).expect("valid options");
-    for name in ["open", "close", "error", "superpower.response", "superpower.error"] {
-        client.on(name, rec.listener(name).into()).expect("known event");
+    for name in [
+        "open",
+        "close",
+        "error",
+        "superpower.response",
+        "superpower.error",
+    ] {
+        client
+            .on(name, rec.listener(name).into())
+            .expect("known event");
     }
     (client, rec)
 }
 
 pub async fn connect(client: &OptaveClient) {
-    JsFuture::from(client.connect(None)).await.expect("connect resolves");
+    JsFuture::from(client.connect(None))
+        .await
+        .expect("connect resolves");
     assert_eq!(client.ready_state(), "open");
 }
 
@@ -110,7 +129,13 @@ pub async fn sleep(ms: u32) {
     JsFuture::from(sleep_raw(ms)).await.unwrap();
 }
 
-pub async fn wait_for(rec: &Recorder, name: &str, action_type: Option<&str>, state: Option<&str>, id: Option<&str>) -> JsValue {
+pub async fn wait_for(
+    rec: &Recorder,
+    name: &str,
+    action_type: Option<&str>,
+    state: Option<&str>,
+    id: Option<&str>,
+) -> JsValue {
     JsFuture::from(rec.wait_for_raw(
         name,
         action_type.map(str::to_owned),
@@ -119,7 +144,14 @@ pub async fn wait_for(rec: &Recorder, name: &str, action_type: Option<&str>, sta
         10_000,
     ))
     .await
-    .unwrap_or_else(|e| panic!("{}", e.dyn_into::<js_sys::Error>().map(|e| String::from(e.message())).unwrap_or_default()))
+    .unwrap_or_else(|e| {
+        panic!(
+            "{}",
+            e.dyn_into::<js_sys::Error>()
+                .map(|e| String::from(e.message()))
+                .unwrap_or_default()
+        )
+    })
 }
 
 pub fn params(value: Value) -> Ts<optave_client::core::model::RequestParams> {
@@ -159,8 +191,15 @@ pub async fn rejection(promise: Promise) -> JsValue {
 
 /// Asserts `err` is an `Error` with this category and code.
 pub fn assert_error(err: &JsValue, category: &str, code: &str) {
-    assert!(err.is_instance_of::<js_sys::Error>(), "not an Error: {err:?}");
-    assert_eq!(get_str(err, "category").as_deref(), Some(category), "{err:?}");
+    assert!(
+        err.is_instance_of::<js_sys::Error>(),
+        "not an Error: {err:?}"
+    );
+    assert_eq!(
+        get_str(err, "category").as_deref(),
+        Some(category),
+        "{err:?}"
+    );
     assert_eq!(get_str(err, "code").as_deref(), Some(code), "{err:?}");
     assert!(js_sys::Array::is_array(&get(err, "suggestions")));
     assert!(get_str(err, "timestamp").is_some());

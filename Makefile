@@ -1,0 +1,243 @@
+# optave-client: build and test entry points.
+#
+#   make tools      install what the build needs (idempotent; fast when already there)
+#   make pkg        build the npm package into pkg/ (wasm-pack + wasm-opt -Oz)
+#   make server     build the local OCO server (www-demo/server)
+#   make demo       build everything and run the demo at http://127.0.0.1:$(PORT)/
+#   make test       lint, native tests, browser tests, type tests, e2e tests, summary
+#   make fmt        format the workspace
+#   make clean      remove build output
+#
+# Everything a fresh machine needs is installed by `make tools` (which `make test`
+# runs): the wasm32 target, wasm-bindgen-cli (the exact version in Cargo.lock),
+# wasm-pack, Debian's chromium + chromium-driver, and node_modules (npm ci).
+# Nothing is downloaded outside crates.io, npm and apt.
+
+SHELL := bash
+.SHELLFLAGS := -euo pipefail -c
+.ONESHELL:
+.DEFAULT_GOAL := help
+MAKEFLAGS += --no-print-directory
+
+export PATH := $(HOME)/.cargo/bin:$(PATH)
+
+WASM_OPT := node_modules/.bin/wasm-opt
+TSC := node_modules/.bin/tsc
+
+PORT ?= 8787
+WASM_TARGET := wasm32-unknown-unknown
+OUT_NAME := optave_client
+PKG_DIR := pkg
+SERVER_BIN := target/debug/oco-local-server
+LOG_DIR := target/test-logs
+CHROMIUM := /usr/bin/chromium
+CHROMEDRIVER := /usr/bin/chromedriver
+WASM_PACK_VERSION ?= 0.15.1
+# Extra arguments for `wasm-pack test` (e.g. WASM_TEST_ARGS='-- --test web').
+WASM_TEST_ARGS ?=
+
+# The features rustc's wasm32-unknown-unknown target emits by default
+# (LLVM's "generic" CPU): wasm-opt must accept them, and must not add others.
+WASM_OPT_FEATURES := --enable-bulk-memory --enable-bulk-memory-opt \
+	--enable-nontrapping-float-to-int --enable-sign-ext \
+	--enable-reference-types --enable-call-indirect-overlong \
+	--enable-multivalue --enable-mutable-globals
+WASM_OPT_FLAGS ?= -Oz --strip-debug --strip-producers
+
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+CRATE_VERSION = $(shell awk -F'"' '/^\[/ { sec = $$0 } sec == "[package]" && /^version[[:space:]]*=/ { print $$2; exit }' Cargo.toml)
+
+# Inputs of the package build: rebuild pkg/ only when one of them changed.
+PKG_INPUTS := $(shell find src -type f 2>/dev/null) Cargo.toml $(wildcard Cargo.lock build.rs) \
+	$(wildcard pkg-template/*) Makefile
+PKG_STAMP := $(PKG_DIR)/.build-stamp
+
+.PHONY: help tools tool-rust tool-wasm-bindgen tool-wasm-pack tool-chromium tool-node \
+	pkg server demo test lint test-native test-wasm test-types test-e2e test-summary \
+	fmt clean distclean
+
+help:
+	@sed -n '1,15p' Makefile | sed 's/^# \{0,1\}//'
+
+# ---------------------------------------------------------------------------
+# tools
+
+tools: tool-rust tool-wasm-bindgen tool-wasm-pack tool-chromium tool-node
+	@echo "==> tools: all present"
+
+tool-rust:
+	@if rustup target list --installed | grep -qx '$(WASM_TARGET)'; then
+		echo "==> tools: rust target $(WASM_TARGET) present"
+	else
+		echo "==> tools: rustup target add $(WASM_TARGET)"
+		rustup target add $(WASM_TARGET)
+	fi
+	for comp in clippy rustfmt; do
+		if ! rustup component list --installed 2>/dev/null | grep -q "^$$comp"; then
+			echo "==> tools: rustup component add $$comp"
+			rustup component add $$comp
+		fi
+	done
+
+tool-wasm-bindgen:
+	@if [ ! -f Cargo.lock ]; then
+		echo "==> tools: no Cargo.lock; cargo generate-lockfile"
+		cargo generate-lockfile
+	fi
+	want=$$(awk '/^name = "wasm-bindgen"$$/ { getline; gsub(/version = |"/, ""); print; exit }' Cargo.lock)
+	if [ -z "$$want" ]; then
+		echo "tools: cannot find the wasm-bindgen version in Cargo.lock" >&2
+		exit 1
+	fi
+	have=$$(wasm-bindgen --version 2>/dev/null | awk '{ print $$2 }' || true)
+	if [ "$$have" = "$$want" ] && command -v wasm-bindgen-test-runner >/dev/null; then
+		echo "==> tools: wasm-bindgen-cli $$want present"
+		exit 0
+	fi
+	echo "==> tools: cargo install --locked wasm-bindgen-cli --version $$want --force (have: $${have:-none})"
+	if ! cargo install --locked wasm-bindgen-cli --version "$$want" --force; then
+		# Happens when the registry index lacks a version pinned by the CLI's own
+		# lockfile; a fresh resolution still gives the same wasm-bindgen-cli.
+		echo "==> tools: --locked install failed; retrying: cargo install wasm-bindgen-cli --version $$want --force"
+		cargo install wasm-bindgen-cli --version "$$want" --force
+	fi
+	wasm-bindgen --version
+
+tool-wasm-pack:
+	@if command -v wasm-pack >/dev/null; then
+		echo "==> tools: $$(wasm-pack --version) present"
+		exit 0
+	fi
+	echo "==> tools: cargo install --locked wasm-pack --version $(WASM_PACK_VERSION)"
+	if ! cargo install --locked wasm-pack --version $(WASM_PACK_VERSION); then
+		echo "==> tools: --locked install failed; retrying without --locked"
+		cargo install wasm-pack --version $(WASM_PACK_VERSION)
+	fi
+
+tool-chromium:
+	@if [ -x $(CHROMIUM) ] && [ -x $(CHROMEDRIVER) ]; then
+		echo "==> tools: chromium and chromedriver present"
+		exit 0
+	fi
+	echo "==> tools: apt-get install -y chromium chromium-driver"
+	$(SUDO) apt-get update
+	$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends chromium chromium-driver
+
+tool-node:
+	@if [ -d node_modules ] && [ node_modules/.package-lock.json -nt package-lock.json ]; then
+		echo "==> tools: node_modules up to date"
+		exit 0
+	fi
+	echo "==> tools: npm ci"
+	npm ci --no-audit --no-fund
+	touch node_modules/.package-lock.json
+
+# ---------------------------------------------------------------------------
+# build
+
+pkg: tools $(PKG_STAMP)
+	@echo "==> pkg: $(PKG_DIR)/ is up to date (optave-client $(CRATE_VERSION))"
+
+$(PKG_STAMP): $(PKG_INPUTS) | tools
+	@echo "==> pkg: wasm-pack build --release --target web --out-dir $(PKG_DIR) --out-name $(OUT_NAME)"
+	rm -f $(PKG_STAMP)
+	wasm-pack build --mode no-install --release --target web --out-dir $(PKG_DIR) --out-name $(OUT_NAME)
+	wasm=$(PKG_DIR)/$(OUT_NAME)_bg.wasm
+	before=$$(stat -c %s $$wasm)
+	echo "==> pkg: wasm-opt $(WASM_OPT_FLAGS) (features: $(WASM_OPT_FEATURES))"
+	$(WASM_OPT) $(WASM_OPT_FLAGS) $(WASM_OPT_FEATURES) $$wasm -o $$wasm.opt
+	mv $$wasm.opt $$wasm
+	echo "==> pkg: $$wasm: $$before -> $$(stat -c %s $$wasm) bytes"
+	echo "==> pkg: copy pkg-template/ (version $(CRATE_VERSION))"
+	for f in pkg-template/*; do
+		name=$$(basename "$$f")
+		if [ "$$name" = package.json ]; then
+			sed 's/0\.0\.0-PLACEHOLDER/$(CRATE_VERSION)/g' "$$f" > $(PKG_DIR)/package.json
+		else
+			cp -R "$$f" $(PKG_DIR)/
+		fi
+	done
+	echo "==> pkg: check (validate + instantiate the wasm in node, npm pack --dry-run)"
+	node scripts/check-pkg.mjs $(PKG_DIR) $(CRATE_VERSION)
+	touch $(PKG_STAMP)
+
+server:
+	@echo "==> server: cargo build -p oco-local-server"
+	cargo build -p oco-local-server
+
+demo: tools pkg server
+	@echo "==> demo: open http://127.0.0.1:$(PORT)/ in a browser (Ctrl-C stops the server)"
+	exec $(SERVER_BIN) --port $(PORT)
+
+# ---------------------------------------------------------------------------
+# tests
+
+test:
+	@rm -rf $(LOG_DIR)
+	mkdir -p $(LOG_DIR)
+	for t in tools lint test-native test-wasm test-types test-e2e; do
+		echo
+		echo "######## make $$t"
+		$(MAKE) $$t
+	done
+	$(MAKE) test-summary
+
+test-summary:
+	@bash scripts/test-summary.sh $(LOG_DIR)
+
+lint:
+	@echo "==> lint: cargo fmt --all --check"
+	cargo fmt --all --check
+	echo "==> lint: cargo clippy --workspace --all-targets -- -D warnings"
+	cargo clippy --workspace --all-targets -- -D warnings
+	echo "==> lint: cargo clippy -p optave-client --target $(WASM_TARGET) --all-targets -- -D warnings"
+	cargo clippy -p optave-client --target $(WASM_TARGET) --all-targets -- -D warnings
+
+test-native:
+	@mkdir -p $(LOG_DIR)
+	echo "==> test-native: cargo test --workspace"
+	cargo test --workspace 2>&1 | tee $(LOG_DIR)/native.log
+
+test-wasm: tools server
+	@mkdir -p $(LOG_DIR)
+	echo "==> test-wasm: wasm-pack test --headless --chrome against two local servers (auth, --no-auth)"
+	bash scripts/test-wasm.sh $(WASM_TEST_ARGS) 2>&1 | tee $(LOG_DIR)/wasm.log
+
+test-types: pkg
+	@mkdir -p $(LOG_DIR)
+	echo "==> test-types: tsc -p tests/tsconfig.json --noEmit"
+	expected=$$(grep -cE '^[[:space:]]*// @ts-expect-error' tests/consumer.ts || true)
+	if $(TSC) -p tests/tsconfig.json --noEmit 2>&1 | tee $(LOG_DIR)/types.tsc.log; then
+		echo "types: $$((expected + 1)) passed, 0 failed" | tee $(LOG_DIR)/types.log
+	else
+		echo "test-types: tsc reported errors (see above); an unused '@ts-expect-error' means a mistake was accepted" >&2
+		exit 1
+	fi
+
+test-e2e: pkg server
+	@mkdir -p $(LOG_DIR)
+	shopt -s nullglob
+	files=(tests/e2e/*.mjs tests/e2e/*.js)
+	if [ $${#files[@]} -eq 0 ]; then
+		echo "test-e2e: no test files in tests/e2e/" >&2
+		exit 1
+	fi
+	echo "==> test-e2e: node --test $${files[*]} against a local server"
+	OCO_SERVER_URL_VAR=OCO_DEMO_BASE bash scripts/with-server.sh -- \
+		bash -c 'export OCO_DEMO_URL="$$OCO_DEMO_BASE/"; echo "test-e2e: OCO_DEMO_URL=$$OCO_DEMO_URL"; exec node --test --test-reporter=spec "$$@"' \
+		node-test "$${files[@]}" 2>&1 | tee $(LOG_DIR)/e2e.log
+
+# ---------------------------------------------------------------------------
+
+fmt:
+	@echo "==> fmt: cargo fmt --all"
+	cargo fmt --all
+
+clean:
+	@echo "==> clean: cargo clean; rm -rf $(PKG_DIR)"
+	cargo clean
+	rm -rf $(PKG_DIR)
+
+distclean: clean
+	@echo "==> distclean: rm -rf node_modules"
+	rm -rf node_modules

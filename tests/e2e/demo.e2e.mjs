@@ -1,0 +1,254 @@
+// Browser end-to-end test of the demo page (www-demo/) against the local OCO server.
+//
+//   make test-e2e                     (starts the server, sets OCO_DEMO_URL)
+//   node --test tests/e2e/demo.e2e.mjs
+//
+// Environment:
+//   OCO_DEMO_URL  URL of a running server (e.g. http://127.0.0.1:8787/). When unset the
+//                 test starts target/debug/oco-local-server on a free port and stops it after.
+//   CHROMIUM      Chromium binary (default /usr/bin/chromium).
+
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+const SERVER_BIN = path.join(ROOT, 'target', 'debug', process.platform === 'win32' ? 'oco-local-server.exe' : 'oco-local-server');
+const SCREENSHOT = path.join(ROOT, 'target', 'e2e-demo.png');
+const SCREENSHOT_ALL = path.join(ROOT, 'target', 'e2e-demo-all.png');
+const CARD_TIMEOUT_MS = 20_000;
+
+/** actionTypes the local server sends for each action (see www-demo/server). */
+const EXPECTED_TYPES = {
+  interaction: ['sentiment_analysis', 'risk_assessment', 'escalation_need', 'language_identification', 'search_requirements'],
+  reception: ['sentiment_analysis', 'risk_assessment', 'escalation_need', 'language_identification', 'search_requirements'],
+  insights: ['performance_criteria', 'sentiment_analysis'],
+  summarize: ['summary'],
+  translate: ['translation'],
+  recommend: ['recommend', 'sentiment_analysis'],
+  adjust: ['adjust_suggestion'],
+  elevate: ['escalation_need', 'elevate_suggestion'],
+  'customer-interaction': ['sentiment_analysis', 'risk_assessment', 'escalation_need', 'language_identification', 'search_requirements'],
+};
+
+let server = null;
+let serverOutput = '';
+let baseUrl = '';
+let browser = null;
+let page = null;
+const consoleErrors = [];
+const pageErrors = [];
+
+function startServer() {
+  if (!existsSync(SERVER_BIN)) {
+    throw new Error(`${SERVER_BIN} is missing: build it with \`cargo build -p oco-local-server\` (and the package with \`make pkg\`), or set OCO_DEMO_URL`);
+  }
+  return new Promise((resolve, reject) => {
+    const child = spawn(SERVER_BIN, ['--port', '0', '--max-lifetime-secs', '300'], {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    server = child;
+    let settled = false;
+    const timer = setTimeout(() => {
+      if (settled) return;
+      settled = true;
+      reject(new Error(`the server printed no "listening" line within 30 s; output:\n${serverOutput}`));
+    }, 30_000);
+    const onData = (chunk) => {
+      serverOutput += chunk.toString();
+      const m = serverOutput.match(/OCO local server listening on (http:\/\/127\.0\.0\.1:\d+)/);
+      if (m && !settled) {
+        settled = true;
+        clearTimeout(timer);
+        resolve(`${m[1]}/`);
+      }
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', (c) => {
+      serverOutput += c.toString();
+    });
+    child.on('error', (err) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      reject(err);
+    });
+    child.on('exit', (code, signal) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      reject(new Error(`the server exited early (code ${code}, signal ${signal}); output:\n${serverOutput}`));
+    });
+  });
+}
+
+async function stopServer() {
+  if (!server || server.exitCode !== null || server.signalCode !== null) return;
+  const exited = new Promise((resolve) => server.once('exit', resolve));
+  server.kill('SIGTERM');
+  const t = setTimeout(() => server.kill('SIGKILL'), 5_000);
+  await exited;
+  clearTimeout(t);
+}
+
+const sel = {
+  ready: '[data-testid="ready-state"]',
+  conversation: '[data-testid="conversation-select"]',
+  lastId: '[data-testid="last-correlation-id"]',
+  errors: '[data-testid="error-entry"]',
+  card: (cid, type, state) =>
+    `[data-testid="superpower-card"][data-correlation-id="${cid}"]` +
+    (type ? `[data-action-type="${type}"]` : '') +
+    (state ? `[data-state="${state}"]` : ''),
+};
+
+async function waitOpen() {
+  await page.waitForFunction(
+    (s) => document.querySelector(s)?.textContent.trim() === 'open',
+    sel.ready,
+    { timeout: CARD_TIMEOUT_MS },
+  );
+}
+
+async function errorEntries() {
+  return page.$$eval(sel.errors, (els) => els.map((e) => e.textContent.replace(/\s+/g, ' ').trim()));
+}
+
+/** Clicks an action button and returns the correlationId the page shows for it. */
+async function clickAction(name) {
+  const seqBefore = await page.$eval(sel.lastId, (e) => e.dataset.seq ?? '0');
+  await page.click(`[data-testid="action-${name}"]`);
+  await page.waitForFunction(([s, before]) => (document.querySelector(s)?.dataset.seq ?? '0') !== before, [sel.lastId, seqBefore], {
+    timeout: 5_000,
+  });
+  const id = (await page.$eval(sel.lastId, (e) => e.textContent)).trim();
+  assert.match(id, /^[0-9a-f-]{16,}$/i, `action ${name} was not sent (page shows "${id}"); errors: ${JSON.stringify(await errorEntries())}`);
+  return id;
+}
+
+describe('demo page', () => {
+  before(async () => {
+    baseUrl = process.env.OCO_DEMO_URL || (await startServer());
+    browser = await chromium.launch({
+      executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
+    });
+    const context = await browser.newContext({ viewport: { width: 1440, height: 960 } });
+    page = await context.newPage();
+    page.on('console', (msg) => {
+      if (msg.type() === 'error') consoleErrors.push(`${msg.text()} @ ${msg.location()?.url ?? ''}`);
+    });
+    page.on('pageerror', (err) => pageErrors.push(String(err?.stack ?? err)));
+  });
+
+  after(async () => {
+    await browser?.close().catch(() => {});
+    await stopServer();
+  });
+
+  test('Insights on the flight conversation renders sentiment and performance cards', async () => {
+    await page.goto(baseUrl, { waitUntil: 'load' });
+    await waitOpen();
+
+    await page.selectOption(sel.conversation, 'flight');
+    const messages = await page.$$eval('[data-testid="chat-message"]', (els) => els.map((e) => e.textContent));
+    assert.equal(messages.length, 3);
+    assert.ok(messages[0].includes('My flight was cancelled'), messages[0]);
+
+    const id = await clickAction('insights');
+    const sentiment = await page.waitForSelector(sel.card(id, 'sentiment_analysis', 'completed'), { timeout: CARD_TIMEOUT_MS });
+    const scoreText = (await sentiment.$eval('[data-testid="sentiment-score"]', (e) => e.textContent)).trim();
+    const score = Number(scoreText);
+    assert.ok(Number.isFinite(score), `sentiment score "${scoreText}" is not a number`);
+    assert.ok(score >= -1 && score <= 1, `sentiment score ${score} outside -1..1`);
+
+    const perf = await page.waitForSelector(sel.card(id, 'performance_criteria', 'completed'), { timeout: CARD_TIMEOUT_MS });
+    const rows = await perf.$$('[data-testid="criterion-row"]');
+    assert.ok(rows.length > 0, 'performance_criteria card shows no criterion');
+
+    mkdirSync(path.dirname(SCREENSHOT), { recursive: true });
+    await page.screenshot({ path: SCREENSHOT, fullPage: true });
+    assert.deepEqual(await errorEntries(), []);
+  });
+
+  test('every action yields completed superpower cards for its correlationId', async () => {
+    await waitOpen();
+    const order = [
+      ['interaction', 'flight'],
+      ['reception', 'greeting'],
+      ['insights', 'flight'],
+      ['summarize', 'flight'],
+      ['translate', 'flight'],
+      ['recommend', 'holiday'],
+      ['adjust', 'flight'],
+      ['elevate', 'flight'],
+      ['customer-interaction', 'greeting'],
+    ];
+    let previous = null;
+    for (const [action, conversation] of order) {
+      await page.selectOption(sel.conversation, conversation);
+      const id = await clickAction(action);
+      assert.notEqual(id, previous, `${action} reused the previous correlationId`);
+      previous = id;
+
+      await page.waitForSelector(sel.card(id, null, 'completed'), { timeout: CARD_TIMEOUT_MS });
+      for (const type of EXPECTED_TYPES[action]) {
+        await page.waitForSelector(sel.card(id, type, 'completed'), { timeout: CARD_TIMEOUT_MS }).catch((err) => {
+          throw new Error(`${action}: no completed ${type} card for ${id} (${err.message})`);
+        });
+      }
+      const failed = await page.$$(sel.card(id, null, 'error'));
+      assert.equal(failed.length, 0, `${action}: a card for ${id} is in the error state`);
+      assert.deepEqual(await errorEntries(), [], `${action}: the error area is not empty`);
+    }
+
+    // Renderers: spot-check a few result kinds.
+    const recommendCard = page.locator('[data-testid="superpower-card"][data-action-type="recommend"][data-state="completed"]').first();
+    assert.ok((await recommendCard.locator('[data-testid="offer"]').count()) > 0, 'recommend card lists no offer');
+    const riskRows = page.locator('[data-testid="superpower-card"][data-action-type="risk_assessment"][data-state="completed"]').first().locator('[data-testid="risk-row"]');
+    assert.equal(await riskRows.count(), 3, 'risk card should show three risks');
+
+    const outgoing = await page.$$('[data-testid="log-entry"][data-direction="out"]');
+    assert.ok(outgoing.length >= order.length + 1, 'envelope log misses outgoing requests');
+    await page.evaluate(() => window.scrollTo(0, 0));
+    await page.screenshot({ path: SCREENSHOT_ALL });
+  });
+
+  test('composer appends a message to the current conversation', async () => {
+    await page.selectOption(sel.conversation, 'greeting');
+    const before = await page.$$eval('[data-testid="chat-message"]', (els) => els.length);
+    await page.fill('[data-testid="composer-text"]', '<b>not bold</b> I need to change my address');
+    await page.selectOption('[data-testid="composer-role"]', 'customer');
+    await page.click('[data-testid="composer-send"]');
+    const texts = await page.$$eval('[data-testid="chat-message"]', (els) => els.map((e) => e.textContent));
+    assert.equal(texts.length, before + 1);
+    assert.ok(texts.at(-1).includes('<b>not bold</b>'), 'user text must be shown as text, not markup');
+    assert.equal(await page.$$eval('.chat b', (els) => els.length), 0);
+  });
+
+  test('no console errors or page errors during the run', () => {
+    assert.deepEqual(pageErrors, [], `page errors:\n${pageErrors.join('\n')}`);
+    assert.deepEqual(consoleErrors, [], `console errors:\n${consoleErrors.join('\n')}`);
+  });
+});
+
+test('the page never writes markup from data (no innerHTML & co in app.js)', () => {
+  const src = readFileSync(path.join(ROOT, 'www-demo', 'app.js'), 'utf8');
+  for (const sink of ['innerHTML', 'outerHTML', 'insertAdjacentHTML', 'document.write', 'createContextualFragment']) {
+    assert.ok(!src.includes(sink), `app.js uses ${sink}`);
+  }
+});
