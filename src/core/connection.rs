@@ -396,7 +396,10 @@ impl Connection {
         }
         let error = OptaveError::websocket(
             ErrorCode::ConnectionTimeout,
-            format!("the connection did not open within {timeout_ms} ms"),
+            format!(
+                "the connection did not open within {} ms",
+                timeout_ms as u64
+            ),
             now_ms,
         )
         .suggest("Check websocketUrl and the network, or raise connectionTimeoutMs");

@@ -157,9 +157,8 @@ fn fill_from_config(payload: &mut Value, config: &EnvelopeConfig) {
 /// `request.attributes.variant` is sent upper-cased.
 fn upper_case_variant(payload: &mut Value) {
     if let Some(Value::String(variant)) = payload.pointer_mut("/request/attributes/variant") {
-        if variant.chars().any(char::is_lowercase) {
-            *variant = variant.to_uppercase();
-        }
+        // Variants are ASCII letters ("A", "B"); other characters are kept as given.
+        variant.make_ascii_uppercase();
     }
 }
 

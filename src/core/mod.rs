@@ -18,5 +18,6 @@ pub mod merge;
 pub mod model;
 pub mod options;
 pub mod requests;
+pub mod schema;
 pub mod time;
 pub mod validate;

@@ -10,6 +10,7 @@ use serde_json::{json, Value};
 use tsify::Tsify;
 
 use super::error::{ErrorCode, OptaveError};
+use super::schema;
 
 /// The subprotocol that announces a token in the second protocol entry.
 pub const SUBPROTOCOL: &str = "optave-v1";
@@ -144,8 +145,10 @@ impl ClientConfig {
         if !matches!(map.get("websocketUrl"), Some(Value::String(_))) {
             check_websocket_url("", now_ms)?;
         }
-        let opts: ConnectionOptions = serde_path_to_error::deserialize(&value)
-            .map_err(|e| invalid(format!("option {}: {}", e.path(), e.inner())))?;
+        schema::check(&value, schema::OPTIONS, false)
+            .map_err(|m| invalid(format!("option {}: {}", m.path, m.message)))?;
+        let opts: ConnectionOptions =
+            serde_json::from_value(value).map_err(|e| invalid(format!("options: {e}")))?;
         Self::from_options(opts, now_ms)
     }
 
@@ -170,9 +173,9 @@ impl ClientConfig {
         let timeout = |name: &str, value: Option<f64>| match value {
             None => Ok(DEFAULT_TIMEOUT_MS),
             Some(ms) if ms.is_finite() && ms > 0.0 => Ok(ms),
-            Some(ms) => Err(OptaveError::validation(
+            Some(_) => Err(OptaveError::validation(
                 ErrorCode::InvalidOption,
-                format!("{name} must be a finite number of ms > 0, got {ms}"),
+                format!("{name} must be a finite number of ms > 0"),
                 now_ms,
             )),
         };
@@ -347,13 +350,11 @@ pub fn request_timeout(
     if !value.is_object() {
         return Err(invalid("request options must be an object".into()));
     }
-    let opts: RequestOptions =
-        serde_json::from_value(value).map_err(|e| invalid(format!("request options: {e}")))?;
-    match opts.timeout_ms {
+    schema::check(&value, schema::REQUEST_OPTIONS, true)
+        .map_err(|m| invalid(format!("request options: {}: {}", m.path, m.message)))?;
+    match value.get("timeoutMs").and_then(Value::as_f64) {
         None => Ok(default_ms),
-        Some(ms) if ms.is_finite() && ms > 0.0 => Ok(ms),
-        Some(ms) => Err(invalid(format!(
-            "timeoutMs must be a finite number of ms > 0, got {ms}"
-        ))),
+        Some(ms) if ms > 0.0 => Ok(ms),
+        Some(_) => Err(invalid("timeoutMs must be a number of ms > 0".into())),
     }
 }

@@ -7,7 +7,8 @@ use serde_json::{json, Map, Value};
 
 use super::action::{Action, Requirement};
 use super::error::{ErrorCode, OptaveError};
-use super::model::{HeaderOverrides, Payload};
+use super::model::HeaderOverrides;
+use super::schema;
 use super::time::is_iso_timestamp;
 
 /// Maximum serialized envelope size: 128 KiB of UTF-8.
@@ -72,15 +73,24 @@ pub fn parse_headers(headers: Option<Value>, now_ms: f64) -> Result<HeaderOverri
     let Some(headers) = headers else {
         return Ok(HeaderOverrides::default());
     };
-    let parsed: HeaderOverrides = serde_path_to_error::deserialize(headers).map_err(|e| {
-        let path = format!("headers.{}", e.path());
+    schema::check(&headers, schema::HEADERS, true).map_err(|m| {
+        let path = format!("headers.{}", m.path);
         schema_mismatch(
-            format!("{path}: {}", e.inner()),
+            format!("{path}: {}", m.message),
             json!({ "path": path }),
             now_ms,
         )
         .suggest("Only correlationId, traceId, idempotencyKey, timestamp, networkLatencyMs and tenantId can be set in params.headers")
     })?;
+    let text = |name: &str| headers.get(name).and_then(Value::as_str).map(str::to_owned);
+    let parsed = HeaderOverrides {
+        correlation_id: text("correlationId"),
+        trace_id: text("traceId"),
+        idempotency_key: text("idempotencyKey"),
+        timestamp: text("timestamp"),
+        network_latency_ms: headers.get("networkLatencyMs").and_then(Value::as_f64),
+        tenant_id: text("tenantId"),
+    };
     for (name, value) in [
         ("correlationId", &parsed.correlation_id),
         ("traceId", &parsed.trace_id),
@@ -108,7 +118,7 @@ pub fn parse_headers(headers: Option<Value>, now_ms: f64) -> Result<HeaderOverri
     if let Some(ms) = parsed.network_latency_ms {
         if !ms.is_finite() || ms < 0.0 {
             return Err(schema_mismatch(
-                format!("headers.networkLatencyMs must be a finite number >= 0, got {ms}"),
+                "headers.networkLatencyMs must be a number >= 0".to_owned(),
                 json!({ "path": "headers.networkLatencyMs" }),
                 now_ms,
             ));
@@ -174,17 +184,14 @@ fn suggestion_for(path: &str) -> &'static str {
 ///
 /// Errors: VALIDATION / `PAYLOAD_SCHEMA_MISMATCH` naming the first offending path.
 pub fn check_strict(payload: &Value, now_ms: f64) -> Result<(), OptaveError> {
-    serde_path_to_error::deserialize::<_, Payload>(payload)
-        .map(|_| ())
-        .map_err(|e| {
-            let path = e.path().to_string();
-            schema_mismatch(
-                format!("payload.{path}: {}", e.inner()),
-                json!({ "path": path }),
-                now_ms,
-            )
-            .suggest("Check the field against the generated TypeScript types (RequestParams)")
-        })
+    schema::check(payload, schema::PAYLOAD, false).map_err(|m| {
+        schema_mismatch(
+            format!("payload.{}: {}", m.path, m.message),
+            json!({ "path": m.path }),
+            now_ms,
+        )
+        .suggest("Check the field against the generated TypeScript types (RequestParams)")
+    })
 }
 
 /// Checks the serialized envelope against [`MAX_ENVELOPE_BYTES`].

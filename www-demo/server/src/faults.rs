@@ -12,6 +12,9 @@ pub const MAX_DELAY: Duration = Duration::from_millis(60_000);
 /// The raw, deliberately broken text frame sent by `fault:malformed`.
 pub const MALFORMED_FRAME: &str = "{\"action\":\"superpower\", this is not json";
 
+/// Largest accepted `fault:burst` count.
+pub const MAX_BURST: u32 = 1_000_000;
+
 /// Close reason used by `fault:close=<code>`.
 pub const CLOSE_REASON: &str = "fault injected";
 
@@ -34,6 +37,10 @@ pub struct Faults {
     pub error_first: bool,
     /// `fault:bare`: send bare payloads instead of envelopes.
     pub bare: bool,
+    /// `fault:burst=<n>` (1..=[`MAX_BURST`]): instead of the normal answer,
+    /// send one precomputed completed `sentiment_analysis` frame n times, as
+    /// fast as the socket allows (a benchmark load for inbound dispatch).
+    pub burst: Option<u32>,
 }
 
 impl Faults {
@@ -71,6 +78,13 @@ impl Faults {
                     }
                 }
             }
+            ("burst", Some(n)) => {
+                if let Ok(n) = n.trim().parse::<u32>() {
+                    if (1..=MAX_BURST).contains(&n) {
+                        self.burst = Some(n);
+                    }
+                }
+            }
             ("silent", None) => self.silent = true,
             ("malformed", None) => self.malformed = true,
             ("drop", None) => self.drop = true,
@@ -104,5 +118,16 @@ mod tests {
             Faults::from_request(&json!({"reference": 3})),
             Faults::default()
         );
+    }
+
+    #[test]
+    fn burst_count_is_bounded() {
+        let burst = |tag: &str| Faults::from_request(&json!({"reference": {"tags": [tag]}})).burst;
+        assert_eq!(burst("fault:burst=20000"), Some(20_000));
+        assert_eq!(burst("fault:burst=1000000"), Some(MAX_BURST));
+        assert_eq!(burst("fault:burst=1000001"), None);
+        assert_eq!(burst("fault:burst=0"), None);
+        assert_eq!(burst("fault:burst=-3"), None);
+        assert_eq!(burst("fault:burst"), None);
     }
 }

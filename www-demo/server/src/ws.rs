@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::time::Duration;
 
-use axum::extract::ws::{CloseFrame, Message, WebSocket, WebSocketUpgrade};
+use axum::extract::ws::{CloseFrame, Message, Utf8Bytes, WebSocket, WebSocketUpgrade};
 use axum::extract::{Query, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -38,6 +38,10 @@ const CLOSE_DRAIN: Duration = Duration::from_secs(2);
 enum Outbound {
     /// Send one text frame.
     Text(String),
+    /// Send the same text frame `count` times, back to back (`fault:burst`):
+    /// the frames are queued into the socket's write buffer and flushed once,
+    /// so the server is not the bottleneck of a benchmark.
+    Burst(Utf8Bytes, u32),
     /// Send a close frame, then end the connection.
     Close(u16, &'static str),
     /// Drop the TCP connection without a close frame.
@@ -152,6 +156,16 @@ async fn connection(mut socket: WebSocket, state: AppState) {
                         return;
                     }
                 }
+                Outbound::Burst(frame, count) => {
+                    for _ in 0..count {
+                        if socket.feed(Message::Text(frame.clone())).await.is_err() {
+                            return;
+                        }
+                    }
+                    if socket.flush().await.is_err() {
+                        return;
+                    }
+                }
                 Outbound::Close(code, reason) => return close_and_drain(socket, code, reason).await,
                 // Returning drops the socket: the TCP stream closes with no close frame.
                 Outbound::Drop => return,
@@ -208,6 +222,11 @@ async fn handle_request(text: String, state: AppState, tx: mpsc::Sender<Outbound
     }
     if faults.malformed {
         let _ = tx.send(Outbound::Text(MALFORMED_FRAME.to_owned())).await;
+    }
+    if let Some(count) = faults.burst {
+        let frame = burst_frame(&req, &faults).to_string();
+        let _ = tx.send(Outbound::Burst(frame.into(), count)).await;
+        return;
     }
     for frame in answer(&req, &faults, state.config.analysis) {
         if tx.send(Outbound::Text(frame.to_string())).await.is_err() {
@@ -269,6 +288,34 @@ fn answer(req: &ValidRequest, faults: &Faults, analysis_on: bool) -> Vec<Value> 
         }
     }
     frames
+}
+
+/// The frame repeated by `fault:burst`: a typical completed
+/// `sentiment_analysis` frame (fixed figures, two participants), enveloped
+/// unless `fault:bare`, with the request's correlation id.
+fn burst_frame(req: &ValidRequest, faults: &Faults) -> Value {
+    let participant = |id: &str, name: &str, role: &str, score: f64| json!({ "participantId": id, "displayName": name, "role": role, "score": score });
+    let item = json!({
+        "sentiment": "negative",
+        "score": -0.296,
+        "positive": 0.1,
+        "neutral": 0.6,
+        "negative": 0.3,
+        "byParticipant": [
+            participant("2c4f8a9b-1d3e-5f70-8293-456789012def", "John Doe", "user", -0.296),
+            participant("5b8c9d0e-2f4a-6b1c-9d8e-123456789xyz", "Sarah Smith", "operator", 0.836),
+        ],
+    });
+    let payload = frames::superpower_payload(
+        "sentiment_analysis",
+        FrameState::Completed,
+        Some(vec![item]),
+    );
+    if faults.bare {
+        frames::bare_frame(req, payload)
+    } else {
+        frames::response_envelope(req, payload)
+    }
 }
 
 /// `GET /echo`: sends every text (and binary) frame back unchanged; no auth.

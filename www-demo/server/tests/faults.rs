@@ -1,5 +1,5 @@
 //! Fault hooks (`request.reference.tags`): delay, silent, malformed, drop,
-//! close, error and bare.
+//! close, error, bare and burst.
 
 mod common;
 
@@ -190,6 +190,39 @@ async fn ping_is_answered_while_requests_run() {
             other => panic!("expected a pong, got {other:?}"),
         }
         assert_eq!(next_json(&mut ws).await["headers"]["correlationId"], "slow");
+        server.shutdown().await.unwrap();
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn burst_repeats_one_completed_frame() {
+    bounded(async {
+        let server = open_server().await;
+        let mut ws = connect_open(server.addr()).await;
+        send(&mut ws, faulty("interaction", "many", &["fault:burst=500"])).await;
+        let first = next_text(&mut ws).await;
+        let frame: serde_json::Value = serde_json::from_str(&first).unwrap();
+        assert_eq!(frame["action"], "message");
+        assert_eq!(frame["headers"]["correlationId"], "many");
+        assert_eq!(frame["headers"]["schemaRef"], "optave.response.v3");
+        assert_eq!(frame["payload"]["actionType"], "sentiment_analysis");
+        assert_eq!(frame["payload"]["state"], "completed");
+        let item = &frame["payload"]["message"]["results"][0]["response"][0];
+        assert_eq!(item["sentiment"], "negative");
+        assert_eq!(item["byParticipant"].as_array().map(Vec::len), Some(2));
+        for _ in 1..500 {
+            assert_eq!(
+                next_text(&mut ws).await,
+                first,
+                "every burst frame is the same"
+            );
+        }
+        // Nothing follows the burst; the socket still answers other requests.
+        send(&mut ws, faulty("summarize", "after", &[])).await;
+        for f in read_answer(&mut ws, 1).await {
+            assert_eq!(f["headers"]["correlationId"], "after");
+        }
         server.shutdown().await.unwrap();
     })
     .await;

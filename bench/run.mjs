@@ -1,0 +1,186 @@
+#!/usr/bin/env node
+// Browser benchmark runner for optave-client.
+//
+//   node bench/run.mjs            (needs `make pkg` and `cargo build -p oco-local-server`)
+//
+// Starts target/debug/oco-local-server (--no-auth --no-analysis, static root
+// bench/, package pkg/), opens bench/index.html in Debian Chromium through
+// playwright-core, waits for the page's results, adds the size row
+// (scripts/size-check.mjs) and the machine, prints one table to stdout and
+// writes target/bench.json. Progress goes to stderr. Exits 0 when the bench
+// ran (targets missed or not), 1 when the harness itself failed.
+//
+// Environment: CHROMIUM (default /usr/bin/chromium), BENCH_ROUNDS (default 7),
+// BENCH_QUICK=1 (small counts, for checking the harness).
+
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+import { DEFAULT_BUDGET, measureSize } from '../scripts/size-check.mjs';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const SERVER_BIN = path.join(ROOT, 'target', 'debug', 'oco-local-server');
+const PKG = path.join(ROOT, 'pkg');
+const OUT = path.join(ROOT, 'target', 'bench.json');
+const SEED = path.join(ROOT, 'tests', 'fixtures', 'seed002_interaction_params.json');
+const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
+const PAGE_LIMIT_MS = 330_000;
+const CHROMIUM_ARGS = [
+  '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync',
+  '--js-flags=--expose-gc', '--enable-precise-memory-info',
+];
+
+const progress = (msg) => process.stderr.write(`${msg}\n`);
+
+function startServer() {
+  for (const [what, p, fix] of [
+    ['server', SERVER_BIN, 'cargo build -p oco-local-server'],
+    ['package', path.join(PKG, 'optave_client.js'), 'make pkg'],
+  ]) {
+    if (!existsSync(p)) throw new Error(`${what} missing: ${p} (run \`${fix}\`)`);
+  }
+  const args = ['--port', '0', '--no-auth', '--no-analysis', '--max-lifetime-secs', '600',
+    '--root', path.join(ROOT, 'bench'), '--pkg', PKG];
+  const child = spawn(SERVER_BIN, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no "listening" line within 30 s:\n${output}`)), 30_000);
+    const onData = (d) => {
+      output += d;
+      const m = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(output);
+      if (m) {
+        clearTimeout(timer);
+        resolve({ child, url: m[1] });
+      }
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', (d) => { output += d; });
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`server exited (${code}) before listening:\n${output}`));
+    });
+  });
+}
+
+function stopServer(child) {
+  if (!child || child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    const hard = setTimeout(() => { child.kill('SIGKILL'); resolve(); }, 5000);
+    child.once('exit', () => { clearTimeout(hard); resolve(); });
+    child.kill('SIGTERM');
+  });
+}
+
+const fmtNum = (x) => {
+  if (x === null || x === undefined) return '—';
+  if (typeof x !== 'number') return String(x);
+  if (!Number.isFinite(x)) return String(x);
+  const a = Math.abs(x);
+  if (a >= 1000) return Math.round(x).toLocaleString('en-US');
+  if (a >= 100) return x.toFixed(1);
+  if (a >= 10) return x.toFixed(2);
+  return x.toFixed(3);
+};
+
+function table(rows) {
+  const head = ['row', 'SDK', 'limit', 'ratio', 'target', 'met', 'note'];
+  const body = rows.map((r) => [
+    r.name, fmtNum(r.sdk), fmtNum(r.limit), r.ratio == null ? '—' : r.ratio.toFixed(3),
+    r.target, r.met == null ? '—' : r.met ? 'yes' : 'NO', r.note || '',
+  ]);
+  const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i].length)));
+  const right = new Set([1, 2, 3]);
+  const line = (cells) => cells.map((c, i) => (right.has(i) ? c.padStart(widths[i]) : c.padEnd(widths[i]))).join(' | ').trimEnd();
+  return [line(head), widths.map((w) => '-'.repeat(w)).join('-|-'), ...body.map(line)].join('\n');
+}
+
+async function main() {
+  const t0 = Date.now();
+  const seed = JSON.parse(readFileSync(SEED, 'utf8'));
+  const config = { rounds: Number(process.env.BENCH_ROUNDS) || 7 };
+  if (process.env.BENCH_QUICK) {
+    Object.assign(config, {
+      rounds: 3, outboundSeedN: 500, outbound200N: 50, outbound100kN: 20, burstN: 2000,
+      roundTripN: 100, memoryMessages: 5000, memoryCycles: 100, memoryWarmCycles: 10,
+    });
+  }
+  let server = null;
+  let browser = null;
+  let failure = null;
+  let results = null;
+  let browserVersion = null;
+  try {
+    server = await startServer();
+    progress(`bench: server ${server.url}`);
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true });
+    browserVersion = browser.version();
+    const page = await browser.newPage();
+    page.on('console', (m) => { if (m.text().startsWith('[bench]')) progress(m.text()); });
+    page.on('pageerror', (e) => progress(`bench: page error: ${e.message}`));
+    await page.addInitScript(([s, c]) => { window.__benchSeed = s; window.__benchConfig = c; }, [seed, config]);
+    await page.goto(`${server.url}/index.html`);
+    await page.waitForFunction(() => window.__benchDone === true || typeof window.__benchError === 'string',
+      null, { timeout: PAGE_LIMIT_MS, polling: 500 });
+    const out = await page.evaluate(() => ({ results: window.__benchResults, error: window.__benchError }));
+    if (out.error) throw new Error(`the page failed: ${out.error}`);
+    results = out.results;
+  } catch (e) {
+    failure = e;
+  } finally {
+    if (browser) await browser.close().catch(() => {});
+    if (server) await stopServer(server.child);
+  }
+  if (failure) {
+    progress(`bench: FAILED: ${failure.stack || failure}`);
+    process.exitCode = 1;
+    return;
+  }
+
+  const size = measureSize(PKG);
+  const rows = results.rows.slice();
+  const sizeRow = (id, name, s, limit, target, met, note) => ({ id, name, sdk: s, limit, ratio: limit ? s / limit : null, target, met, note });
+  rows.push(sizeRow('size_wasm', 'size: optave_client_bg.wasm (B gzip -9)', size.wasm.gzip, null, 'report', null, `${size.wasm.raw} B raw`));
+  rows.push(sizeRow('size_js', 'size: optave_client.js glue (B gzip -9)', size.js.gzip, null, 'report', null, `${size.js.raw} B raw`));
+  rows.push(sizeRow('size_total', 'size: wasm + JS glue (B gzip -9)', size.total.gzip, DEFAULT_BUDGET, `≤ ${DEFAULT_BUDGET} B`,
+    size.total.gzip <= DEFAULT_BUDGET, `${size.total.raw} B raw`));
+
+  const cpus = os.cpus();
+  const machine = {
+    cpu: cpus[0] ? cpus[0].model.trim() : 'unknown',
+    cores: cpus.length,
+    memoryGiB: Math.round((os.totalmem() / 2 ** 30) * 10) / 10,
+    os: `${os.type()} ${os.release()} ${os.arch()}`,
+    node: process.version,
+    browser: `Chromium ${browserVersion}`,
+  };
+  const report = {
+    date: new Date().toISOString(),
+    machine,
+    rounds: results.info.config.rounds,
+    rows,
+    size,
+    info: results.info,
+    seconds: (Date.now() - t0) / 1000,
+  };
+  mkdirSync(path.dirname(OUT), { recursive: true });
+  writeFileSync(OUT, `${JSON.stringify(report, null, 2)}\n`);
+
+  const met = rows.filter((r) => r.met === true).length;
+  const missed = rows.filter((r) => r.met === false).map((r) => r.id);
+  console.log(`optave-client browser benchmark — ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGiB} GiB; ${machine.browser}`);
+  console.log(`median of ${report.rounds} rounds after a warm-up round; SDK and limit interleaved in one page; local server (debug build, --no-analysis)`);
+  console.log('');
+  console.log(table(rows));
+  console.log('');
+  console.log(`targets: ${met} met, ${missed.length} missed${missed.length ? ` (${missed.join(', ')})` : ''}; ` +
+    `${report.seconds.toFixed(0)} s; details in ${path.relative(ROOT, OUT)}`);
+}
+
+main().catch((e) => {
+  progress(`bench: FAILED: ${e.stack || e}`);
+  process.exitCode = 1;
+});

@@ -1,0 +1,52 @@
+#!/usr/bin/env node
+// Size check of the built package: the wasm and its JS glue, raw and gzip -9.
+//
+//   node scripts/size-check.mjs [pkgDir=pkg] [budgetBytes=28000]
+//
+// The budget applies to wasm + JS glue together (sum of their gzip -9 sizes,
+// i.e. what a page transfers). Exits 1 when over budget. bench/run.mjs imports
+// measureSize() for its size row.
+
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import zlib from 'node:zlib';
+
+export const DEFAULT_BUDGET = 28000;
+
+/** Raw and gzip -9 sizes of `<pkgDir>/optave_client_bg.wasm` and `<pkgDir>/optave_client.js`. */
+export function measureSize(pkgDir) {
+  const one = (name) => {
+    const buf = readFileSync(path.join(pkgDir, name));
+    return { file: name, raw: buf.length, gzip: zlib.gzipSync(buf, { level: 9 }).length };
+  };
+  const wasm = one('optave_client_bg.wasm');
+  const js = one('optave_client.js');
+  return { wasm, js, total: { raw: wasm.raw + js.raw, gzip: wasm.gzip + js.gzip } };
+}
+
+function main() {
+  const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+  const pkgDir = path.resolve(process.argv[2] || path.join(root, 'pkg'));
+  const budget = process.argv[3] === undefined ? DEFAULT_BUDGET : Number(process.argv[3]);
+  if (!Number.isFinite(budget) || budget <= 0) {
+    console.error(`size: budget must be a positive number of bytes, got ${process.argv[3]}`);
+    process.exit(2);
+  }
+  let s;
+  try {
+    s = measureSize(pkgDir);
+  } catch (e) {
+    console.error(`size: cannot read the package in ${pkgDir}: ${e.message} (build it with \`make pkg\`)`);
+    process.exit(2);
+  }
+  console.log(
+    `size: wasm ${s.wasm.raw} B raw / ${s.wasm.gzip} B gzip -9; js glue ${s.js.raw} / ${s.js.gzip}; ` +
+      `total ${s.total.gzip} B gzip (budget ${budget} B)`,
+  );
+  const ok = s.total.gzip <= budget;
+  console.log(ok ? 'size: 1 passed, 0 failed' : 'size: 0 passed, 1 failed');
+  process.exit(ok ? 0 : 1);
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href) main();
