@@ -4,7 +4,8 @@
 #   make pkg        build the npm package into pkg/ (wasm-pack + wasm-opt -Oz)
 #   make server     build the local OCO server (www-demo/server)
 #   make demo       build everything and run the demo at http://127.0.0.1:$(PORT)/
-#   make test       lint, native tests, browser tests, type tests, e2e tests, summary
+#   make test       lint, native tests, browser tests, type tests, size gate, e2e tests, summary
+#   make bench      browser benchmarks against the browser's own limits (BENCHMARKS.md)
 #   make fmt        format the workspace
 #   make clean      remove build output
 #
@@ -54,6 +55,7 @@ PKG_STAMP := $(PKG_DIR)/.build-stamp
 
 .PHONY: help tools tool-rust tool-wasm-bindgen tool-wasm-pack tool-chromium tool-node \
 	pkg server demo test lint test-native test-wasm test-types test-e2e test-summary \
+	test-size bench \
 	fmt clean distclean
 
 help:
@@ -175,7 +177,7 @@ demo: tools pkg server
 test:
 	@rm -rf $(LOG_DIR)
 	mkdir -p $(LOG_DIR)
-	for t in tools lint test-native test-wasm test-types test-e2e; do
+	for t in tools lint test-native test-wasm test-types test-size test-e2e; do
 		echo
 		echo "######## make $$t"
 		$(MAKE) $$t
@@ -213,6 +215,20 @@ test-types: pkg
 		echo "test-types: tsc reported errors (see above); an unused '@ts-expect-error' means a mistake was accepted" >&2
 		exit 1
 	fi
+
+# Size gate: prints the gzip -9 size of wasm + glue against the 28,000 B budget
+# and fails above SIZE_CEILING, so growth is caught (BENCHMARKS.md).
+SIZE_BUDGET ?= 28000
+SIZE_CEILING ?= 125000
+test-size: pkg
+	@mkdir -p $(LOG_DIR)
+	node scripts/size-check.mjs $(PKG_DIR) $(SIZE_BUDGET) --ceiling=$(SIZE_CEILING) 2>&1 | tee $(LOG_DIR)/size.log
+
+# Browser benchmarks (release package, headless Chromium, local server):
+# prints one table and writes target/bench.json.
+bench: tools pkg server
+	@echo "==> bench: node bench/run.mjs"
+	node bench/run.mjs
 
 test-e2e: pkg server
 	@mkdir -p $(LOG_DIR)

@@ -179,6 +179,9 @@ async function main() {
   const R = cfg.rounds;
   const rows = [];
   const info = { config: cfg, userAgent: navigator.userAgent, envelopeBytes: {}, sdkErrors };
+  info.crossOriginIsolated = window.crossOriginIsolated === true;
+  info.timerResolutionMs = timerResolution();
+  log(`crossOriginIsolated ${info.crossOriginIsolated}, performance.now() step ${info.timerResolutionMs} ms`);
 
   /** Warm-up, then R rounds each of `sdk` and `limit`, alternating which goes first. */
   async function paired(label, sdk, limit) {
@@ -215,12 +218,14 @@ async function main() {
   const settleSdk = async (client, socket) => {
     await drain(socket);
     await client.interactionAsync(plain, { timeoutMs: 60000 });
+    await sleep(50);
   };
   const settleRaw = async (ws, next) => {
     await drain(ws);
     const answer = next();
     ws.send(plainText);
     await answer;
+    await sleep(50);
   };
 
   // ---- rows 1-3: outbound
@@ -365,7 +370,7 @@ async function main() {
     rawWs.close(1000);
     rawEcho.close(1000);
     const med = (xs, k) => median(xs.map((x) => x[k]));
-    for (const [id, label, res] of [['rt_ws', 'raw /ws', vsWs], ['rt_echo', 'raw /echo', vsEcho]]) {
+    for (const [id, label, res] of [['rt_ws', 'raw /ws', vsWs], ['rt_echo', 'raw /echo (no server validation)', vsEcho]]) {
       const s50 = med(res.sdk, 'p50');
       const l50 = med(res.limit, 'p50');
       const over = s50 - l50;
@@ -538,6 +543,20 @@ async function main() {
   primary.close();
   primary.free();
   return { rows, info };
+}
+
+/** The smallest step of performance.now() (5 µs when cross-origin isolated, else 100 µs). */
+function timerResolution() {
+  let step = Infinity;
+  let last = performance.now();
+  for (let i = 0; i < 200000 && step > 0.001; i++) {
+    const t = performance.now();
+    if (t > last) {
+      step = Math.min(step, t - last);
+      last = t;
+    }
+  }
+  return Math.round(step * 1e4) / 1e4;
 }
 
 function round(x) {

@@ -4,6 +4,7 @@
 #   native.log  cargo test            ("test result: ok. N passed; M failed; K ignored")
 #   wasm.log    wasm-pack test        (same format, from wasm-bindgen-test-runner)
 #   types.log   make test-types       ("types: N passed, M failed")
+#   size.log    make test-size        ("size: N passed, M failed")
 #   e2e.log     node --test           ("ℹ pass N" / "# pass N", fail, skipped, todo)
 # The last line is "total: N passed, M failed, K skipped".
 set -euo pipefail
@@ -36,7 +37,7 @@ cargo_counts() { # file -> "pass fail skip"
 
 echo
 echo "==> test summary"
-for suite in native wasm types e2e; do
+for suite in native wasm types size e2e; do
     f=$dir/$suite.log
     if [[ ! -f $f ]]; then
         printf '%-7s not run\n' "$suite:"
@@ -46,8 +47,8 @@ for suite in native wasm types e2e; do
         native | wasm)
             read -r p fl s < <(cargo_counts "$f")
             ;;
-        types)
-            read -r p fl < <(strip "$f" | sed -nE 's/^types: ([0-9]+) passed, ([0-9]+) failed.*/\1 \2/p' | tail -n1)
+        types | size)
+            read -r p fl < <(strip "$f" | sed -nE "s/^$suite: ([0-9]+) passed, ([0-9]+) failed.*/\\1 \\2/p" | tail -n1)
             p=${p:-0} fl=${fl:-0} s=0
             ;;
         e2e)
