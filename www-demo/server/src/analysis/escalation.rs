@@ -66,22 +66,17 @@ pub fn analyse(t: &Transcript) -> Escalation {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn customer_says(text: &str) -> Transcript {
-        Transcript::from_request(&json!({ "scope": { "conversations": [ {
-            "participants": [ { "participantId": "c", "displayName": "C", "role": "user" } ],
-            "messages": [ { "participantId": "c", "content": text } ] } ] } }))
-    }
+    use crate::analysis::customer_says;
 
     #[test]
     fn angry_customer_escalates_calm_one_does_not() {
-        let e = analyse(&customer_says(
+        let e = analyse(&customer_says(&[
             "This is unacceptable, I am angry. I want to speak to a human manager now!",
-        ));
+        ]));
         assert!(e.escalate);
         assert_eq!(e.score, 1.0);
         assert!(e.reasons.iter().any(|r| r.contains("speak to a human")));
-        let calm = analyse(&customer_says("Hi, can you help me?"));
+        let calm = analyse(&customer_says(&["Hi, can you help me?"]));
         assert!(!calm.escalate);
         assert!(calm.reasons.is_empty());
     }

@@ -140,16 +140,7 @@ pub fn analyse(t: &Transcript, hint: Option<&str>) -> Value {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn customer_says(lines: &[&str]) -> Transcript {
-        let messages: Vec<Value> = lines
-            .iter()
-            .map(|l| json!({ "participantId": "c", "content": l }))
-            .collect();
-        Transcript::from_request(&json!({ "scope": { "conversations": [ {
-            "participants": [ { "participantId": "c", "displayName": "C", "role": "user" } ],
-            "messages": messages } ] } }))
-    }
+    use crate::analysis::customer_says;
 
     #[test]
     fn detects_common_languages() {

@@ -239,6 +239,18 @@ pub fn run(action_type: &str, input: &Input<'_>) -> Vec<Value> {
     }
 }
 
+/// A transcript in which one customer (`participantId` "c") says each of `lines`.
+#[cfg(test)]
+pub(crate) fn customer_says(lines: &[&str]) -> Transcript {
+    let messages: Vec<Value> = lines
+        .iter()
+        .map(|l| json!({ "participantId": "c", "content": l }))
+        .collect();
+    Transcript::from_request(&json!({ "scope": { "conversations": [ {
+        "participants": [ { "participantId": "c", "displayName": "C", "role": "user" } ],
+        "messages": messages } ] } }))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

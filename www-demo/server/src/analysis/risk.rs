@@ -67,25 +67,19 @@ pub fn analyse(t: &Transcript) -> Vec<Value> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::analysis::Transcript;
-
-    fn customer_says(text: &str) -> Transcript {
-        Transcript::from_request(&json!({ "scope": { "conversations": [ {
-            "participants": [ { "participantId": "c", "displayName": "C", "role": "user" } ],
-            "messages": [ { "participantId": "c", "content": text } ] } ] } }))
-    }
+    use crate::analysis::customer_says;
 
     #[test]
     fn flags_each_risk_type() {
-        let r = analyse(&customer_says(
+        let r = analyse(&customer_says(&[
             "I will post a review on Twitter and call my lawyer unless I get a refund",
-        ));
+        ]));
         assert_eq!(r[0]["riskType"], "media");
         assert_eq!(r[0]["level"], "high");
         assert_eq!(r[0]["matches"], json!(["twitter", "review", "lawyer"]));
         assert_eq!(r[1]["level"], "low");
         assert_eq!(r[2]["level"], "medium");
-        let calm = analyse(&customer_says("Hi, can you help me?"));
+        let calm = analyse(&customer_says(&["Hi, can you help me?"]));
         assert!(calm
             .iter()
             .all(|x| x["level"] == "low" && x["score"] == 0.0));
