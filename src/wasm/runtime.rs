@@ -20,7 +20,7 @@ use super::logger::{Level, Logger};
 use super::random::CryptoRandom;
 use super::socket::{Socket, SocketEvent};
 use crate::core::action::Action;
-use crate::core::connection::{Connection, Effect, Input};
+use crate::core::connection::{Connection, Effect, Input, ReadyState};
 use crate::core::envelope::{build_from_json, EnvelopeConfig, Outbound};
 use crate::core::error::{ErrorCode, OptaveError};
 use crate::core::ids::IdGenerator;
@@ -97,11 +97,15 @@ impl Shared {
 
     /// Reports `err` to the `error` listeners; logs it when there are none.
     pub fn emit_error(&self, err: &OptaveError) {
-        let js = to_js_error(err);
+        self.report_error(err, &to_js_error(err));
+    }
+
+    /// Delivers `js` (the JS form of `err`) to `error`, or logs it when nobody listens.
+    fn report_error(&self, err: &OptaveError, js: &JsValue) {
         if self.emitter.has("error") {
-            self.emit("error", &js);
+            self.emit("error", js);
         } else {
-            self.logger.log(Level::Error, &err.to_string(), Some(&js));
+            self.logger.log(Level::Error, &err.to_string(), Some(js));
         }
     }
 
@@ -144,7 +148,7 @@ impl Shared {
         let st = self.state.borrow();
         let now = now_ms();
         let state = st.conn.ready_state();
-        let socket = st.socket.as_ref().filter(|_| state.as_str() == "open");
+        let socket = st.socket.as_ref().filter(|_| state == ReadyState::Open);
         let Some(socket) = socket else {
             return Err(OptaveError::websocket(
                 ErrorCode::WebsocketNotInOpenState,
@@ -422,9 +426,7 @@ fn on_frame(shared: &Rc<Shared>, data: &JsValue, now: f64) {
         Some(err) => {
             let js = to_js_error(err);
             shared.emit("superpower.error", &js);
-            if shared.emitter.has("error") {
-                shared.emit("error", &js);
-            }
+            shared.report_error(err, &js);
             if let Some(settle) = settle {
                 settle.reject_with(&js);
             }
