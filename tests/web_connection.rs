@@ -46,14 +46,7 @@ async fn subprotocol_ticket_connects_and_interaction_gets_superpowers() {
             get_str(&started, "requestAction").as_deref(),
             Some("interaction")
         );
-        let done = wait_for(
-            &rec,
-            "superpower.response",
-            Some(kind),
-            Some("completed"),
-            Some(&id),
-        )
-        .await;
+        let done = wait_completed(&rec, kind, &id).await;
         let results = get(&get(&done, "message"), "results");
         assert!(
             js_sys::Array::from(&results).length() > 0,
@@ -239,28 +232,14 @@ async fn unsubscribe_once_and_off_stop_delivery() {
         .unwrap();
     connect(&client).await;
     let id = client.summarize(params(request(&[]))).unwrap();
-    wait_for(
-        &rec,
-        "superpower.response",
-        Some("summary"),
-        Some("completed"),
-        Some(&id),
-    )
-    .await;
+    wait_completed(&rec, "summary", &id).await;
     assert_eq!(counted.count("a", None), 2);
     assert_eq!(counted.count("b", None), 2);
     assert_eq!(counted.count("once", None), 1, "once delivers once");
     off.call0(&JsValue::UNDEFINED).unwrap();
     client.off("superpower.response", via_off.into());
     let id = client.summarize(params(request(&[]))).unwrap();
-    wait_for(
-        &rec,
-        "superpower.response",
-        Some("summary"),
-        Some("completed"),
-        Some(&id),
-    )
-    .await;
+    wait_completed(&rec, "summary", &id).await;
     assert_eq!(
         counted.count("a", None),
         2,
@@ -292,14 +271,7 @@ async fn a_throwing_listener_is_logged_and_others_still_run() {
         .unwrap();
     connect(&client).await;
     let id = client.translate(params(request(&[]))).unwrap();
-    wait_for(
-        &rec,
-        "superpower.response",
-        Some("translation"),
-        Some("completed"),
-        Some(&id),
-    )
-    .await;
+    wait_completed(&rec, "translation", &id).await;
     assert_eq!(
         good.count("good", None),
         2,

@@ -73,14 +73,7 @@ async fn every_action_receives_its_superpowers() {
         }
         .unwrap_or_else(|| panic!("{action} was refused"));
         for kind in kinds {
-            let ev = wait_for(
-                &rec,
-                "superpower.response",
-                Some(kind),
-                Some("completed"),
-                Some(&id),
-            )
-            .await;
+            let ev = wait_completed(&rec, kind, &id).await;
             let wire = if action == "customerInteraction" {
                 "customerinteraction"
             } else {
@@ -163,14 +156,7 @@ async fn bare_frames_are_delivered_with_their_correlation_id() {
         .unwrap();
     let id = get_str(&reply, "correlationId").expect("bare frame correlationId");
     assert!(get(&reply, "headers").is_undefined());
-    wait_for(
-        &rec,
-        "superpower.response",
-        Some("summary"),
-        Some("completed"),
-        Some(&id),
-    )
-    .await;
+    wait_completed(&rec, "summary", &id).await;
     client.close();
 }
 
@@ -240,14 +226,7 @@ async fn invalid_json_frame_is_reported_and_the_connection_stays_up() {
         .unwrap();
     let err = wait_for(&rec, "error", None, None, None).await;
     assert_error(&err, "WEBSOCKET", "INVALID_JSON");
-    wait_for(
-        &rec,
-        "superpower.response",
-        Some("summary"),
-        Some("completed"),
-        Some(&id),
-    )
-    .await;
+    wait_completed(&rec, "summary", &id).await;
     assert_eq!(client.ready_state(), "open");
     assert_eq!(rec.count("close", None), 0);
     client.close();
@@ -359,13 +338,6 @@ async fn seed_002_envelope_has_every_header_rule_and_the_merged_defaults() {
         p["request"]["context"]["organizationId"],
         "f7e8d9c0-b1a2-3456-7890-123456789abc"
     );
-    wait_for(
-        &rec,
-        "superpower.response",
-        Some("sentiment_analysis"),
-        Some("completed"),
-        Some(&id),
-    )
-    .await;
+    wait_completed(&rec, "sentiment_analysis", &id).await;
     client.close();
 }

@@ -154,6 +154,18 @@ pub async fn wait_for(
     })
 }
 
+/// Waits for the `completed` frame of `action_type` for request `id`.
+pub async fn wait_completed(rec: &Recorder, action_type: &str, id: &str) -> JsValue {
+    wait_for(
+        rec,
+        "superpower.response",
+        Some(action_type),
+        Some("completed"),
+        Some(id),
+    )
+    .await
+}
+
 pub fn params(value: Value) -> Ts<optave_client::core::model::RequestParams> {
     Ts::new_unchecked(js(value))
 }
