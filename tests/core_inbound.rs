@@ -7,7 +7,7 @@ mod common;
 use common::*;
 use optave_client::core::error::{ErrorCategory, ErrorCode, OptaveError};
 use optave_client::core::inbound::{
-    classify, classify_value, Inbound, ERROR_SCHEMA_REF, RESPONSE_SCHEMA_REF,
+    classify, classify_value, route, Inbound, Routing, ERROR_SCHEMA_REF, RESPONSE_SCHEMA_REF,
 };
 use serde_json::{json, Value};
 
@@ -279,5 +279,158 @@ fn empty_object_and_classify_value_agree() {
             classify_value(&value, false, NOW_MS).unwrap(),
             "{name}"
         );
+    }
+}
+
+/// Every frame the routing tests use: the fixtures, the refused shapes, and
+/// single-field mutations of the fixtures (each routing field removed, nulled,
+/// or replaced by a value of another type or another known value).
+fn frames_for_routing() -> Vec<Value> {
+    let mut frames: Vec<Value> = [
+        "inbound_bare_completed.json",
+        "inbound_bare_error.json",
+        "inbound_enveloped_completed.json",
+        "inbound_enveloped_error_state.json",
+        "inbound_enveloped_error_schema.json",
+        "inbound_error_member.json",
+        "inbound_actiontype_error.json",
+        "inbound_unknown_actiontype.json",
+    ]
+    .into_iter()
+    .map(fixture)
+    .collect();
+    for text in [
+        "[]",
+        "\"text\"",
+        "42",
+        "null",
+        "true",
+        "{}",
+        r#"{"action":"message"}"#,
+        r#"{"headers":{},"payload":{}}"#,
+        r#"{"headers":null,"payload":{"state":"completed"}}"#,
+        r#"{"action":"superpower","payload":{"state":"error"},"state":"completed"}"#,
+        r#"{"action":"superpower","payload":{"correlationId":"p"},"state":"completed"}"#,
+        r#"{"action":"message","headers":{"correlationId":"h"},"payload":{"correlationId":"p"},"correlationId":"t"}"#,
+        r#"{"action":"message","headers":{},"payload":{"correlationId":"p"}}"#,
+        r#"{"action":"message","headers":{"correlationId":7},"payload":{"error":null}}"#,
+    ] {
+        frames.push(serde_json::from_str(text).unwrap());
+    }
+    let replacements = [
+        Value::Null,
+        json!(""),
+        json!(3),
+        json!([]),
+        json!({}),
+        json!("message"),
+        json!("error"),
+        json!("completed"),
+        json!("started"),
+        json!("paused"),
+        json!(RESPONSE_SCHEMA_REF),
+        json!(ERROR_SCHEMA_REF),
+        json!("optave.message.v3"),
+        json!({ "code": "E" }),
+    ];
+    let paths: [&[&str]; 13] = [
+        &["action"],
+        &["headers"],
+        &["payload"],
+        &["correlationId"],
+        &["state"],
+        &["actionType"],
+        &["error"],
+        &["headers", "correlationId"],
+        &["headers", "schemaRef"],
+        &["headers", "action"],
+        &["payload", "state"],
+        &["payload", "actionType"],
+        &["payload", "error"],
+    ];
+    let bases = frames.clone();
+    for base in bases.iter().filter(|b| b.is_object()) {
+        for path in paths {
+            let Some((last, parents)) = path.split_last() else {
+                continue;
+            };
+            let mut variants = vec![None];
+            variants.extend(replacements.iter().cloned().map(Some));
+            for replacement in variants {
+                let mut frame = base.clone();
+                let parent: String = parents.iter().map(|k| format!("/{k}")).collect();
+                let Some(node) = frame.pointer_mut(&parent) else {
+                    continue;
+                };
+                let Some(map) = node.as_object_mut() else {
+                    continue;
+                };
+                match replacement {
+                    None => {
+                        map.remove(*last);
+                    }
+                    Some(v) => {
+                        map.insert((*last).to_owned(), v);
+                    }
+                }
+                frames.push(frame);
+            }
+        }
+    }
+    frames
+}
+
+#[test]
+fn route_agrees_with_classify_on_every_frame_it_routes() {
+    let frames = frames_for_routing();
+    assert!(frames.len() > 1_000, "{}", frames.len());
+    let (mut routed, mut deferred, mut refused_both) = (0, 0, 0);
+    for frame in &frames {
+        for strict in [false, true] {
+            let routing = Routing::read(frame);
+            let full = classify_value(frame, strict, NOW_MS);
+            match route(&routing, strict, NOW_MS) {
+                Ok(Some(inbound)) => {
+                    routed += 1;
+                    assert_eq!(Ok(inbound), full, "{frame} strict={strict}");
+                }
+                Ok(None) => {
+                    // Left to classify: an error frame, or a bare frame with a payload object.
+                    deferred += 1;
+                    let error_frame = full.as_ref().is_ok_and(|i| i.error.is_some());
+                    let bare_with_payload = !routing.action_is_message
+                        && !routing.has_headers
+                        && routing.payload_is_object;
+                    assert!(error_frame || bare_with_payload, "{frame} strict={strict}");
+                }
+                Err(err) => {
+                    refused_both += 1;
+                    let full = full.expect_err("classify refuses it too");
+                    assert_eq!(err.code, full.code, "{frame}");
+                    assert_eq!(err.message, full.message, "{frame}");
+                    assert_eq!(err.category, full.category, "{frame}");
+                }
+            }
+        }
+    }
+    // Every path was exercised.
+    assert!(routed > 100 && deferred > 100 && refused_both > 100);
+}
+
+#[test]
+fn routing_flags_round_trip() {
+    for frame in frames_for_routing() {
+        let r = Routing::read(&frame);
+        let rebuilt = Routing {
+            header_correlation_id: r.header_correlation_id,
+            header_schema_ref: r.header_schema_ref,
+            header_action: r.header_action,
+            body_action_type: r.body_action_type,
+            body_state: r.body_state,
+            other_correlation_id: r.other_correlation_id,
+            ..Routing::default()
+        }
+        .with_flags(r.flags());
+        assert_eq!(rebuilt, r, "{frame}");
     }
 }

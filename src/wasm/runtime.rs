@@ -14,17 +14,17 @@ use js_sys::{Function, Object, Promise, Reflect, JSON};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 
-use super::events::{deliver, Emitter};
+use super::events::{response_event, Emitter};
 use super::js_error::{describe, to_js_error};
 use super::logger::{Level, Logger};
 use super::random::CryptoRandom;
-use super::socket::{Socket, SocketEvent};
+use super::socket::{Frame, Socket, SocketEvent};
 use crate::core::action::Action;
 use crate::core::connection::{Connection, Effect, Input, ReadyState};
 use crate::core::envelope::{build_from_json, EnvelopeConfig, Outbound};
 use crate::core::error::{ErrorCode, OptaveError};
 use crate::core::ids::IdGenerator;
-use crate::core::inbound::{classify, Inbound};
+use crate::core::inbound::{classify, route, Inbound};
 use crate::core::legacy::Deprecation;
 use crate::core::options::{connect_target, AuthTransport, ClientConfig};
 use crate::core::requests::RequestTable;
@@ -90,9 +90,7 @@ pub fn now_ms() -> f64 {
 impl Shared {
     /// Delivers `arg` to the listeners of `name`.
     pub fn emit(&self, name: &str, arg: &JsValue) {
-        if let Some(targets) = self.emitter.take_targets(name) {
-            deliver(&targets, name, arg, &self.logger);
-        }
+        self.emitter.emit(name, arg, &self.logger);
     }
 
     /// Reports `err` to the `error` listeners; logs it when there are none.
@@ -390,31 +388,52 @@ fn on_socket_event(shared: &Rc<Shared>, attempt: u32, event: SocketEvent) {
                 now_ms: now,
             },
         ),
-        SocketEvent::Message(data) => on_frame(shared, &data, now),
+        SocketEvent::Frame(frame) => on_frame(shared, &frame, now),
     }
 }
 
-/// Classifies one inbound frame and delivers it.
-fn on_frame(shared: &Rc<Shared>, data: &JsValue, now: f64) {
-    let Some(text) = data.as_string() else {
+/// Routes one inbound frame and delivers it. The common frame is routed from
+/// the fields the `message` listener read; error frames and odd shapes are
+/// classified from the whole frame.
+fn on_frame(shared: &Rc<Shared>, frame: &Frame, now: f64) {
+    if frame.flags & Frame::NOT_TEXT != 0 {
         shared.emit_error(&OptaveError::websocket(
             ErrorCode::InboundEnvelopeSchemaMismatch,
             "binary frames are not part of the protocol; the frame was dropped",
             now,
         ));
         return;
-    };
+    }
     let strict = shared.state.borrow().config.strict;
-    let inbound = match classify(&text, strict, now) {
-        Ok(inbound) => inbound,
+    let routed = if frame.flags & Frame::NOT_JSON != 0 {
+        Ok(None)
+    } else {
+        route(&frame.routing(), strict, now)
+    };
+    let inbound = match routed {
+        Ok(Some(inbound)) => inbound,
+        Ok(None) => {
+            let text = if frame.flags & Frame::NOT_JSON != 0 {
+                frame.value.as_string()
+            } else {
+                JSON::stringify(&frame.value)
+                    .ok()
+                    .and_then(|t| t.as_string())
+            };
+            match classify(text.as_deref().unwrap_or(""), strict, now) {
+                Ok(inbound) => inbound,
+                Err(err) => return shared.emit_error(&err),
+            }
+        }
         Err(err) => return shared.emit_error(&err),
     };
-    let Ok(frame) = JSON::parse(&text) else {
-        return;
-    };
-    if shared.emitter.has("message") {
-        shared.emit("message", &frame);
-    }
+    shared.emit("message", &frame.value);
+    deliver_frame(shared, &frame.value, inbound);
+}
+
+/// Delivers a classified frame: `superpower.response` (or `superpower.error`
+/// and `error`), and settles the request waiting on its correlationId.
+fn deliver_frame(shared: &Rc<Shared>, frame: &JsValue, inbound: Inbound) {
     let settle = inbound
         .correlation_id
         .as_deref()
@@ -432,41 +451,18 @@ fn on_frame(shared: &Rc<Shared>, data: &JsValue, now: f64) {
             }
         }
         None => {
-            let event = superpower_event(&frame, &inbound);
+            let event = response_event(
+                frame,
+                inbound.enveloped,
+                inbound.correlation_id.as_deref(),
+                inbound.request_action.as_deref(),
+            );
             shared.emit("superpower.response", &event);
             if let Some(settle) = settle {
                 settle.resolve_with(&event);
             }
         }
     }
-}
-
-/// The `superpower.response` event: the (payload's) `action`, `actionType`,
-/// `state`, `message`, plus `correlationId`, `requestAction` and `headers`.
-fn superpower_event(frame: &JsValue, inbound: &Inbound) -> JsValue {
-    let body = if inbound.enveloped {
-        get(frame, "payload")
-    } else {
-        frame.clone()
-    };
-    let ev = Object::new();
-    for key in ["action", "actionType", "state", "message"] {
-        set(&ev, key, &get(&body, key));
-    }
-    if let Some(id) = &inbound.correlation_id {
-        set(&ev, "correlationId", &JsValue::from_str(id));
-    }
-    if inbound.enveloped {
-        if let Some(action) = &inbound.request_action {
-            set(&ev, "requestAction", &JsValue::from_str(action));
-        }
-        set(&ev, "headers", &get(frame, "headers"));
-    }
-    ev.into()
-}
-
-fn get(obj: &JsValue, key: &str) -> JsValue {
-    Reflect::get(obj, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
 }
 
 fn set(obj: &Object, key: &str, value: &JsValue) {
