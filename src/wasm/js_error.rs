@@ -3,7 +3,6 @@
 //! (protocol.md section 6), so `err instanceof Error` holds for the page.
 
 use js_sys::{Array, Object, Reflect};
-use serde::Serialize;
 use wasm_bindgen::{JsCast, JsValue};
 
 use crate::core::error::OptaveError;
@@ -15,10 +14,11 @@ pub fn to_js_error(err: &OptaveError) -> JsValue {
     let obj: &Object = js.unchecked_ref();
     set(obj, "category", &JsValue::from_str(err.category.as_str()));
     set(obj, "code", &JsValue::from_str(&err.code));
-    let details = err
-        .details
-        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
+    // Details are JSON already: one JSON text crosses, and `JSON.parse` builds
+    // the object (cheaper in code size than walking the value from wasm).
+    let details = serde_json::to_string(&err.details)
         .ok()
+        .and_then(|text| js_sys::JSON::parse(&text).ok())
         .filter(|v| !v.is_undefined())
         .unwrap_or(JsValue::NULL);
     set(obj, "details", &details);
