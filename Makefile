@@ -54,7 +54,7 @@ PKG_INPUTS := $(shell find src -type f 2>/dev/null) Cargo.toml $(wildcard Cargo.
 PKG_STAMP := $(PKG_DIR)/.build-stamp
 
 .PHONY: help tools tool-rust tool-wasm-bindgen tool-wasm-pack tool-chromium tool-node \
-	pkg server demo test lint test-native test-wasm test-types test-e2e test-summary \
+	pkg server server-release demo test lint test-native test-wasm test-types test-e2e test-summary \
 	test-size bench \
 	fmt clean distclean
 
@@ -226,7 +226,11 @@ test-size: pkg
 
 # Browser benchmarks (release package, headless Chromium, local server):
 # prints one table and writes target/bench.json.
-bench: tools pkg server
+server-release:
+	@echo "==> server-release: cargo build --profile server-release -p oco-local-server"
+	cargo build --profile server-release -p oco-local-server
+
+bench: tools pkg server-release
 	@echo "==> bench: node bench/run.mjs"
 	node bench/run.mjs
 

@@ -1,9 +1,9 @@
 #!/usr/bin/env node
 // Browser benchmark runner for optave-client.
 //
-//   node bench/run.mjs            (needs `make pkg` and `cargo build -p oco-local-server`)
+//   node bench/run.mjs            (needs `make pkg` and `cargo build --profile server-release -p oco-local-server`)
 //
-// Starts target/debug/oco-local-server (--no-auth --no-analysis, static root
+// Starts target/server-release/oco-local-server (--no-auth --no-analysis, static root
 // bench/, package pkg/), opens bench/index.html in Debian Chromium through
 // playwright-core, waits for the page's results, adds the size row
 // (scripts/size-check.mjs) and the machine, prints one table to stdout and
@@ -22,7 +22,8 @@ import { chromium } from 'playwright-core';
 import { DEFAULT_BUDGET, measureSize } from '../scripts/size-check.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const SERVER_BIN = path.join(ROOT, 'target', 'debug', 'oco-local-server');
+// The server built with the `server-release` profile (speed-optimised; `make bench` builds it).
+const SERVER_BIN = path.join(ROOT, 'target', 'server-release', 'oco-local-server');
 const PKG = path.join(ROOT, 'pkg');
 const OUT = path.join(ROOT, 'target', 'bench.json');
 const SEED = path.join(ROOT, 'tests', 'fixtures', 'seed002_interaction_params.json');
@@ -43,7 +44,7 @@ const progress = (msg) => process.stderr.write(`${msg}\n`);
 
 function startServer() {
   for (const [what, p, fix] of [
-    ['server', SERVER_BIN, 'cargo build -p oco-local-server'],
+    ['server', SERVER_BIN, 'cargo build --profile server-release -p oco-local-server'],
     ['package', path.join(PKG, 'optave_client.js'), 'make pkg'],
   ]) {
     if (!existsSync(p)) throw new Error(`${what} missing: ${p} (run \`${fix}\`)`);
@@ -216,7 +217,7 @@ async function main() {
   const missed = rows.filter((r) => r.met === false).map((r) => r.id);
   console.log(`optave-client browser benchmark — ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGiB} GiB; ${machine.browser}`);
   console.log(`median of ${report.rounds} rounds after a warm-up round; SDK and limit interleaved in one page; ` +
-    `local server (debug build, --no-analysis); performance.now() step ${results.info.timerResolutionMs} ms` +
+    `local server (server-release build, --no-analysis); performance.now() step ${results.info.timerResolutionMs} ms` +
     `${results.info.crossOriginIsolated ? ' (cross-origin isolated)' : ' (NOT cross-origin isolated)'}`);
   console.log('');
   console.log(table(rows));
