@@ -15,7 +15,6 @@
 //! `tests/core_inbound.rs` checks that the two agree on every fixture frame and
 //! on single-field mutations of them.
 
-use serde::Deserialize;
 use serde_json::{json, Value};
 
 use super::error::{ErrorCategory, ErrorCode, OptaveError};
@@ -206,18 +205,33 @@ pub fn route(r: &Routing<'_>, strict: bool, now_ms: f64) -> Result<Option<Inboun
     }))
 }
 
-#[derive(Deserialize)]
-struct RawFrame {
-    action: Option<Value>,
-    #[serde(rename = "actionType")]
-    action_type: Option<Value>,
-    state: Option<Value>,
-    headers: Option<Value>,
-    payload: Option<Value>,
-    #[serde(rename = "correlationId")]
-    correlation_id: Option<Value>,
-    error: Option<Value>,
-    message: Option<Value>,
+/// The members of a frame object that classification reads; `null` counts as
+/// absent.
+struct RawFrame<'a> {
+    action: Option<&'a Value>,
+    action_type: Option<&'a Value>,
+    state: Option<&'a Value>,
+    headers: Option<&'a Value>,
+    payload: Option<&'a Value>,
+    correlation_id: Option<&'a Value>,
+    error: Option<&'a Value>,
+    message: Option<&'a Value>,
+}
+
+impl<'a> RawFrame<'a> {
+    fn read(value: &'a Value) -> Self {
+        let get = |key: &str| value.get(key).filter(|v| !v.is_null());
+        Self {
+            action: get("action"),
+            action_type: get("actionType"),
+            state: get("state"),
+            headers: get("headers"),
+            payload: get("payload"),
+            correlation_id: get("correlationId"),
+            error: get("error"),
+            message: get("message"),
+        }
+    }
 }
 
 /// Classifies one text frame.
@@ -249,9 +263,8 @@ pub fn classify_value(value: &Value, strict: bool, now_ms: f64) -> Result<Inboun
     if !value.is_object() {
         return Err(mismatch("inbound frame is not a JSON object".into()));
     }
-    let top = RawFrame::deserialize(value).map_err(|e| mismatch(e.to_string()))?;
-    let enveloped =
-        top.action.as_ref().and_then(Value::as_str) == Some("message") || top.headers.is_some();
+    let top = RawFrame::read(value);
+    let enveloped = top.action.and_then(|v| v.as_str()) == Some("message") || top.headers.is_some();
     let (headers, body) = if enveloped {
         let headers = match &top.headers {
             Some(h @ Value::Object(_)) => h,
@@ -261,29 +274,18 @@ pub fn classify_value(value: &Value, strict: bool, now_ms: f64) -> Result<Inboun
             Some(p @ Value::Object(_)) => p,
             _ => return Err(mismatch("response envelope has no payload object".into())),
         };
-        (
-            Some(headers),
-            RawFrame::deserialize(body).map_err(|e| mismatch(e.to_string()))?,
-        )
+        (Some(headers), RawFrame::read(body))
     } else {
         (None, top)
     };
     let header = |name: &str| headers.and_then(|h| h.get(name)).and_then(Value::as_str);
     let correlation_id = header("correlationId")
         .or_else(|| value.get("correlationId").and_then(Value::as_str))
-        .or_else(|| body.correlation_id.as_ref().and_then(Value::as_str))
+        .or_else(|| body.correlation_id.and_then(|v| v.as_str()))
         .map(str::to_owned);
     let schema_ref = header("schemaRef");
-    let action_type = body
-        .action_type
-        .as_ref()
-        .and_then(Value::as_str)
-        .map(str::to_owned);
-    let state = body
-        .state
-        .as_ref()
-        .and_then(Value::as_str)
-        .map(str::to_owned);
+    let action_type = body.action_type.and_then(Value::as_str).map(str::to_owned);
+    let state = body.state.and_then(Value::as_str).map(str::to_owned);
     if strict {
         if let Some(s) = schema_ref.filter(|s| *s != RESPONSE_SCHEMA_REF && *s != ERROR_SCHEMA_REF)
         {
@@ -321,22 +323,16 @@ pub fn classify_value(value: &Value, strict: bool, now_ms: f64) -> Result<Inboun
 fn remote_error(body: &RawFrame, action_type: Option<&str>, now_ms: f64) -> OptaveError {
     let item = body
         .message
-        .as_ref()
         .and_then(|m| m.pointer("/results/0/response/0"));
     let from_item = |key: &str| item.and_then(|i| i.get(key)).and_then(Value::as_str);
-    let from_error = |key: &str| {
-        body.error
-            .as_ref()
-            .and_then(|e| e.get(key))
-            .and_then(Value::as_str)
-    };
+    let from_error = |key: &str| body.error.and_then(|e| e.get(key)).and_then(Value::as_str);
     let code = from_item("error_code")
         .or_else(|| from_error("code"))
         .or_else(|| from_error("error_code"))
         .unwrap_or(ErrorCode::RemoteError.as_str());
     let text = from_item("content")
         .or_else(|| from_error("message"))
-        .or_else(|| body.error.as_ref().and_then(Value::as_str))
+        .or_else(|| body.error.and_then(|v| v.as_str()))
         .unwrap_or("the server reported an error");
     let what = action_type.filter(|t| *t != "error").unwrap_or("request");
     let mut err = OptaveError::new(

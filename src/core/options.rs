@@ -147,8 +147,26 @@ impl ClientConfig {
         }
         schema::check(&value, schema::OPTIONS, false)
             .map_err(|m| invalid(format!("option {}: {}", m.path, m.message)))?;
-        let opts: ConnectionOptions =
-            serde_json::from_value(value).map_err(|e| invalid(format!("options: {e}")))?;
+        // The walker above checked every type; read the fields directly
+        // (a typed deserializer would add its code to the wasm for nothing).
+        let text = |key: &str| map.get(key).and_then(Value::as_str).map(str::to_owned);
+        let number = |key: &str| map.get(key).and_then(Value::as_f64);
+        let flag = |key: &str| map.get(key).and_then(Value::as_bool);
+        let opts = ConnectionOptions {
+            websocket_url: text("websocketUrl").unwrap_or_default(),
+            auth_transport: match map.get("authTransport").and_then(Value::as_str) {
+                Some("query") => Some(AuthTransport::Query),
+                Some("subprotocol") => Some(AuthTransport::Subprotocol),
+                _ => None,
+            },
+            auth_required: flag("authRequired"),
+            organization_id: text("organizationId"),
+            tenant_id: text("tenantId"),
+            connection_timeout_ms: number("connectionTimeoutMs"),
+            request_timeout_ms: number("requestTimeoutMs"),
+            strict_validation: flag("strictValidation"),
+            client_secret: map.get("clientSecret").filter(|v| !v.is_null()).cloned(),
+        };
         Self::from_options(opts, now_ms)
     }
 
