@@ -6,6 +6,7 @@ use serde_json::{json, Map, Value};
 use super::action::Action;
 use super::defaults::default_payload;
 use super::error::{ErrorCode, OptaveError};
+use super::fast;
 use super::ids::{IdGenerator, RandomSource};
 use super::legacy::{normalize, Deprecation};
 use super::merge::merge_into;
@@ -46,6 +47,9 @@ pub struct Outbound {
 /// Builds the envelope for `action` from the caller's params given as JSON text
 /// (what `JSON.stringify(params)` produced; `undefined` members are absent).
 ///
+/// The common case is built in one pass over the text ([`fast::try_build`]);
+/// anything else (and every error) goes through [`build`], with the same result.
+///
 /// Errors: VALIDATION / `PAYLOAD_SCHEMA_MISMATCH` (not JSON, bad shape, bad
 /// header, strict type error), `REQUIRED_FIELDS_MISSING`, `PAYLOAD_TOO_LARGE`.
 pub fn build_from_json<R: RandomSource>(
@@ -55,6 +59,9 @@ pub fn build_from_json<R: RandomSource>(
     ids: &mut IdGenerator<R>,
     now_ms: f64,
 ) -> Result<Outbound, OptaveError> {
+    if let Some(result) = fast::try_build(action, params_json, config, ids, now_ms) {
+        return result;
+    }
     let params: Value = serde_json::from_str(params_json).map_err(|e| {
         OptaveError::validation(
             ErrorCode::PayloadSchemaMismatch,

@@ -11,6 +11,7 @@ pub mod defaults;
 pub mod envelope;
 pub mod error;
 pub mod events;
+pub mod fast;
 pub mod ids;
 pub mod inbound;
 pub mod legacy;
