@@ -1041,3 +1041,40 @@ fn envelope_build_timing() {
         }
     }
 }
+
+/// Every prefix of the seed 002 text (as published, legacy spellings and all)
+/// and every single-byte replacement by a JSON-significant byte: the builder
+/// never panics, and whatever it answers matches the slow path.
+#[test]
+fn truncated_and_corrupted_seed_text_never_panics_and_matches_the_slow_path() {
+    let seed = fixture_text("seed002_interaction_params.json");
+    let compact = text(&serde_json::from_str::<Value>(&seed).unwrap());
+    let config = EnvelopeConfig::default();
+    let mut answered = 0;
+    for (source, step) in [(&seed, 5), (&compact, 1)] {
+        for end in (0..source.len())
+            .step_by(step)
+            .filter(|i| source.is_char_boundary(*i))
+        {
+            let prefix = &source[..end];
+            if check_same(Action::Interaction, prefix, &config, "prefix") {
+                answered += 1;
+            }
+        }
+    }
+    let bytes = compact.as_bytes();
+    for at in (0..bytes.len()).step_by(7) {
+        for replacement in [b'"', b'{', b'}', b'[', b']', b',', b':', b'\\', b'0', b'n'] {
+            let mut corrupted = bytes.to_vec();
+            corrupted[at] = replacement;
+            let Ok(corrupted) = String::from_utf8(corrupted) else {
+                continue;
+            };
+            if check_same(Action::Interaction, &corrupted, &config, "corrupted") {
+                answered += 1;
+            }
+        }
+    }
+    // Some corruptions only touch string contents: those are answered.
+    assert!(answered > 100, "{answered}");
+}
