@@ -1,0 +1,160 @@
+//! The shapes of what the client emits (protocol.md section 5), as typed Rust
+//! structs whose TypeScript declarations type the page's listeners.
+//!
+//! The facade builds these objects directly from the frame's JSON; the types
+//! document and type them.
+
+use alloc::collections::BTreeMap as Map;
+use alloc::string::String;
+use alloc::vec::Vec;
+use serde::Serialize;
+
+use super::AnyJson as Value;
+use tsify::Tsify;
+
+/// A superpower's state.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Tsify)]
+#[serde(rename_all = "lowercase")]
+pub enum SuperpowerState {
+    /// The superpower began.
+    Started,
+    /// Results are in `message.results`.
+    Completed,
+    /// The superpower failed (delivered as `superpower.error`).
+    Error,
+}
+
+/// One result block: `{ response: [...] }`; items depend on the superpower.
+#[derive(Debug, Clone, Serialize, Tsify)]
+pub struct SuperpowerResult {
+    /// The result items, e.g. `[{ sentiment: "negative", score: -0.4 }]`.
+    #[tsify(optional, type = "Array<Record<string, unknown>>")]
+    pub response: Option<Vec<Value>>,
+}
+
+/// `message` of a superpower frame.
+#[derive(Debug, Clone, Serialize, Tsify)]
+pub struct SuperpowerMessage {
+    /// The result blocks (empty while `started`).
+    pub results: Vec<SuperpowerResult>,
+}
+
+/// Headers of a response envelope.
+#[derive(Debug, Clone, Serialize, Tsify)]
+#[serde(rename_all = "camelCase")]
+pub struct ResponseHeaders {
+    /// The request's correlationId.
+    pub correlation_id: String,
+    /// The wire name of the request's action.
+    #[tsify(optional)]
+    pub action: Option<String>,
+    /// `optave.response.v3` or `optave.error.v3`.
+    #[tsify(optional)]
+    pub schema_ref: Option<String>,
+    /// Trace id.
+    #[tsify(optional)]
+    pub trace_id: Option<String>,
+    /// Event time, ISO 8601.
+    #[tsify(optional)]
+    pub timestamp: Option<String>,
+    /// When the server built the frame, ISO 8601.
+    #[tsify(optional)]
+    pub issued_at: Option<String>,
+    /// Other headers.
+    #[serde(flatten)]
+    #[tsify(type = "unknown")]
+    pub other: Map<String, Value>,
+}
+
+/// The `superpower.response` event (and what `...Async` resolves with).
+#[derive(Debug, Clone, Serialize, Tsify)]
+#[serde(rename_all = "camelCase")]
+pub struct SuperpowerEvent {
+    /// `"superpower"`.
+    pub action: String,
+    /// The superpower, e.g. `sentiment_analysis`, `risk_assessment`,
+    /// `escalation_need`, `language_identification`, `search_requirements`,
+    /// `performance_criteria`, `recommend`, `adjust_suggestion`. Open set.
+    #[tsify(type = "SuperpowerType | (string & {})")]
+    pub action_type: String,
+    /// `started`, `completed` (or, on error frames, `error`).
+    #[tsify(type = "SuperpowerState | (string & {})")]
+    pub state: String,
+    /// The results.
+    pub message: SuperpowerMessage,
+    /// The request's correlationId (from the envelope, or the bare frame's own).
+    #[tsify(optional)]
+    pub correlation_id: Option<String>,
+    /// The wire action of the request this answers (enveloped frames).
+    #[tsify(optional)]
+    pub request_action: Option<String>,
+    /// The envelope headers (enveloped frames).
+    #[tsify(optional)]
+    pub headers: Option<ResponseHeaders>,
+}
+
+/// The `close` event.
+#[derive(Debug, Clone, Serialize, Tsify)]
+#[serde(rename_all = "camelCase")]
+pub struct CloseInfo {
+    /// The WebSocket close code (1000 normal, 1006 abnormal, 4401 token refused...).
+    pub code: u16,
+    /// The close reason.
+    pub reason: String,
+    /// Whether the close handshake completed.
+    pub was_clean: bool,
+}
+
+/// Superpower names the seeds and the local server use.
+pub const SUPERPOWER_TYPES: [&str; 12] = [
+    "sentiment_analysis",
+    "risk_assessment",
+    "escalation_need",
+    "language_identification",
+    "search_requirements",
+    "performance_criteria",
+    "recommend",
+    "adjust_suggestion",
+    "elevate_suggestion",
+    "summary",
+    "translation",
+    "error",
+];
+
+/// The four error categories (protocol.md section 6).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Tsify)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum ErrorCategory {
+    /// Token missing, refused or its provider failed.
+    Authentication,
+    /// The OCO server answered with an error frame.
+    Orchestrator,
+    /// The page's input was refused before anything was sent.
+    Validation,
+    /// The socket or a frame on it misbehaved.
+    Websocket,
+}
+
+/// What every error of the SDK carries (protocol.md section 6); the object is
+/// a real `Error` (`name` `"OptaveError"`), built from the core's `OptaveError`.
+#[derive(Debug, Clone, Serialize, Tsify)]
+#[serde(rename_all = "camelCase")]
+pub struct OptaveError {
+    /// The error category.
+    pub category: ErrorCategory,
+    /// The error code, e.g. `REQUIRED_FIELDS_MISSING`; a server error frame's own code is kept verbatim.
+    #[tsify(type = "ErrorCode | (string & {})")]
+    pub code: String,
+    /// A sentence that names the offending field or condition.
+    pub message: String,
+    /// Structured detail (field paths, sizes in bytes, the server frame...); `null` when none.
+    #[tsify(type = "unknown")]
+    pub details: Value,
+    /// What the caller can do about it.
+    pub suggestions: Vec<String>,
+    /// The request's correlation id when the error concerns one request.
+    #[tsify(optional)]
+    pub correlation_id: Option<String>,
+    /// When the error was raised, ISO 8601 UTC with milliseconds.
+    pub timestamp: String,
+}

@@ -1,0 +1,85 @@
+//! The constructor and request options, as TypeScript sees them (the
+//! validation itself is [`crate::options`]).
+
+use alloc::string::String;
+
+use serde::{Deserialize, Serialize};
+use tsify::Tsify;
+
+use super::AnyJson as Value;
+
+/// How the token reaches the server (protocol.md section 1).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Tsify)]
+#[serde(rename_all = "lowercase")]
+pub enum AuthTransport {
+    /// `new WebSocket(url, ["optave-v1", token])`: the token never appears in a URL (default).
+    #[default]
+    Subprotocol,
+    /// `url?Authorization=<token>`: discouraged, warns once.
+    Query,
+}
+
+/// The plain-data constructor options (the facade adds `tokenProvider` and `logger`).
+#[derive(Debug, Clone, Default, Deserialize, Tsify)]
+#[serde(rename_all = "camelCase")]
+pub struct ConnectionOptions {
+    /// `wss://ws-{tenant}.oco.optave.{tld}`; `ws://` only to a loopback host.
+    pub websocket_url: String,
+    /// `subprotocol` (default) or `query`.
+    #[serde(default)]
+    #[tsify(optional)]
+    pub auth_transport: Option<AuthTransport>,
+    /// Default true: `connect()` fails with MISSING_TOKEN when no token is available.
+    #[serde(default)]
+    #[tsify(optional)]
+    pub auth_required: Option<bool>,
+    /// Fills `request.context.organizationId` when a call leaves it empty.
+    #[serde(default)]
+    #[tsify(optional)]
+    pub organization_id: Option<String>,
+    /// Sent as `headers.tenantId` on every request.
+    #[serde(default)]
+    #[tsify(optional)]
+    pub tenant_id: Option<String>,
+    /// How long `connect()` may take, token included, in ms (default 30,000).
+    #[serde(default)]
+    #[tsify(optional)]
+    pub connection_timeout_ms: Option<f64>,
+    /// Default timeout of `...Async` requests in ms (default 30,000).
+    #[serde(default)]
+    #[tsify(optional)]
+    pub request_timeout_ms: Option<f64>,
+    /// Type-check every known outbound field and the inbound envelopes (default false).
+    #[serde(default)]
+    #[tsify(optional)]
+    pub strict_validation: Option<bool>,
+    /// Never allowed in a browser: refused with UNSUPPORTED_IN_BROWSER.
+    #[serde(default)]
+    #[tsify(optional, type = "never")]
+    pub client_secret: Option<Value>,
+}
+
+/// Options of one `...Async` request.
+#[derive(Debug, Clone, Default, Deserialize, Tsify)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct RequestOptions {
+    /// How long to wait for the first correlated frame, in ms (default: the
+    /// client's `requestTimeoutMs`).
+    #[serde(default)]
+    #[tsify(optional)]
+    pub timeout_ms: Option<f64>,
+}
+
+/// The WebSocket `readyState`, as the page sees it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Tsify)]
+#[serde(rename_all = "lowercase")]
+pub enum ReadyState {
+    /// Getting a token or waiting for the socket to open.
+    Connecting,
+    /// Open: requests can be sent.
+    Open,
+    /// `close()` was called; waiting for the close handshake.
+    Closing,
+    /// Not connected.
+    Closed,
+}

@@ -1,0 +1,421 @@
+//! Client options and the connection target (protocol.md sections 1 and 7).
+#![cfg(not(target_arch = "wasm32"))]
+#![allow(clippy::result_large_err)]
+
+mod common;
+
+use std::net::{Ipv4Addr, Ipv6Addr};
+
+use common::details;
+use optave_core::error::{ErrorCategory, ErrorCode, OptaveError};
+use optave_core::options::{
+    check_websocket_url, connect_target, request_timeout, AuthTransport, ClientConfig,
+    ConnectTarget, DEFAULT_TIMEOUT_MS, OPTION_KEYS, SUBPROTOCOL,
+};
+use serde_json::{json, Map, Value};
+
+const NOW: f64 = 1_705_314_660_000.0;
+
+fn parse(options: Value) -> Result<ClientConfig, OptaveError> {
+    ClientConfig::from_json(&options.to_string(), NOW)
+}
+
+fn refused(options: Value, code: ErrorCode) -> OptaveError {
+    let err = parse(options.clone()).expect_err(&options.to_string());
+    assert_eq!(err.code, code.as_str(), "{options}: {err}");
+    assert_eq!(err.category, ErrorCategory::Validation);
+    err
+}
+
+fn config(url: &str, transport: AuthTransport, auth_required: bool) -> ClientConfig {
+    ClientConfig {
+        auth_transport: transport,
+        auth_required,
+        ..parse(json!({ "websocketUrl": url })).unwrap()
+    }
+}
+
+#[test]
+fn defaults() {
+    let c = parse(json!({ "websocketUrl": "wss://ws-sandbox.oco.optave.tech" })).unwrap();
+    assert_eq!(
+        c,
+        ClientConfig {
+            websocket_url: "wss://ws-sandbox.oco.optave.tech".into(),
+            auth_transport: AuthTransport::Subprotocol,
+            auth_required: true,
+            organization_id: None,
+            tenant_id: None,
+            connection_timeout_ms: 30_000.0,
+            request_timeout_ms: 30_000.0,
+            strict: false,
+        }
+    );
+    assert_eq!(DEFAULT_TIMEOUT_MS, 30_000.0);
+}
+
+#[test]
+fn every_data_option_is_read() {
+    let c = parse(json!({
+        "websocketUrl": "wss://ws-prod.oco.optave.tech/",
+        "authTransport": "query", "authRequired": false,
+        "organizationId": "org", "tenantId": "",
+        "connectionTimeoutMs": 1500, "requestTimeoutMs": 2500.5,
+        "strictValidation": true, "tokenProvider": {}, "logger": {}, "clientSecret": null
+    }))
+    .unwrap();
+    assert_eq!(c.auth_transport, AuthTransport::Query);
+    assert!(!c.auth_required);
+    assert_eq!(c.organization_id.as_deref(), Some("org"));
+    assert_eq!(c.tenant_id, None, "an empty tenantId is no tenantId");
+    assert_eq!(c.connection_timeout_ms, 1500.0);
+    assert_eq!(c.request_timeout_ms, 2500.5);
+    assert!(c.strict);
+}
+
+#[test]
+fn websocket_url_missing_or_empty() {
+    for options in [
+        json!({}),
+        json!({ "websocketUrl": "" }),
+        json!({ "websocketUrl": null }),
+    ] {
+        refused(options, ErrorCode::InvalidWebsocketUrl);
+    }
+}
+
+#[test]
+fn websocket_url_not_a_string_names_the_option() {
+    for options in [
+        json!({ "websocketUrl": 42 }),
+        json!({ "websocketUrl": ["wss://x"] }),
+    ] {
+        let err = parse(options.clone()).expect_err(&options.to_string());
+        assert_eq!(err.category, ErrorCategory::Validation);
+        assert!(err.message.contains("websocketUrl"), "{}", err.message);
+    }
+}
+
+#[test]
+fn known_difference_websocket_url_not_a_string_is_an_invalid_url() {
+    for options in [
+        json!({ "websocketUrl": 42 }),
+        json!({ "websocketUrl": ["wss://x"] }),
+    ] {
+        refused(options, ErrorCode::InvalidWebsocketUrl);
+    }
+}
+
+#[test]
+fn websocket_url_schemes_and_hosts() {
+    let bad = [
+        "http://ws.example.com",
+        "https://ws.example.com",
+        "ws://example.com",
+        "ws://ws-sandbox.oco.optave.tech",
+        "ws://localhost.evil.com",
+        "ws://127.0.0.1@evil.com/",
+        "ws://10.0.0.1:8787",
+        "wss://",
+        "wss:///path",
+        "ws-sandbox.oco.optave.tech",
+        "wss://host/ path",
+        "wss://host/#frag",
+    ];
+    for url in bad {
+        let err = check_websocket_url(url, NOW).expect_err(url);
+        assert!(err.is(ErrorCode::InvalidWebsocketUrl), "{url}");
+        assert_eq!(details(&err)["websocketUrl"], url);
+        assert!(!err.suggestions.is_empty());
+        refused(
+            json!({ "websocketUrl": url }),
+            ErrorCode::InvalidWebsocketUrl,
+        );
+    }
+    let good = [
+        "ws://127.0.0.1:8787/ws",
+        "ws://localhost",
+        "ws://LOCALHOST:9000/x?y=1",
+        "ws://[::1]:9",
+        "ws://127.5.6.7",
+        "WS://localhost",
+        "wss://example.com",
+        "wss://ws-incubator.oco.optave.tech",
+        "wss://10.0.0.1:443/socket",
+    ];
+    for url in good {
+        check_websocket_url(url, NOW).unwrap_or_else(|e| panic!("{url}: {e}"));
+        assert_eq!(
+            parse(json!({ "websocketUrl": url })).unwrap().websocket_url,
+            url
+        );
+    }
+}
+
+#[test]
+fn client_secret_is_unsupported_in_a_browser() {
+    let err = refused(
+        json!({ "websocketUrl": "wss://x.tech", "clientSecret": "s3cr3t" }),
+        ErrorCode::UnsupportedInBrowser,
+    );
+    assert!(err.message.contains("clientSecret"));
+    assert!(!err.to_string().contains("s3cr3t"));
+    assert!(!err.suggestions.is_empty());
+}
+
+#[test]
+fn unknown_options_are_refused_by_name() {
+    let err = refused(
+        json!({ "websocketUrl": "wss://x.tech", "websocketURL": "wss://y", "timeout": 5 }),
+        ErrorCode::InvalidOption,
+    );
+    assert!(err.message.contains("websocketURL") && err.message.contains("timeout"));
+    assert_eq!(details(&err)["unknown"], json!(["websocketURL", "timeout"]));
+    assert_eq!(details(&err)["allowed"], json!(OPTION_KEYS));
+    // Every key is an option (functions are absent from the JSON text; null
+    // stands for not given).
+    assert_eq!(OPTION_KEYS.len(), 11);
+    let mut every = Map::new();
+    for key in OPTION_KEYS {
+        every.insert(key.to_owned(), Value::Null);
+    }
+    every.insert("websocketUrl".into(), json!("wss://x.tech"));
+    parse(Value::Object(every)).unwrap();
+}
+
+#[test]
+fn options_must_be_a_json_object() {
+    for text in ["[]", "\"wss://x\"", "null", "{"] {
+        let err = ClientConfig::from_json(text, NOW).expect_err(text);
+        assert!(err.is(ErrorCode::InvalidOption), "{text}");
+    }
+}
+
+#[test]
+fn wrong_types_name_the_option() {
+    for (name, bad) in [
+        ("requestTimeoutMs", json!("10")),
+        ("connectionTimeoutMs", json!(true)),
+        ("authRequired", json!("no")),
+        ("strictValidation", json!(1)),
+        ("organizationId", json!(7)),
+        ("authTransport", json!("header")),
+    ] {
+        let err = refused(
+            json!({ "websocketUrl": "wss://x.tech", name: bad }),
+            ErrorCode::InvalidOption,
+        );
+        assert!(err.message.contains(name), "{name}: {}", err.message);
+    }
+}
+
+#[test]
+fn timeouts_must_be_positive() {
+    for name in ["requestTimeoutMs", "connectionTimeoutMs"] {
+        for bad in [json!(0), json!(-1), json!(-0.5)] {
+            let err = refused(
+                json!({ "websocketUrl": "wss://x.tech", name: bad }),
+                ErrorCode::InvalidOption,
+            );
+            assert!(err.message.contains(name), "{}", err.message);
+        }
+    }
+}
+
+#[test]
+fn subprotocol_transport() {
+    let c = config("wss://ws.x.tech/path", AuthTransport::Subprotocol, true);
+    let t = connect_target(&c, Some("tok.en-1_~"), None, NOW).unwrap();
+    assert_eq!(
+        t,
+        ConnectTarget {
+            url: "wss://ws.x.tech/path".into(),
+            protocols: vec![SUBPROTOCOL.into(), "tok.en-1_~".into()],
+        }
+    );
+    assert_eq!(SUBPROTOCOL, "optave-v1");
+    for token in ["Bearer abc", "  Bearer abc  ", "abc"] {
+        let t = connect_target(&c, Some(token), None, NOW).unwrap();
+        assert_eq!(t.protocols, ["optave-v1", "abc"], "{token:?}");
+    }
+}
+
+#[test]
+fn tokens_a_subprotocol_cannot_carry_are_refused() {
+    let c = config("wss://ws.x.tech", AuthTransport::Subprotocol, true);
+    for token in ["a b", "a,b", "a\"b", "a;b", "tök", "a/b"] {
+        let err = connect_target(&c, Some(token), None, NOW).expect_err(token);
+        assert!(err.is(ErrorCode::InvalidToken), "{token}");
+        assert_eq!(err.category, ErrorCategory::Authentication);
+    }
+}
+
+#[test]
+fn query_transport_percent_encodes() {
+    let c = config("wss://ws.x.tech/ws", AuthTransport::Query, true);
+    let t = connect_target(&c, Some("Bearer abc"), None, NOW).unwrap();
+    assert_eq!(t.url, "wss://ws.x.tech/ws?Authorization=abc");
+    assert!(t.protocols.is_empty());
+    let t = connect_target(&c, Some("a+b/c=d&e f"), None, NOW).unwrap();
+    assert_eq!(
+        t.url,
+        "wss://ws.x.tech/ws?Authorization=a%2Bb%2Fc%3Dd%26e+f"
+    );
+    let c = config("wss://ws.x.tech/ws?env=dev", AuthTransport::Query, true);
+    let t = connect_target(&c, Some("abc"), Some("s 1"), NOW).unwrap();
+    assert_eq!(
+        t.url,
+        "wss://ws.x.tech/ws?env=dev&Authorization=abc&OptaveTraceChatSessionId=s+1"
+    );
+}
+
+#[test]
+fn session_id_becomes_a_query_parameter() {
+    let c = config("wss://ws.x.tech", AuthTransport::Subprotocol, true);
+    let t = connect_target(&c, Some("abc"), Some("sess-1"), NOW).unwrap();
+    assert_eq!(t.url, "wss://ws.x.tech?OptaveTraceChatSessionId=sess-1");
+    assert_eq!(t.protocols, ["optave-v1", "abc"]);
+    let t = connect_target(&c, Some("abc"), Some(""), NOW).unwrap();
+    assert_eq!(t.url, "wss://ws.x.tech");
+}
+
+#[test]
+fn missing_token() {
+    let c = config("ws://localhost:8787", AuthTransport::Subprotocol, true);
+    for token in [None, Some(""), Some("   "), Some("Bearer ")] {
+        let err = connect_target(&c, token, None, NOW).expect_err("no token");
+        assert!(err.is(ErrorCode::MissingToken), "{token:?}");
+        assert_eq!(err.category, ErrorCategory::Authentication);
+    }
+    let c = config("ws://localhost:8787", AuthTransport::Subprotocol, false);
+    let t = connect_target(&c, None, Some("s"), NOW).unwrap();
+    assert!(t.protocols.is_empty());
+    assert_eq!(t.url, "ws://localhost:8787?OptaveTraceChatSessionId=s");
+}
+
+#[test]
+fn per_request_timeout() {
+    assert_eq!(request_timeout(None, 30_000.0, NOW).unwrap(), 30_000.0);
+    assert_eq!(
+        request_timeout(Some("{}"), 30_000.0, NOW).unwrap(),
+        30_000.0
+    );
+    assert_eq!(
+        request_timeout(Some(r#"{"timeoutMs":250}"#), 30_000.0, NOW).unwrap(),
+        250.0
+    );
+    for bad in [
+        r#"{"timeoutMs":0}"#,
+        r#"{"timeoutMs":-3}"#,
+        r#"{"timeoutMs":"5"}"#,
+        r#"{"timeout":5}"#,
+        "[]",
+        "[5000]",
+        "5000",
+        "\"5000\"",
+    ] {
+        let err = request_timeout(Some(bad), 30_000.0, NOW).expect_err(bad);
+        assert!(err.is(ErrorCode::InvalidArgument), "{bad}: {err}");
+    }
+}
+
+#[test]
+fn timeouts_are_read_as_the_numbers_written() {
+    let read = |text: &str| {
+        ClientConfig::from_json(
+            &format!(r#"{{"websocketUrl":"wss://x.tech","requestTimeoutMs":{text}}}"#),
+            NOW,
+        )
+        .map(|c| c.request_timeout_ms)
+    };
+    for text in [
+        "1", "1500", "30000", "2500.5", "0.5", "86400000", "1e3", "1E+3", "25e-1",
+    ] {
+        assert_eq!(read(text).unwrap(), text.parse::<f64>().unwrap(), "{text}");
+    }
+    // Decimals are read to within a few units in the last place.
+    for text in [
+        "0.1",
+        "0.3",
+        "1500.7",
+        "1234.5678",
+        "1e-7",
+        "9007199254740993",
+    ] {
+        let want: f64 = text.parse().unwrap();
+        let got = read(text).unwrap();
+        assert!(
+            ((got - want) / want).abs() < 1e-15,
+            "{text}: {got} / {want}"
+        );
+    }
+    // Infinity is not a timeout.
+    assert!(read("1e400").unwrap_err().is(ErrorCode::InvalidOption));
+}
+
+/// The loopback rule of `ws://`, checked against `std::net`'s parsers (what
+/// the SDK used before the core became `no_std`).
+#[test]
+fn loopback_hosts_agree_with_std_net() {
+    let hosts = [
+        "localhost",
+        "LOCALHOST",
+        "LocalHost",
+        "localhost.",
+        "localhost.evil.com",
+        "127.0.0.1",
+        "127.1.2.3",
+        "127.255.255.255",
+        "127.0.0.01",
+        "127.0.0",
+        "127.0.0.1.1",
+        "127.1",
+        "0127.0.0.1",
+        "128.0.0.1",
+        "126.0.0.1",
+        "127.0.0.256",
+        "1.2.3.4",
+        "0.0.0.0",
+        "::1",
+        "0:0:0:0:0:0:0:1",
+        "0000:0000:0000:0000:0000:0000:0000:0001",
+        "::0:1",
+        "0::1",
+        "::01",
+        "::0001",
+        "::00001",
+        "::",
+        "::2",
+        "1::",
+        "::1:0",
+        "0:0:0:0:0:0:1",
+        "0:0:0:0:0:0:0:0:1",
+        "::ffff:127.0.0.1",
+        "::127.0.0.1",
+        "::1%25eth0",
+        ":::1",
+        "::1::",
+        "1:2:3:4:5:6:7::",
+        "1:2:3:4:5:6:7:8",
+        "fe80::1",
+        "0:0::0:1",
+        "::0:0:0:0:0:1",
+        "::0:0:0:0:0:0:1",
+        "::0:0:0:0:0:0:0:1",
+        "g::1",
+        "",
+        "[::1]",
+    ];
+    for host in hosts {
+        let std_loopback = host.eq_ignore_ascii_case("localhost")
+            || host.parse::<Ipv4Addr>().is_ok_and(|ip| ip.is_loopback())
+            || host.parse::<Ipv6Addr>().is_ok_and(|ip| ip.is_loopback());
+        let url = if host.contains(':') {
+            format!("ws://[{host}]:8787/ws")
+        } else {
+            format!("ws://{host}:8787/ws")
+        };
+        let core = check_websocket_url(&url, NOW).is_ok();
+        assert_eq!(core, std_loopback && !host.is_empty(), "{host:?} ({url})");
+    }
+}
