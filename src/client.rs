@@ -1,30 +1,37 @@
 //! The exported JavaScript class `OptaveClient`.
 //!
 //! Each method turns its arguments into core inputs and hands the rest to
-//! `runtime`; no protocol logic lives here.
+//! `runtime`; no protocol logic lives here. The nine named senders
+//! (`interaction(params)`...), their `...Async` forms and the official
+//! client's aliases (`openConnection`, `closeConnection`, `setSessionId`,
+//! `getSessionId`) are defined on this class's prototype by the package's
+//! thin JavaScript layer (`js/index.js`), over [`OptaveClient::send`] and
+//! [`OptaveClient::send_async`]: one export each instead of twenty-two keeps
+//! the glue small (see BENCHMARKS.md, "Size").
 
-use std::cell::RefCell;
-use std::collections::HashSet;
-use std::rc::Rc;
+use alloc::rc::Rc;
+use alloc::string::String;
+use alloc::vec::Vec;
+use core::cell::RefCell;
 
 use js_sys::{Function, Promise, Reflect};
-use tsify::Ts;
+use optave_core::connection::{Connection, Input};
+use optave_core::error::{ErrorCode, OptaveError};
+use optave_core::ids::IdGenerator;
+use optave_core::legacy::Deprecation;
+use optave_core::options::ClientConfig;
+use optave_core::outbound::{Builder, EnvelopeConfig};
+use optave_core::requests::RequestTable;
+use optave_core::text::Text;
+use optave_core::{SCHEMA_REF, SDK_VERSION, SPEC_VERSION};
 use wasm_bindgen::prelude::*;
 
-use super::events::{Emitter, EVENTS};
-use super::js_error::to_js_error;
-use super::logger::Logger;
-use super::random::CryptoRandom;
-use super::runtime::{arm_request_timer, feed, now_ms, reject_all, Settle, Shared, State};
-use crate::core::action::Action;
-use crate::core::connection::{Connection, Input};
-use crate::core::envelope::{EnvelopeConfig, SCHEMA_REF, SDK_VERSION, SPEC_VERSION};
-use crate::core::error::{ErrorCode, OptaveError};
-use crate::core::ids::IdGenerator;
-use crate::core::legacy::Deprecation;
-use crate::core::model::RequestParams;
-use crate::core::options::ClientConfig;
-use crate::core::requests::RequestTable;
+use crate::events::{Emitter, Event, EVENTS};
+use crate::js_error::to_js_error;
+use crate::logger::Logger;
+use crate::random::CryptoRandom;
+use crate::requests::{action_named, cancelled};
+use crate::runtime::{arm_request_timer, feed, now_ms, reject_all, Settle, Shared, State};
 
 /// A client of the Optave OCO message API over one browser WebSocket.
 ///
@@ -44,7 +51,7 @@ use crate::core::requests::RequestTable;
 #[wasm_bindgen]
 #[derive(Debug)]
 pub struct OptaveClient {
-    shared: Rc<Shared>,
+    pub(crate) shared: Rc<Shared>,
 }
 
 #[wasm_bindgen]
@@ -65,7 +72,7 @@ impl OptaveClient {
 
     fn create(options: &JsValue) -> Result<OptaveClient, OptaveError> {
         let now = now_ms();
-        let invalid = |m: &str| OptaveError::validation(ErrorCode::InvalidOption, m, now);
+        let invalid = |m: &'static str| OptaveError::validation(ErrorCode::InvalidOption, m, now);
         if !options.is_object() {
             return Err(
                 invalid("options must be an object with at least websocketUrl")
@@ -104,12 +111,14 @@ impl OptaveClient {
         let state = State {
             config,
             envelope,
+            builder: Builder::default(),
             conn: Connection::default(),
             requests: RequestTable::default(),
             socket: None,
             ids: IdGenerator::new(CryptoRandom),
-            warned: HashSet::new(),
+            warned: 0,
             token_provider,
+            token_wait: None,
             explicit_token: None,
             connect_waiters: Vec::new(),
             conn_timer: None,
@@ -125,13 +134,15 @@ impl OptaveClient {
     }
 
     /// Opens the WebSocket. `token` (optional) is used for this connection;
-    /// otherwise `tokenProvider()` is asked, for every connection.
+    /// otherwise `tokenProvider()` is asked, for every connection. Alias:
+    /// `openConnection(token?)`.
     ///
     /// Resolves on `open` (at once when already open). Rejects with an
     /// `OptaveError`: AUTHENTICATION `MISSING_TOKEN`, `INVALID_TOKEN`,
     /// `TOKEN_PROVIDER_FAILED`, `AUTHENTICATION_FAILED` (close code 4401/4403/1008);
     /// WEBSOCKET `CONNECTION_TIMEOUT` (after `connectionTimeoutMs`, the socket is
-    /// closed), `CONNECTION_ERROR`, `CONNECTION_CLOSED` (close() before open).
+    /// closed), `CONNECTION_ERROR`, `CONNECTION_CLOSED` (close() before open);
+    /// VALIDATION `INVALID_ARGUMENT` (a token that is not a string).
     #[wasm_bindgen(unchecked_return_type = "Promise<void>")]
     pub fn connect(
         &self,
@@ -139,7 +150,7 @@ impl OptaveClient {
     ) -> Promise {
         let (promise, settle) = Settle::promise();
         let now = now_ms();
-        let token = match token {
+        let token = match token.filter(|t| !t.is_undefined()) {
             None => None,
             Some(t) => match t.as_string() {
                 Some(s) => Some(s),
@@ -171,42 +182,22 @@ impl OptaveClient {
         promise
     }
 
-    /// Alias of `connect(token?)` (the official client's name).
-    #[wasm_bindgen(js_name = openConnection, unchecked_return_type = "Promise<void>")]
-    pub fn open_connection(
-        &self,
-        #[wasm_bindgen(unchecked_optional_param_type = "string")] token: Option<JsValue>,
-    ) -> Promise {
-        self.connect(token)
-    }
-
     /// Closes the connection (close code 1000). Pending `...Async` requests are
     /// rejected with WEBSOCKET `CONNECTION_CLOSED`; `close` is emitted when the
-    /// socket has closed.
+    /// socket has closed. Alias: `closeConnection()`.
     pub fn close(&self) {
         feed(&self.shared, Input::Close { now_ms: now_ms() });
-    }
-
-    /// Alias of `close()`.
-    #[wasm_bindgen(js_name = closeConnection)]
-    pub fn close_connection(&self) {
-        self.close();
     }
 
     /// The connection state: `'connecting' | 'open' | 'closing' | 'closed'`.
     #[wasm_bindgen(getter = readyState, unchecked_return_type = "ReadyState")]
     pub fn ready_state(&self) -> String {
-        self.shared
-            .state
-            .borrow()
-            .conn
-            .ready_state()
-            .as_str()
-            .to_owned()
+        String::from(self.shared.state.borrow().conn.ready_state().as_str())
     }
 
     /// The session id: fills `session.sessionId` when a call leaves it empty and
-    /// is sent as `OptaveTraceChatSessionId` on the next connection.
+    /// is sent as `OptaveTraceChatSessionId` on the next connection. Aliases:
+    /// `getSessionId()`, `setSessionId(id)`.
     #[wasm_bindgen(getter = sessionId)]
     pub fn session_id(&self) -> Option<String> {
         self.shared.state.borrow().envelope.session_id.clone()
@@ -214,20 +205,8 @@ impl OptaveClient {
 
     /// Sets the session id (`undefined` or `""` clears it).
     #[wasm_bindgen(setter = sessionId)]
-    pub fn set_session_id_prop(&self, id: Option<String>) {
-        self.shared.state.borrow_mut().envelope.session_id = id.filter(|s| !s.is_empty());
-    }
-
-    /// Sets the session id (same as the `sessionId` setter).
-    #[wasm_bindgen(js_name = setSessionId)]
     pub fn set_session_id(&self, id: Option<String>) {
-        self.set_session_id_prop(id);
-    }
-
-    /// Returns the session id (same as the `sessionId` getter).
-    #[wasm_bindgen(js_name = getSessionId)]
-    pub fn get_session_id(&self) -> Option<String> {
-        self.session_id()
+        self.shared.state.borrow_mut().envelope.session_id = id.filter(|s| !s.is_empty());
     }
 
     /// Registers `listener` for `event`; returns a function that unsubscribes it.
@@ -247,43 +226,58 @@ impl OptaveClient {
     /// Removes `listener` from `event`.
     #[wasm_bindgen(skip_typescript)]
     pub fn off(&self, event: &str, listener: JsValue) {
-        if let Ok(f) = listener.dyn_into::<Function>() {
+        if let (Some(event), Ok(f)) = (Event::named(event), listener.dyn_into::<Function>()) {
             self.shared.emitter.remove(event, &f);
         }
     }
 
     fn subscribe(&self, event: &str, listener: JsValue, once: bool) -> Result<Function, JsValue> {
         let now = now_ms();
-        if !EVENTS.contains(&event) {
+        let Some(named) = Event::named(event) else {
             let err = OptaveError::validation(
                 ErrorCode::InvalidArgument,
-                format!("unknown event {event:?}; events are {}", EVENTS.join(", ")),
-                now,
-            );
-            return Err(to_js_error(&err));
-        }
-        let Ok(listener) = listener.dyn_into::<Function>() else {
-            let err = OptaveError::validation(
-                ErrorCode::InvalidArgument,
-                format!("the listener for {event:?} must be a function"),
+                Text::new("unknown event ")
+                    .q(event)
+                    .s("; events are ")
+                    .list(&EVENTS),
                 now,
             );
             return Err(to_js_error(&err));
         };
-        if event == "message" {
+        let Ok(listener) = listener.dyn_into::<Function>() else {
+            let err = OptaveError::validation(
+                ErrorCode::InvalidArgument,
+                Text::new("the listener for ")
+                    .q(event)
+                    .s(" must be a function"),
+                now,
+            );
+            return Err(to_js_error(&err));
+        };
+        if named == Event::Message {
             self.shared.warn_once(&[Deprecation::MessageEvent]);
         }
-        Ok(self.shared.emitter.add(event, &listener, once))
+        Ok(self.shared.emitter.add(named, &listener, once))
     }
 
-    /// Sends `params` as `action` (a method or wire name, e.g. `'insights'`).
-    /// Returns the correlationId, or `undefined` when refused: the reason goes
-    /// to `error` (VALIDATION `INVALID_ACTION` for an unknown action, and the
-    /// errors of `interaction()`).
-    #[wasm_bindgen(unchecked_return_type = "string | undefined")]
-    pub fn send(&self, action: &str, params: Ts<RequestParams>) -> Option<String> {
-        match self.action_named(action) {
-            Ok(action) => self.fire(action, &params.js_value()),
+    /// Sends `params` as `action` (a method or wire name, e.g. `'insights'`):
+    /// the one sender behind `interaction(params)` and the other named senders.
+    ///
+    /// `params` (`{ session?, request?, headers? }`) is merged onto the default
+    /// payload (objects recursively, arrays whole). Returns the correlationId
+    /// sent, or `undefined` when refused; the refusal goes to `error`:
+    /// VALIDATION `INVALID_ACTION` (unknown action), `PAYLOAD_SCHEMA_MISMATCH`,
+    /// `REQUIRED_FIELDS_MISSING` (naming every path), `PAYLOAD_TOO_LARGE` (over
+    /// 131,072 bytes); WEBSOCKET `WEBSOCKET_NOT_IN_OPEN_STATE`, `SEND_FAILED`.
+    #[wasm_bindgen(skip_typescript)]
+    pub fn send(&self, action: &str, params: JsValue) -> Option<String> {
+        let sent = action_named(action).and_then(|action| {
+            let out = self.shared.prepare(action, &params)?;
+            self.shared.transmit(&out)?;
+            Ok(out.correlation_id)
+        });
+        match sent {
+            Ok(id) => Some(id),
             Err(err) => {
                 self.shared.emit_error(&err);
                 None
@@ -291,21 +285,24 @@ impl OptaveClient {
         }
     }
 
-    /// Like `send()`, resolving with the first frame for the request (see `interactionAsync`).
-    #[wasm_bindgen(js_name = sendAsync, unchecked_return_type = "Promise<SuperpowerEvent>")]
-    pub fn send_async(
-        &self,
-        action: &str,
-        params: Ts<RequestParams>,
-        options: Option<Ts<crate::core::options::RequestOptions>>,
-    ) -> Promise {
-        match self.action_named(action) {
-            Ok(action) => self.request(action, &params.js_value(), options.map(|o| o.js_value())),
-            Err(err) => {
-                self.shared.emit_error(&err);
-                Promise::reject(&to_js_error(&err))
-            }
+    /// Like `send()`, resolving with the first frame that carries the
+    /// request's correlationId: the one sender behind `interactionAsync(params)`
+    /// and the other `...Async` forms.
+    ///
+    /// Rejects with an `OptaveError`: the refusals of `send()`; VALIDATION
+    /// `INVALID_ARGUMENT` (bad `options`), `DUPLICATE_CORRELATION_ID`,
+    /// `REQUEST_CANCELLED`; ORCHESTRATOR (the server's error frame; `code` is its
+    /// `error_code` or `REMOTE_ERROR`); WEBSOCKET `REQUEST_TIMEOUT` (after
+    /// `options.timeoutMs`, default `requestTimeoutMs`), `CONNECTION_CLOSED`.
+    #[wasm_bindgen(js_name = sendAsync, skip_typescript)]
+    pub fn send_async(&self, action: &str, params: JsValue, options: JsValue) -> Promise {
+        let (promise, settle) = Settle::promise();
+        let Some(settle) = settle else { return promise };
+        if let Err(err) = self.register_and_send(action, &params, &options, settle.clone()) {
+            self.shared.emit_error(&err);
+            settle.reject_with(&to_js_error(&err));
         }
+        promise
     }
 
     /// Cancels a pending `...Async` request: its promise rejects with VALIDATION
@@ -331,126 +328,20 @@ impl OptaveClient {
     /// The SDK version, sent as `headers.sdkVersion`.
     #[wasm_bindgen(getter = sdkVersion)]
     pub fn sdk_version() -> String {
-        SDK_VERSION.to_owned()
+        String::from(SDK_VERSION)
     }
 
     /// The OCO spec version implemented: `3.2.3`.
     #[wasm_bindgen(getter = specVersion)]
     pub fn spec_version() -> String {
-        SPEC_VERSION.to_owned()
+        String::from(SPEC_VERSION)
     }
 
     /// The request `schemaRef`: `optave.message.v3`.
     #[wasm_bindgen(getter = schemaRef)]
     pub fn schema_ref() -> String {
-        SCHEMA_REF.to_owned()
+        String::from(SCHEMA_REF)
     }
-}
-
-impl OptaveClient {
-    fn action_named(&self, name: &str) -> Result<Action, OptaveError> {
-        Action::from_name(name).ok_or_else(|| {
-            OptaveError::validation(
-                ErrorCode::InvalidAction,
-                format!("unknown action {name:?}"),
-                now_ms(),
-            )
-            .suggest(format!(
-                "Use one of {}",
-                Action::ALL.map(Action::method_name).join(", ")
-            ))
-        })
-    }
-
-    /// Fire-and-forget: the correlationId, or `None` after emitting `error`.
-    pub(super) fn fire(&self, action: Action, params: &JsValue) -> Option<String> {
-        let sent = self
-            .shared
-            .prepare(action, params)
-            .and_then(|out| self.shared.transmit(&out).map(|()| out.correlation_id));
-        match sent {
-            Ok(id) => Some(id),
-            Err(err) => {
-                self.shared.emit_error(&err);
-                None
-            }
-        }
-    }
-
-    /// Promise form: resolves with the first correlated frame.
-    pub(super) fn request(
-        &self,
-        action: Action,
-        params: &JsValue,
-        options: Option<JsValue>,
-    ) -> Promise {
-        let (promise, settle) = Settle::promise();
-        let Some(settle) = settle else { return promise };
-        match self.register_and_send(action, params, options, settle.clone()) {
-            Ok(()) => {}
-            Err(err) => {
-                self.shared.emit_error(&err);
-                settle.reject_with(&to_js_error(&err));
-            }
-        }
-        promise
-    }
-
-    fn register_and_send(
-        &self,
-        action: Action,
-        params: &JsValue,
-        options: Option<JsValue>,
-        settle: Settle,
-    ) -> Result<(), OptaveError> {
-        let now = now_ms();
-        let default_timeout = self.shared.state.borrow().config.request_timeout_ms;
-        let timeout = crate::core::options::request_timeout(
-            options_json(options).as_deref(),
-            default_timeout,
-            now,
-        )?;
-        let out = self.shared.prepare(action, params)?;
-        let id = out.correlation_id.clone();
-        let registered =
-            self.shared
-                .state
-                .borrow_mut()
-                .requests
-                .register(id.clone(), now + timeout, settle);
-        if registered.is_err() {
-            return Err(OptaveError::validation(
-                ErrorCode::DuplicateCorrelationId,
-                format!("a request with correlationId {id:?} is already pending"),
-                now,
-            )
-            .for_request(id)
-            .suggest(
-                "Give each request its own requestId (or let the SDK generate the correlationId)",
-            ));
-        }
-        if let Err(err) = self.shared.transmit(&out) {
-            self.shared.state.borrow_mut().requests.take(&id);
-            return Err(err);
-        }
-        arm_request_timer(&self.shared);
-        Ok(())
-    }
-}
-
-fn options_json(options: Option<JsValue>) -> Option<String> {
-    let options = options.filter(|o| !o.is_undefined() && !o.is_null())?;
-    js_sys::JSON::stringify(&options)
-        .ok()
-        .and_then(|s| s.as_string())
-}
-
-fn cancelled(now: f64) -> OptaveError {
-    OptaveError::validation(
-        ErrorCode::RequestCancelled,
-        "the request was cancelled",
-        now,
-    )
 }
 
 impl Drop for OptaveClient {
@@ -459,15 +350,16 @@ impl Drop for OptaveClient {
     fn drop(&mut self) {
         let now = now_ms();
         let err = OptaveError::websocket(ErrorCode::ConnectionClosed, "the client was freed", now);
-        let (socket, waiters, conn_timer) = {
+        let (socket, waiters, conn_timer, token_wait) = {
             let mut st = self.shared.state.borrow_mut();
             (
                 st.socket.take(),
-                std::mem::take(&mut st.connect_waiters),
+                core::mem::take(&mut st.connect_waiters),
                 st.conn_timer.take(),
+                st.token_wait.take(),
             )
         };
-        drop((socket, conn_timer));
+        drop((socket, conn_timer, token_wait));
         reject_all(&self.shared, &err);
         let js = to_js_error(&err);
         for w in waiters {

@@ -1,49 +1,70 @@
 //! Turns a core [`OptaveError`] into a real JavaScript `Error` carrying
-//! `category`, `code`, `details`, `suggestions`, `correlationId` and `timestamp`
-//! (protocol.md section 6), so `err instanceof Error` holds for the page.
+//! `category`, `code`, `details`, `suggestions`, `correlationId` and
+//! `timestamp` (protocol.md section 6), so `err instanceof Error` holds for
+//! the page. The object is built by one JavaScript call; `details` crosses as
+//! the JSON text the core writes ([`Detail::write_json`]), or is the inbound
+//! frame the page parsed ([`Detail::Frame`]).
 
-use js_sys::{Array, Object, Reflect};
-use wasm_bindgen::{JsCast, JsValue};
+use alloc::string::String;
 
-use crate::core::error::OptaveError;
+use optave_core::error::{Detail, OptaveError};
+use wasm_bindgen::prelude::*;
 
-/// Builds the JS `Error` for `err`. Its `name` is `OptaveError`.
+#[wasm_bindgen(module = "/js/bindings.js")]
+extern "C" {
+    #[wasm_bindgen(js_name = jsError)]
+    #[allow(clippy::too_many_arguments)]
+    fn js_error(
+        category: &str,
+        code: &str,
+        message: &str,
+        details: Option<&str>,
+        frame: &JsValue,
+        suggestions: &str,
+        correlation_id: Option<&str>,
+        timestamp: &str,
+    ) -> JsValue;
+    #[wasm_bindgen(js_name = describeThrown)]
+    fn describe_thrown(value: &JsValue) -> String;
+}
+
+/// Builds the JS `Error` for `err`, its `name` `OptaveError`; `frame` is its
+/// `details` when the core says [`Detail::Frame`].
+pub fn to_js_error_with(err: &OptaveError, frame: &JsValue) -> JsValue {
+    let details = match err.details {
+        Detail::Frame => None,
+        ref d => {
+            let mut text = String::new();
+            d.write_json(&mut text);
+            Some(text)
+        }
+    };
+    let mut suggestions = String::new();
+    for (i, s) in err.suggestions.iter().enumerate() {
+        if i > 0 {
+            suggestions.push('\n');
+        }
+        suggestions.push_str(s);
+    }
+    js_error(
+        err.category.as_str(),
+        &err.code,
+        &err.message,
+        details.as_deref(),
+        frame,
+        &suggestions,
+        err.correlation_id.as_deref(),
+        &err.timestamp,
+    )
+}
+
+/// Builds the JS `Error` for `err` (no frame).
 pub fn to_js_error(err: &OptaveError) -> JsValue {
-    let js = js_sys::Error::new(&err.message);
-    js.set_name("OptaveError");
-    let obj: &Object = js.unchecked_ref();
-    set(obj, "category", &JsValue::from_str(err.category.as_str()));
-    set(obj, "code", &JsValue::from_str(&err.code));
-    // Details are JSON already: one JSON text crosses, and `JSON.parse` builds
-    // the object (cheaper in code size than walking the value from wasm).
-    let details = serde_json::to_string(&err.details)
-        .ok()
-        .and_then(|text| js_sys::JSON::parse(&text).ok())
-        .filter(|v| !v.is_undefined())
-        .unwrap_or(JsValue::NULL);
-    set(obj, "details", &details);
-    let suggestions: Array = err
-        .suggestions
-        .iter()
-        .map(|s| JsValue::from_str(s))
-        .collect();
-    set(obj, "suggestions", &suggestions);
-    if let Some(id) = &err.correlation_id {
-        set(obj, "correlationId", &JsValue::from_str(id));
-    }
-    set(obj, "timestamp", &JsValue::from_str(&err.timestamp));
-    js.into()
+    to_js_error_with(err, &JsValue::NULL)
 }
 
-fn set(obj: &Object, key: &str, value: &JsValue) {
-    // Setting a data property on a fresh Error cannot fail; ignore the Result.
-    let _ = Reflect::set(obj, &JsValue::from_str(key), value);
-}
-
-/// A short text for an unknown thrown JS value (for messages).
+/// A short text for a thrown JS value: an `Error`'s `message`, a string as is,
+/// anything else by its type only (never its contents, which may hold a token).
 pub fn describe(value: &JsValue) -> String {
-    if let Some(err) = value.dyn_ref::<js_sys::Error>() {
-        return String::from(err.message());
-    }
-    value.as_string().unwrap_or_else(|| format!("{value:?}"))
+    describe_thrown(value)
 }

@@ -1,8 +1,15 @@
 //! The page's `logger` option (`{ debug, info, warn, error }`, each optional),
 //! falling back to `console`. A logger that throws is ignored, never fatal.
 
-use js_sys::{Function, Reflect};
-use wasm_bindgen::{JsCast, JsValue};
+use alloc::string::String;
+
+use wasm_bindgen::prelude::*;
+
+#[wasm_bindgen(module = "/js/bindings.js")]
+extern "C" {
+    #[wasm_bindgen(js_name = logTo)]
+    fn log_to(target: &JsValue, level: &str, text: &str, extra: &JsValue);
+}
 
 /// Log levels.
 #[derive(Debug, Clone, Copy)]
@@ -16,13 +23,18 @@ pub enum Level {
 /// Wraps the page's logger object.
 #[derive(Debug, Clone)]
 pub struct Logger {
-    target: Option<JsValue>,
+    target: JsValue,
 }
 
 impl Logger {
-    /// `target` is the `logger` option, or `undefined`.
+    /// `target` is the `logger` option, or `undefined` (then `console`). A
+    /// logger without a level's method stays silent for it.
     pub fn new(target: JsValue) -> Self {
-        let target = (target.is_object()).then_some(target);
+        let target = if target.is_object() {
+            target
+        } else {
+            JsValue::UNDEFINED
+        };
         Self { target }
     }
 
@@ -32,21 +44,13 @@ impl Logger {
             Level::Warn => "warn",
             Level::Error => "error",
         };
-        let text = JsValue::from_str(&format!("[optave-client] {message}"));
-        let extra = extra.cloned().unwrap_or(JsValue::UNDEFINED);
-        if let Some(target) = &self.target {
-            if let Ok(f) = Reflect::get(target, &JsValue::from_str(name)) {
-                if let Some(f) = f.dyn_ref::<Function>() {
-                    let _ = f.call2(target, &text, &extra);
-                    return;
-                }
-            }
-            // A logger without this level stays silent for it.
-            return;
-        }
-        match level {
-            Level::Warn => web_sys::console::warn_2(&text, &extra),
-            Level::Error => web_sys::console::error_2(&text, &extra),
-        }
+        let mut line = String::from("[optave-client] ");
+        line.push_str(message);
+        log_to(
+            &self.target,
+            name,
+            &line,
+            extra.unwrap_or(&JsValue::UNDEFINED),
+        );
     }
 }

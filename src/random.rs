@@ -1,7 +1,7 @@
 //! The browser's `crypto.getRandomValues` (through `getrandom`) as the core's
 //! [`RandomSource`].
 
-use crate::core::ids::RandomSource;
+use optave_core::ids::RandomSource;
 
 /// Random bytes from `crypto.getRandomValues`.
 #[derive(Debug, Default)]

@@ -1,55 +1,39 @@
 //! The browser WebSocket, wrapped so that it owns its listeners.
 //!
 //! Each browser event becomes a [`SocketEvent`] handed to the sink; the sink
-//! (the client) feeds it to the core. Dropping a [`Socket`] removes its four
-//! listeners (gloo's `EventListener` guards for `open`, `error` and `close`,
-//! and the `message` listener below) and closes the socket if it is still
-//! connecting or open. Nothing is `forget()`-ed.
+//! (the runtime) feeds it to the core. Dropping a [`Socket`] removes its four
+//! listeners and closes the socket if it is still connecting or open.
 //!
-//! The `message` listener is a small JavaScript function: it parses the frame
-//! once with `JSON.parse` (the page gets that object) and reads the routing
-//! fields the core needs ([`Routing`], read exactly as `Routing::read` does),
-//! so the frame's text never crosses into wasm (see BENCHMARKS.md).
+//! The `message` listener is a small JavaScript reader: it parses the frame
+//! once with `JSON.parse` (the page gets that object) and reads the core's
+//! [`Routing`] fields from fixed places, packing the booleans with the core's
+//! own bit layout ([`Routing::BITS`], handed to it at creation) and the header
+//! names from the core's header table, so the frame's text never crosses into
+//! wasm. [`Frame::reread_top_body`] and [`read_error_fields`] read more of a frame when
+//! the core asks for it ([`optave_core::inbound::Routed`]).
 
-use std::rc::Rc;
+use alloc::rc::Rc;
+use alloc::string::String;
+use alloc::vec::Vec;
 
-use gloo_events::EventListener;
 use js_sys::{Array, Function};
+use optave_core::headers;
+use optave_core::inbound::{ErrorFields, Routing};
+use optave_core::options::ConnectTarget;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{CloseEvent, WebSocket};
 
-use crate::core::inbound::Routing;
-use crate::core::options::ConnectTarget;
+use crate::browser::Listener;
 
-#[wasm_bindgen(inline_js = "
-const isObject = (v) => typeof v === 'object' && v !== null && !Array.isArray(v);
-const str = (v) => (typeof v === 'string' ? v : undefined);
-export function listenFrames(ws, route) {
-  const listener = (event) => {
-    const data = event.data;
-    if (typeof data !== 'string') { route(data, 64); return; }
-    let f;
-    try { f = JSON.parse(data); } catch (_) { route(data, 128); return; }
-    if (!isObject(f)) { route(f, 0); return; }
-    const h = isObject(f.headers) ? f.headers : undefined;
-    const p = isObject(f.payload) ? f.payload : undefined;
-    const b = p === undefined ? f : p;
-    const flags = 1 | (f.action === 'message' ? 2 : 0) | (f.headers != null ? 4 : 0)
-      | (h !== undefined ? 8 : 0) | (p !== undefined ? 16 : 0) | (b.error != null ? 32 : 0);
-    let other = str(f.correlationId);
-    if (other === undefined && p !== undefined) other = str(p.correlationId);
-    route(f, flags,
-      h === undefined ? undefined : str(h.correlationId),
-      h === undefined ? undefined : str(h.schemaRef),
-      h === undefined ? undefined : str(h.action),
-      str(b.actionType), str(b.state), other);
-  };
-  ws.addEventListener('message', listener);
-  return listener;
-}")]
+#[wasm_bindgen(module = "/js/bindings.js")]
 extern "C" {
-    fn listenFrames(ws: &WebSocket, route: &Function) -> Function;
+    #[wasm_bindgen(js_name = listenFrames)]
+    fn listen_frames(ws: &WebSocket, route: &Function, bits: &Array, names: &Array) -> Function;
+    #[wasm_bindgen(js_name = topBody)]
+    fn top_body(frame: &JsValue) -> Array;
+    #[wasm_bindgen(js_name = errorFields)]
+    fn error_fields(frame: &JsValue, top: bool) -> Array;
 }
 
 /// What the browser reported.
@@ -57,7 +41,7 @@ extern "C" {
 pub enum SocketEvent {
     /// `open`.
     Open,
-    /// `message`: the frame as the listener read it.
+    /// `message`: the frame as the reader read it.
     Frame(Frame),
     /// `error`.
     Error,
@@ -72,14 +56,14 @@ pub enum SocketEvent {
     },
 }
 
-/// One inbound frame as the `message` listener read it.
+/// One inbound frame as the reader read it.
 #[derive(Debug)]
 pub struct Frame {
-    /// The `JSON.parse` result; the raw `event.data` when `flags` has
+    /// The `JSON.parse` result; the raw `event.data` when `flags` is
     /// [`Frame::NOT_TEXT`] or [`Frame::NOT_JSON`].
     pub value: JsValue,
-    /// The [`Routing`] flags (`Routing::flags`), or one of the two bits below.
-    pub flags: u32,
+    /// The [`Routing`] flags, or one of the two markers below.
+    pub flags: i32,
     /// The [`Routing`] strings, in field order: `headers.correlationId`,
     /// `headers.schemaRef`, `headers.action`, `body.actionType`, `body.state`,
     /// the other correlationId.
@@ -87,10 +71,10 @@ pub struct Frame {
 }
 
 impl Frame {
-    /// Bit of `flags`: a binary frame (`value` is `event.data`).
-    pub const NOT_TEXT: u32 = 64;
-    /// Bit of `flags`: a text frame that is not JSON (`value` is the text).
-    pub const NOT_JSON: u32 = 128;
+    /// `flags` of a binary frame (`value` is `event.data`).
+    pub const NOT_TEXT: i32 = -1;
+    /// `flags` of a text frame that is not JSON (`value` is the text).
+    pub const NOT_JSON: i32 = -2;
 
     /// The routing fields, borrowing the strings.
     pub fn routing(&self) -> Routing<'_> {
@@ -105,13 +89,52 @@ impl Frame {
             other_correlation_id,
             ..Routing::default()
         }
-        .with_flags(self.flags)
+        .with_flags(self.flags as u32)
+    }
+
+    /// Reads the body fields (and the correlationId) from the frame itself: a
+    /// bare frame that carries a `payload` object.
+    pub fn reread_top_body(&mut self) {
+        let read = top_body(&self.value);
+        let [_, _, _, action_type, state, other] = &mut self.fields;
+        *action_type = read.get(0).as_string();
+        *state = read.get(1).as_string();
+        // A bare frame's own correlationId only, never its payload's.
+        *other = read.get(3).as_string();
+        let has_error = read.get(2).as_bool().unwrap_or(false);
+        let error_bit = Routing::BITS[5];
+        self.flags = if has_error {
+            self.flags | error_bit as i32
+        } else {
+            self.flags & !(error_bit as i32)
+        };
+    }
+}
+
+/// The [`ErrorFields`] of an error frame, owned; `top` when its body is the
+/// frame itself.
+pub fn read_error_fields(frame: &JsValue, top: bool) -> [Option<String>; 6] {
+    let read = error_fields(frame, top);
+    core::array::from_fn(|i| read.get(i as u32).as_string())
+}
+
+/// Borrows owned error fields as the core's [`ErrorFields`].
+pub fn error_fields_ref(f: &[Option<String>; 6]) -> ErrorFields<'_> {
+    let [item_error_code, item_content, error_code, error_error_code, error_message, error_text] =
+        f.each_ref().map(Option::as_deref);
+    ErrorFields {
+        item_error_code,
+        item_content,
+        error_code,
+        error_error_code,
+        error_message,
+        error_text,
     }
 }
 
 type RouteFn = dyn FnMut(
     JsValue,
-    u32,
+    i32,
     Option<String>,
     Option<String>,
     Option<String>,
@@ -124,7 +147,7 @@ type RouteFn = dyn FnMut(
 #[derive(Debug)]
 pub struct Socket {
     ws: WebSocket,
-    _listeners: [EventListener; 3],
+    _listeners: [Listener; 3],
     frame_listener: Function,
     _route: Closure<RouteFn>,
 }
@@ -147,7 +170,7 @@ impl Socket {
         };
         let on = |name: &'static str, map: fn(&web_sys::Event) -> SocketEvent| {
             let sink = Rc::clone(&sink);
-            EventListener::new(&ws, name, move |event| sink(map(event)))
+            Listener::new(&ws, name, move |event| sink(map(&event)))
         };
         let listeners = [
             on("open", |_| SocketEvent::Open),
@@ -173,7 +196,18 @@ impl Socket {
                 fields: [hc, hs, ha, at, st, oc],
             }))
         });
-        let frame_listener = listenFrames(&ws, route.as_ref().unchecked_ref());
+        let bits: Array = Routing::BITS.iter().map(|b| JsValue::from(*b)).collect();
+        let names: Array = [
+            headers::CORRELATION_ID,
+            headers::SCHEMA_REF,
+            headers::ACTION,
+        ]
+        .iter()
+        .map(|n| JsValue::from_str(n))
+        .collect::<Vec<_>>()
+        .into_iter()
+        .collect();
+        let frame_listener = listen_frames(&ws, route.as_ref().unchecked_ref(), &bits, &names);
         Ok(Self {
             ws,
             _listeners: listeners,
@@ -204,7 +238,7 @@ impl Drop for Socket {
         let _ = self
             .ws
             .remove_event_listener_with_callback("message", &self.frame_listener);
-        // The listener guards in `_listeners` are dropped next: each removes
-        // itself; then the `message` closure is dropped.
+        // The listeners in `_listeners` are dropped next: each removes itself;
+        // then the reader's closure is dropped.
     }
 }

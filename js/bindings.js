@@ -1,0 +1,124 @@
+// The browser side of the facade: small functions the Rust code calls so that
+// one call does what would otherwise be many calls through the glue (event
+// objects, the listener registry, errors, the frame reader, the token provider).
+// They carry no protocol rules: the core decides, these read and build.
+
+// src/events.rs
+export function newEmitter(count) {
+  const e = { lists: [], once: new Set() };
+  for (let i = 0; i < count; i++) e.lists.push([]);
+  return e;
+}
+export function addListener(e, event, fn, once) {
+  e.lists[event].push(fn);
+  if (once) e.once.add(fn);
+  return () => removeListener(e, event, fn);
+}
+export function removeListener(e, event, fn) {
+  const list = e.lists[event];
+  const i = list.indexOf(fn);
+  if (i >= 0) list.splice(i, 1);
+  e.once.delete(fn);
+}
+export function hasListeners(e, event) { return e.lists[event].length > 0; }
+export function clearListeners(e) { for (const list of e.lists) list.length = 0; e.once.clear(); }
+export function deliver(e, event, arg) {
+  const list = e.lists[event];
+  if (list.length === 0) return undefined;
+  const targets = list.length === 1 ? [list[0]] : list.slice();
+  if (e.once.size > 0) {
+    e.lists[event] = list.filter((f) => !e.once.has(f));
+    for (const f of targets) e.once.delete(f);
+  }
+  let thrown;
+  for (const f of targets) {
+    try { f(arg); } catch (x) { (thrown ??= []).push(x); }
+  }
+  return thrown;
+}
+export function responseEvent(frame, enveloped, correlationId, requestAction) {
+  const b = enveloped ? frame.payload : frame;
+  const ev = { action: b.action, actionType: b.actionType, state: b.state, message: b.message };
+  if (correlationId !== undefined) ev.correlationId = correlationId;
+  if (enveloped) {
+    if (requestAction !== undefined) ev.requestAction = requestAction;
+    ev.headers = frame.headers;
+  }
+  return ev;
+}
+export function closeInfo(code, reason, wasClean) { return { code, reason, wasClean }; }
+
+// src/js_error.rs
+export function jsError(category, code, message, details, frame, suggestions, correlationId, timestamp) {
+  const e = new Error(message);
+  e.name = 'OptaveError';
+  e.category = category;
+  e.code = code;
+  e.details = details === undefined ? frame : JSON.parse(details);
+  e.suggestions = suggestions === '' ? [] : suggestions.split('\n');
+  if (correlationId !== undefined) e.correlationId = correlationId;
+  e.timestamp = timestamp;
+  return e;
+}
+export function describeThrown(v) {
+  if (v instanceof Error) return String(v.message);
+  if (typeof v === 'string') return v;
+  return 'a thrown ' + (v === null ? 'null' : typeof v);
+}
+
+// src/logger.rs
+export function logTo(target, level, text, extra) {
+  try {
+    if (target === undefined || target === null) { console[level](text, extra); return; }
+    const f = target[level];
+    if (typeof f === 'function') f.call(target, text, extra);
+  } catch (_) { /* a logger that throws is ignored */ }
+}
+
+// src/socket.rs
+const obj = (v) => typeof v === 'object' && v !== null && !Array.isArray(v);
+const str = (v) => (typeof v === 'string' ? v : undefined);
+export function listenFrames(ws, route, bits, names) {
+  const [OBJ, MSG, HDR, HDR_OBJ, PAY_OBJ, ERR] = bits;
+  const [CID, SCHEMA, ACTION] = names;
+  const listener = (event) => {
+    const data = event.data;
+    if (typeof data !== 'string') { route(data, -1); return; }
+    let f;
+    try { f = JSON.parse(data); } catch (_) { route(data, -2); return; }
+    if (!obj(f)) { route(f, 0); return; }
+    const h = obj(f.headers) ? f.headers : undefined;
+    const p = obj(f.payload) ? f.payload : undefined;
+    const b = p === undefined ? f : p;
+    const flags = OBJ | (f.action === 'message' ? MSG : 0) | (f.headers != null ? HDR : 0)
+      | (h !== undefined ? HDR_OBJ : 0) | (p !== undefined ? PAY_OBJ : 0) | (b.error != null ? ERR : 0);
+    let other = str(f.correlationId);
+    if (other === undefined && p !== undefined) other = str(p.correlationId);
+    route(f, flags,
+      h === undefined ? undefined : str(h[CID]),
+      h === undefined ? undefined : str(h[SCHEMA]),
+      h === undefined ? undefined : str(h[ACTION]),
+      str(b.actionType), str(b.state), other);
+  };
+  ws.addEventListener('message', listener);
+  return listener;
+}
+export function topBody(f) {
+  return [str(f.actionType), str(f.state), f.error != null, str(f.correlationId)];
+}
+export function errorFields(f, top) {
+  const b = top || !obj(f.payload) ? f : f.payload;
+  const m = obj(b.message) ? b.message : undefined;
+  const r = m && Array.isArray(m.results) && obj(m.results[0]) ? m.results[0] : undefined;
+  const i = r && Array.isArray(r.response) && obj(r.response[0]) ? r.response[0] : undefined;
+  const e = b.error;
+  const eo = obj(e) ? e : undefined;
+  return [i && str(i.error_code), i && str(i.content), eo && str(eo.code),
+    eo && str(eo.error_code), eo && str(eo.message), str(e)];
+}
+
+// src/runtime.rs
+export function requestToken(provider, done) {
+  const call = (ok, value) => { try { done(ok, value); } catch (_) { /* the attempt was dropped */ } };
+  Promise.resolve().then(() => provider()).then((v) => call(true, v), (e) => call(false, e));
+}

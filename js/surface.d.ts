@@ -1,0 +1,237 @@
+/** Superpower `actionType`s named by the seeds and the local OCO server (the set is open). */
+export type SuperpowerType = "sentiment_analysis" | "risk_assessment" | "escalation_need" | "language_identification" | "search_requirements" | "performance_criteria" | "recommend" | "adjust_suggestion" | "elevate_suggestion" | "summary" | "translation";
+
+/** Receives the SDK's log lines (each method optional; default `console`). */
+export interface OptaveLogger {
+    debug?(message: string, extra?: unknown): void;
+    info?(message: string, extra?: unknown): void;
+    warn?(message: string, extra?: unknown): void;
+    error?(message: string, extra?: unknown): void;
+}
+
+/** Options of `new OptaveClient(options)` (protocol.md section 7). */
+export interface OptaveClientOptions extends ConnectionOptions {
+    /**
+     * Returns the token for a connection, or a promise of it. Called for every
+     * (re)connection, because tickets may be single-use. Typically fetches a
+     * short-lived ticket from the page's own backend.
+     */
+    tokenProvider?: () => string | null | undefined | Promise<string | null | undefined>;
+    /** Receives warnings (deprecations, failing listeners) and errors nobody listens to. */
+    logger?: OptaveLogger;
+}
+
+/** An `OptaveError` is a real `Error` (`err instanceof Error`), `name` `"OptaveError"`. */
+export interface OptaveError extends Error {}
+
+/** Events of `OptaveClient` and their listener signatures. */
+export interface OptaveEventMap {
+    /** The WebSocket opened. */
+    "open": () => void;
+    /** The WebSocket closed. */
+    "close": (event: CloseInfo) => void;
+    /** Every error the client reports, server error frames included. */
+    "error": (error: OptaveError) => void;
+    /** A superpower frame: `started`, then `completed` with results. */
+    "superpower.response": (event: SuperpowerEvent) => void;
+    /** A server error frame (`category` ORCHESTRATOR). */
+    "superpower.error": (error: OptaveError) => void;
+    /** @deprecated Every parsed inbound frame, raw. Use `superpower.response` / `superpower.error`. */
+    "message": (frame: unknown) => void;
+}
+
+/** An action: a method name, or `customerinteraction` (the deprecated alias's wire name). */
+export type Action = "interaction" | "reception" | "elevate" | "adjust" | "summarize" | "translate" | "recommend" | "insights" | "customerInteraction" | "customerinteraction";
+
+export interface OptaveClient {
+    /**
+     * Sends a `interaction` request: analyse a customer interaction (sentiment, risk, escalation, language, search needs).
+     *
+     * `params` is merged onto the default payload (objects recursively, arrays whole).
+     * Returns the correlationId sent, or `undefined` when refused; the refusal goes to
+     * `error`: VALIDATION `PAYLOAD_SCHEMA_MISMATCH`, `REQUIRED_FIELDS_MISSING` (naming
+     * every path), `PAYLOAD_TOO_LARGE` (over 131,072 bytes); WEBSOCKET
+     * `WEBSOCKET_NOT_IN_OPEN_STATE`, `SEND_FAILED`. Same as `send('interaction', params)`.
+     */
+    interaction(params: RequestParams): string | undefined;
+    /**
+     * Sends a `interaction` request and resolves with the first frame that carries its
+     * correlationId. Rejects with an `OptaveError`: the refusals of `interaction()`,
+     * ORCHESTRATOR (the server's error frame), WEBSOCKET `REQUEST_TIMEOUT` (after
+     * `options.timeoutMs` ms, default `requestTimeoutMs`), VALIDATION
+     * `REQUEST_CANCELLED`, `DUPLICATE_CORRELATION_ID`, WEBSOCKET `CONNECTION_CLOSED`.
+     */
+    interactionAsync(params: RequestParams, options?: RequestOptions): Promise<SuperpowerEvent>;
+    /**
+     * Sends a `reception` request: intake and routing of a new contact (seed 001).
+     *
+     * `params` is merged onto the default payload (objects recursively, arrays whole).
+     * Returns the correlationId sent, or `undefined` when refused; the refusal goes to
+     * `error`: VALIDATION `PAYLOAD_SCHEMA_MISMATCH`, `REQUIRED_FIELDS_MISSING` (naming
+     * every path), `PAYLOAD_TOO_LARGE` (over 131,072 bytes); WEBSOCKET
+     * `WEBSOCKET_NOT_IN_OPEN_STATE`, `SEND_FAILED`. Same as `send('reception', params)`.
+     */
+    reception(params: RequestParams): string | undefined;
+    /**
+     * Sends a `reception` request and resolves with the first frame that carries its
+     * correlationId. Rejects with an `OptaveError`: the refusals of `reception()`,
+     * ORCHESTRATOR (the server's error frame), WEBSOCKET `REQUEST_TIMEOUT` (after
+     * `options.timeoutMs` ms, default `requestTimeoutMs`), VALIDATION
+     * `REQUEST_CANCELLED`, `DUPLICATE_CORRELATION_ID`, WEBSOCKET `CONNECTION_CLOSED`.
+     */
+    receptionAsync(params: RequestParams, options?: RequestOptions): Promise<SuperpowerEvent>;
+    /**
+     * Sends a `elevate` request: escalate to a human agent; needs `attributes.content` and `connections.parentId`.
+     *
+     * `params` is merged onto the default payload (objects recursively, arrays whole).
+     * Returns the correlationId sent, or `undefined` when refused; the refusal goes to
+     * `error`: VALIDATION `PAYLOAD_SCHEMA_MISMATCH`, `REQUIRED_FIELDS_MISSING` (naming
+     * every path), `PAYLOAD_TOO_LARGE` (over 131,072 bytes); WEBSOCKET
+     * `WEBSOCKET_NOT_IN_OPEN_STATE`, `SEND_FAILED`. Same as `send('elevate', params)`.
+     */
+    elevate(params: RequestParams): string | undefined;
+    /**
+     * Sends a `elevate` request and resolves with the first frame that carries its
+     * correlationId. Rejects with an `OptaveError`: the refusals of `elevate()`,
+     * ORCHESTRATOR (the server's error frame), WEBSOCKET `REQUEST_TIMEOUT` (after
+     * `options.timeoutMs` ms, default `requestTimeoutMs`), VALIDATION
+     * `REQUEST_CANCELLED`, `DUPLICATE_CORRELATION_ID`, WEBSOCKET `CONNECTION_CLOSED`.
+     */
+    elevateAsync(params: RequestParams, options?: RequestOptions): Promise<SuperpowerEvent>;
+    /**
+     * Sends a `adjust` request: rewrite a suggestion; needs `attributes.content`, `attributes.instruction`, `connections.parentId`.
+     *
+     * `params` is merged onto the default payload (objects recursively, arrays whole).
+     * Returns the correlationId sent, or `undefined` when refused; the refusal goes to
+     * `error`: VALIDATION `PAYLOAD_SCHEMA_MISMATCH`, `REQUIRED_FIELDS_MISSING` (naming
+     * every path), `PAYLOAD_TOO_LARGE` (over 131,072 bytes); WEBSOCKET
+     * `WEBSOCKET_NOT_IN_OPEN_STATE`, `SEND_FAILED`. Same as `send('adjust', params)`.
+     */
+    adjust(params: RequestParams): string | undefined;
+    /**
+     * Sends a `adjust` request and resolves with the first frame that carries its
+     * correlationId. Rejects with an `OptaveError`: the refusals of `adjust()`,
+     * ORCHESTRATOR (the server's error frame), WEBSOCKET `REQUEST_TIMEOUT` (after
+     * `options.timeoutMs` ms, default `requestTimeoutMs`), VALIDATION
+     * `REQUEST_CANCELLED`, `DUPLICATE_CORRELATION_ID`, WEBSOCKET `CONNECTION_CLOSED`.
+     */
+    adjustAsync(params: RequestParams, options?: RequestOptions): Promise<SuperpowerEvent>;
+    /**
+     * Sends a `summarize` request: summarise the conversation.
+     *
+     * `params` is merged onto the default payload (objects recursively, arrays whole).
+     * Returns the correlationId sent, or `undefined` when refused; the refusal goes to
+     * `error`: VALIDATION `PAYLOAD_SCHEMA_MISMATCH`, `REQUIRED_FIELDS_MISSING` (naming
+     * every path), `PAYLOAD_TOO_LARGE` (over 131,072 bytes); WEBSOCKET
+     * `WEBSOCKET_NOT_IN_OPEN_STATE`, `SEND_FAILED`. Same as `send('summarize', params)`.
+     */
+    summarize(params: RequestParams): string | undefined;
+    /**
+     * Sends a `summarize` request and resolves with the first frame that carries its
+     * correlationId. Rejects with an `OptaveError`: the refusals of `summarize()`,
+     * ORCHESTRATOR (the server's error frame), WEBSOCKET `REQUEST_TIMEOUT` (after
+     * `options.timeoutMs` ms, default `requestTimeoutMs`), VALIDATION
+     * `REQUEST_CANCELLED`, `DUPLICATE_CORRELATION_ID`, WEBSOCKET `CONNECTION_CLOSED`.
+     */
+    summarizeAsync(params: RequestParams, options?: RequestOptions): Promise<SuperpowerEvent>;
+    /**
+     * Sends a `translate` request: translate the conversation.
+     *
+     * `params` is merged onto the default payload (objects recursively, arrays whole).
+     * Returns the correlationId sent, or `undefined` when refused; the refusal goes to
+     * `error`: VALIDATION `PAYLOAD_SCHEMA_MISMATCH`, `REQUIRED_FIELDS_MISSING` (naming
+     * every path), `PAYLOAD_TOO_LARGE` (over 131,072 bytes); WEBSOCKET
+     * `WEBSOCKET_NOT_IN_OPEN_STATE`, `SEND_FAILED`. Same as `send('translate', params)`.
+     */
+    translate(params: RequestParams): string | undefined;
+    /**
+     * Sends a `translate` request and resolves with the first frame that carries its
+     * correlationId. Rejects with an `OptaveError`: the refusals of `translate()`,
+     * ORCHESTRATOR (the server's error frame), WEBSOCKET `REQUEST_TIMEOUT` (after
+     * `options.timeoutMs` ms, default `requestTimeoutMs`), VALIDATION
+     * `REQUEST_CANCELLED`, `DUPLICATE_CORRELATION_ID`, WEBSOCKET `CONNECTION_CLOSED`.
+     */
+    translateAsync(params: RequestParams, options?: RequestOptions): Promise<SuperpowerEvent>;
+    /**
+     * Sends a `recommend` request: rank `request.resources.offers` (required, non-empty) against the conversation (seed 004).
+     *
+     * `params` is merged onto the default payload (objects recursively, arrays whole).
+     * Returns the correlationId sent, or `undefined` when refused; the refusal goes to
+     * `error`: VALIDATION `PAYLOAD_SCHEMA_MISMATCH`, `REQUIRED_FIELDS_MISSING` (naming
+     * every path), `PAYLOAD_TOO_LARGE` (over 131,072 bytes); WEBSOCKET
+     * `WEBSOCKET_NOT_IN_OPEN_STATE`, `SEND_FAILED`. Same as `send('recommend', params)`.
+     */
+    recommend(params: RequestParams): string | undefined;
+    /**
+     * Sends a `recommend` request and resolves with the first frame that carries its
+     * correlationId. Rejects with an `OptaveError`: the refusals of `recommend()`,
+     * ORCHESTRATOR (the server's error frame), WEBSOCKET `REQUEST_TIMEOUT` (after
+     * `options.timeoutMs` ms, default `requestTimeoutMs`), VALIDATION
+     * `REQUEST_CANCELLED`, `DUPLICATE_CORRELATION_ID`, WEBSOCKET `CONNECTION_CLOSED`.
+     */
+    recommendAsync(params: RequestParams, options?: RequestOptions): Promise<SuperpowerEvent>;
+    /**
+     * Sends a `insights` request: agent performance criteria and sentiment (seed 003).
+     *
+     * `params` is merged onto the default payload (objects recursively, arrays whole).
+     * Returns the correlationId sent, or `undefined` when refused; the refusal goes to
+     * `error`: VALIDATION `PAYLOAD_SCHEMA_MISMATCH`, `REQUIRED_FIELDS_MISSING` (naming
+     * every path), `PAYLOAD_TOO_LARGE` (over 131,072 bytes); WEBSOCKET
+     * `WEBSOCKET_NOT_IN_OPEN_STATE`, `SEND_FAILED`. Same as `send('insights', params)`.
+     */
+    insights(params: RequestParams): string | undefined;
+    /**
+     * Sends a `insights` request and resolves with the first frame that carries its
+     * correlationId. Rejects with an `OptaveError`: the refusals of `insights()`,
+     * ORCHESTRATOR (the server's error frame), WEBSOCKET `REQUEST_TIMEOUT` (after
+     * `options.timeoutMs` ms, default `requestTimeoutMs`), VALIDATION
+     * `REQUEST_CANCELLED`, `DUPLICATE_CORRELATION_ID`, WEBSOCKET `CONNECTION_CLOSED`.
+     */
+    insightsAsync(params: RequestParams, options?: RequestOptions): Promise<SuperpowerEvent>;
+    /**
+     * Sends a `customerInteraction` request: @deprecated use `interaction`. Sent as `customerinteraction` (seed 000); warns once.
+     *
+     * `params` is merged onto the default payload (objects recursively, arrays whole).
+     * Returns the correlationId sent, or `undefined` when refused; the refusal goes to
+     * `error`: VALIDATION `PAYLOAD_SCHEMA_MISMATCH`, `REQUIRED_FIELDS_MISSING` (naming
+     * every path), `PAYLOAD_TOO_LARGE` (over 131,072 bytes); WEBSOCKET
+     * `WEBSOCKET_NOT_IN_OPEN_STATE`, `SEND_FAILED`. Same as `send('customerInteraction', params)`.
+     */
+    customerInteraction(params: RequestParams): string | undefined;
+    /**
+     * Sends a `customerInteraction` request and resolves with the first frame that carries its
+     * correlationId. Rejects with an `OptaveError`: the refusals of `customerInteraction()`,
+     * ORCHESTRATOR (the server's error frame), WEBSOCKET `REQUEST_TIMEOUT` (after
+     * `options.timeoutMs` ms, default `requestTimeoutMs`), VALIDATION
+     * `REQUEST_CANCELLED`, `DUPLICATE_CORRELATION_ID`, WEBSOCKET `CONNECTION_CLOSED`.
+     */
+    customerInteractionAsync(params: RequestParams, options?: RequestOptions): Promise<SuperpowerEvent>;
+    /**
+     * Sends `params` as `action` (a method or wire name, e.g. `'insights'`): the one
+     * sender behind the named senders. Returns the correlationId, or `undefined` when
+     * refused (the reason goes to `error`; an unknown action is VALIDATION `INVALID_ACTION`).
+     */
+    send(action: Action, params: RequestParams): string | undefined;
+    /** Like `send()`, resolving with the first frame for the request (see `interactionAsync`). */
+    sendAsync(action: Action, params: RequestParams, options?: RequestOptions): Promise<SuperpowerEvent>;
+    /** Alias of `connect(token?)` (the official client's name). */
+    openConnection(token?: string): Promise<void>;
+    /** Alias of `close()` (the official client's name). */
+    closeConnection(): void;
+    /** Sets the session id (same as the `sessionId` setter). */
+    setSessionId(id?: string): void;
+    /** Returns the session id (same as the `sessionId` getter). */
+    getSessionId(): string | undefined;
+    /**
+     * Registers `listener` for `event`; returns a function that removes it.
+     * @example
+     * const off = client.on('superpower.response', (ev) => render(ev.actionType, ev.message.results));
+     * off();
+     * @throws {OptaveError} VALIDATION `INVALID_ARGUMENT` for an unknown event or a non-function listener.
+     */
+    on<K extends keyof OptaveEventMap>(event: K, listener: OptaveEventMap[K]): () => void;
+    /** Like `on()`, but the listener is removed after its first call. */
+    once<K extends keyof OptaveEventMap>(event: K, listener: OptaveEventMap[K]): () => void;
+    /** Removes `listener` from `event`. */
+    off<K extends keyof OptaveEventMap>(event: K, listener: OptaveEventMap[K]): void;
+}

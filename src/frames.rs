@@ -1,0 +1,117 @@
+//! Socket events into the core, and inbound frames out to the page: the core
+//! routes each frame ([`route`]); this delivers it (`superpower.response` or
+//! `superpower.error` and `error`) and settles the request waiting on it.
+
+use alloc::rc::Rc;
+
+use optave_core::connection::Input;
+use optave_core::error::OptaveError;
+use optave_core::inbound::{self, remote_error, route, Inbound, Routed};
+use wasm_bindgen::JsValue;
+
+use crate::events::{response_event, Event};
+use crate::js_error::to_js_error_with;
+use crate::runtime::{arm_request_timer, feed, now_ms, Settle, Shared};
+use crate::socket::{error_fields_ref, read_error_fields, Frame, SocketEvent};
+
+pub fn on_socket_event(shared: &Rc<Shared>, attempt: u32, event: SocketEvent) {
+    let now = now_ms();
+    match event {
+        SocketEvent::Open => feed(shared, Input::SocketOpen { attempt }),
+        SocketEvent::Error => feed(
+            shared,
+            Input::SocketError {
+                attempt,
+                now_ms: now,
+            },
+        ),
+        SocketEvent::Close {
+            code,
+            reason,
+            was_clean,
+        } => feed(
+            shared,
+            Input::SocketClosed {
+                attempt,
+                code,
+                reason,
+                was_clean,
+                now_ms: now,
+            },
+        ),
+        SocketEvent::Frame(frame) => on_frame(shared, frame, now),
+    }
+}
+
+/// Routes one inbound frame (the core decides, [`route`]) and delivers it.
+fn on_frame(shared: &Rc<Shared>, mut frame: Frame, now: f64) {
+    if frame.flags == Frame::NOT_TEXT {
+        return shared.emit_error(&inbound::binary_frame(now));
+    }
+    if frame.flags == Frame::NOT_JSON {
+        let text = frame.value.as_string().unwrap_or_default();
+        return shared.emit_error(&inbound::invalid_json(&text, now));
+    }
+    let strict = shared.state.borrow().config.strict;
+    let mut body_is_top = false;
+    let routed = loop {
+        match route(&frame.routing(), strict, body_is_top, now) {
+            Ok(Routed::Reread) if !body_is_top => {
+                frame.reread_top_body();
+                body_is_top = true;
+            }
+            other => break other,
+        }
+    };
+    match routed {
+        Ok(Routed::Deliver(inbound)) => {
+            shared.emit(Event::Message, &frame.value);
+            deliver(shared, &frame.value, inbound);
+        }
+        Ok(Routed::Error(inbound)) => {
+            shared.emit(Event::Message, &frame.value);
+            let fields = read_error_fields(&frame.value, body_is_top);
+            let err = remote_error(&inbound, &error_fields_ref(&fields), now);
+            deliver_error(shared, &frame.value, &inbound, &err);
+        }
+        Ok(Routed::Reread) => {}
+        Err(err) => shared.report_error(&err, &to_js_error_with(&err, &frame.value)),
+    }
+}
+
+fn take_request(shared: &Rc<Shared>, inbound: &Inbound) -> Option<Settle> {
+    let settle = inbound
+        .correlation_id
+        .as_deref()
+        .and_then(|id| shared.state.borrow_mut().requests.take(id));
+    if settle.is_some() {
+        arm_request_timer(shared);
+    }
+    settle
+}
+
+/// `superpower.response`, and the request waiting on its correlationId resolves.
+fn deliver(shared: &Rc<Shared>, frame: &JsValue, inbound: Inbound) {
+    let settle = take_request(shared, &inbound);
+    let event = response_event(
+        frame,
+        inbound.enveloped,
+        inbound.correlation_id.as_deref(),
+        inbound.request_action.as_deref(),
+    );
+    shared.emit(Event::Response, &event);
+    if let Some(settle) = settle {
+        settle.resolve_with(&event);
+    }
+}
+
+/// `superpower.error` and `error`, and the request waiting on its correlationId rejects.
+fn deliver_error(shared: &Rc<Shared>, frame: &JsValue, inbound: &Inbound, err: &OptaveError) {
+    let settle = take_request(shared, inbound);
+    let js = to_js_error_with(err, frame);
+    shared.emit(Event::SuperpowerError, &js);
+    shared.report_error(err, &js);
+    if let Some(settle) = settle {
+        settle.reject_with(&js);
+    }
+}

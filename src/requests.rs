@@ -1,0 +1,85 @@
+//! Sending one request for the page: the action by name, the request
+//! options, the envelope, the pending-request table and its timer.
+
+use alloc::vec::Vec;
+
+use optave_core::action::Action;
+use optave_core::error::{ErrorCode, OptaveError};
+use optave_core::options::request_timeout;
+use optave_core::text::Text;
+use wasm_bindgen::JsValue;
+
+use crate::client::OptaveClient;
+use crate::runtime::{arm_request_timer, now_ms, Settle};
+
+impl OptaveClient {
+    pub(crate) fn register_and_send(
+        &self,
+        action: &str,
+        params: &JsValue,
+        options: &JsValue,
+        settle: Settle,
+    ) -> Result<(), OptaveError> {
+        let now = now_ms();
+        let action = action_named(action)?;
+        let default_timeout = self.shared.state.borrow().config.request_timeout_ms;
+        let options = (!options.is_undefined() && !options.is_null())
+            .then(|| {
+                js_sys::JSON::stringify(options)
+                    .ok()
+                    .and_then(|s| s.as_string())
+            })
+            .flatten();
+        let timeout = request_timeout(options.as_deref(), default_timeout, now)?;
+        let out = self.shared.prepare(action, params)?;
+        let id = out.correlation_id.clone();
+        let registered =
+            self.shared
+                .state
+                .borrow_mut()
+                .requests
+                .register(id.clone(), now + timeout, settle);
+        if registered.is_err() {
+            return Err(OptaveError::validation(
+                ErrorCode::DuplicateCorrelationId,
+                Text::new("a request with correlationId ")
+                    .q(&id)
+                    .s(" is already pending"),
+                now,
+            )
+            .for_request(id)
+            .suggest(
+                "Give each request its own requestId (or let the SDK generate the correlationId)",
+            ));
+        }
+        if let Err(err) = self.shared.transmit(&out) {
+            self.shared.state.borrow_mut().requests.take(&id);
+            return Err(err);
+        }
+        arm_request_timer(&self.shared);
+        Ok(())
+    }
+}
+
+/// The action named `name` (method or wire name).
+///
+/// Errors: VALIDATION `INVALID_ACTION`.
+pub fn action_named(name: &str) -> Result<Action, OptaveError> {
+    Action::from_name(name).ok_or_else(|| {
+        let names: Vec<&str> = Action::ALL.iter().map(|a| a.method_name()).collect();
+        OptaveError::validation(
+            ErrorCode::InvalidAction,
+            Text::new("unknown action ").q(name),
+            now_ms(),
+        )
+        .suggest(Text::new("Use one of ").list(&names).done())
+    })
+}
+
+pub fn cancelled(now: f64) -> OptaveError {
+    OptaveError::validation(
+        ErrorCode::RequestCancelled,
+        "the request was cancelled",
+        now,
+    )
+}
