@@ -26,7 +26,9 @@ async fn subprotocol_ticket_connects_and_interaction_gets_superpowers() {
             .is_some_and(|u| !u.contains("Authorization=")),
         "token must not be in the URL"
     );
-    let id = client.interaction(params(request(&[]))).expect("sent");
+    let id = client
+        .send("interaction", params(request(&[])))
+        .expect("sent");
     for kind in [
         "sentiment_analysis",
         "risk_assessment",
@@ -88,9 +90,10 @@ async fn query_transport_with_explicit_token_connects() {
         .iter()
         .any(|l| get_str(&l, "message").is_some_and(|m| m.contains("authTransport 'query'")));
     assert!(warned, "query transport warns");
-    let reply = JsFuture::from(client.summarize_async(params(request(&[])), None))
-        .await
-        .expect("answer");
+    let reply =
+        JsFuture::from(client.send_async("summarize", params(request(&[])), JsValue::UNDEFINED))
+            .await
+            .expect("answer");
     assert_eq!(get_str(&reply, "actionType").as_deref(), Some("summary"));
     client.close();
 }
@@ -121,7 +124,7 @@ async fn reused_ticket_is_refused_with_authentication_failed() {
     assert_eq!(get(&close, "code").as_f64(), Some(4401.0));
     assert_eq!(second.ready_state(), "closed");
     assert_eq!(
-        second.interaction(params(request(&[]))),
+        second.send("interaction", params(request(&[]))),
         None,
         "nothing is sent on a refused connection"
     );
@@ -157,9 +160,10 @@ async fn no_auth_server_accepts_without_token() {
     JsFuture::from(client.connect(None))
         .await
         .expect("connects without token");
-    let reply = JsFuture::from(client.translate_async(params(request(&[])), None))
-        .await
-        .unwrap();
+    let reply =
+        JsFuture::from(client.send_async("translate", params(request(&[])), JsValue::UNDEFINED))
+            .await
+            .unwrap();
     assert_eq!(
         get_str(&reply, "actionType").as_deref(),
         Some("translation")
@@ -231,14 +235,14 @@ async fn unsubscribe_once_and_off_stop_delivery() {
         .on("superpower.response", via_off.clone().into())
         .unwrap();
     connect(&client).await;
-    let id = client.summarize(params(request(&[]))).unwrap();
+    let id = client.send("summarize", params(request(&[]))).unwrap();
     wait_completed(&rec, "summary", &id).await;
     assert_eq!(counted.count("a", None), 2);
     assert_eq!(counted.count("b", None), 2);
     assert_eq!(counted.count("once", None), 1, "once delivers once");
     off.call0(&JsValue::UNDEFINED).unwrap();
     client.off("superpower.response", via_off.into());
-    let id = client.summarize(params(request(&[]))).unwrap();
+    let id = client.send("summarize", params(request(&[]))).unwrap();
     wait_completed(&rec, "summary", &id).await;
     assert_eq!(
         counted.count("a", None),
@@ -270,7 +274,7 @@ async fn a_throwing_listener_is_logged_and_others_still_run() {
         .on("superpower.response", good.listener("good").into())
         .unwrap();
     connect(&client).await;
-    let id = client.translate(params(request(&[]))).unwrap();
+    let id = client.send("translate", params(request(&[]))).unwrap();
     wait_completed(&rec, "translation", &id).await;
     assert_eq!(
         good.count("good", None),
@@ -310,7 +314,11 @@ async fn connect_close_cycles_and_free_leave_no_listeners_or_timers() {
     // free() while open, with a pending request and its timer.
     let (client, _rec) = recorded_client(http_auth(), json!({}));
     connect(&client).await;
-    let pending = client.interaction_async(params(request(&["fault:silent"])), None);
+    let pending = client.send_async(
+        "interaction",
+        params(request(&["fault:silent"])),
+        JsValue::UNDEFINED,
+    );
     drop(client);
     assert_error(&rejection(pending).await, "WEBSOCKET", "CONNECTION_CLOSED");
     assert_eq!(

@@ -1,13 +1,16 @@
 //! Browser tests: the nine actions, `...Async` settlement, faults injected by
-//! the local OCO server, and the envelope that goes on the wire.
+//! the local OCO server, the envelope that goes on the wire, and the
+//! package's JavaScript layer (named senders, aliases) over `send`/`sendAsync`.
 #![cfg(target_arch = "wasm32")]
 
 #[path = "web/support.rs"]
 mod support;
 
+use js_sys::Promise;
 use optave_client::OptaveClient;
 use serde_json::{json, Value};
 use support::*;
+use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use wasm_bindgen_test::*;
 
@@ -58,30 +61,14 @@ async fn every_action_receives_its_superpowers() {
     let (client, rec) = recorded_client(http_auth(), json!({}));
     connect(&client).await;
     for (action, kinds) in EXPECTED {
-        let p = params(request(&[]));
-        let id = match action {
-            "interaction" => client.interaction(p),
-            "reception" => client.reception(p),
-            "customerInteraction" => client.customer_interaction(p),
-            "insights" => client.insights(p),
-            "recommend" => client.recommend(p),
-            "summarize" => client.summarize(p),
-            "translate" => client.translate(p),
-            "adjust" => client.adjust(p),
-            "elevate" => client.elevate(p),
-            other => panic!("{other}"),
-        }
-        .unwrap_or_else(|| panic!("{action} was refused"));
+        let id = client
+            .send(action, params(request(&[])))
+            .unwrap_or_else(|| panic!("{action} was refused"));
         for kind in kinds {
             let ev = wait_completed(&rec, kind, &id).await;
-            let wire = if action == "customerInteraction" {
-                "customerinteraction"
-            } else {
-                action
-            };
             assert_eq!(
                 get_str(&ev, "requestAction").as_deref(),
-                Some(wire),
+                Some(wire_name(action)),
                 "{action}/{kind}"
             );
         }
@@ -95,9 +82,10 @@ async fn every_action_receives_its_superpowers() {
 async fn send_by_name_and_unknown_action() {
     let (client, rec) = recorded_client(http_auth(), json!({}));
     connect(&client).await;
-    let reply = JsFuture::from(client.send_async("insights", params(request(&[])), None))
-        .await
-        .unwrap();
+    let reply =
+        JsFuture::from(client.send_async("insights", params(request(&[])), JsValue::UNDEFINED))
+            .await
+            .unwrap();
     assert_eq!(
         get_str(&reply, "state").as_deref(),
         Some("started"),
@@ -114,7 +102,12 @@ async fn async_rejects_on_server_error_frame() {
     let (client, rec) = recorded_client(http_auth(), json!({}));
     connect(&client).await;
     // The server answers with an error frame before anything else.
-    let err = rejection(client.insights_async(params(request(&["fault:error-first"])), None)).await;
+    let err = rejection(client.send_async(
+        "insights",
+        params(request(&["fault:error-first"])),
+        JsValue::UNDEFINED,
+    ))
+    .await;
     assert_error(&err, "ORCHESTRATOR", "SUPERPOWER_FAILED");
     let id = get_str(&err, "correlationId").expect("error carries the correlationId");
     let se = wait_for(&rec, "superpower.error", None, None, None).await;
@@ -127,9 +120,13 @@ async fn async_rejects_on_server_error_frame() {
 
     // Error states inside envelopes after a 'started' frame: the Async form has
     // already resolved with 'started'; the error frame still reaches the page.
-    let first = JsFuture::from(client.summarize_async(params(request(&["fault:error"])), None))
-        .await
-        .unwrap();
+    let first = JsFuture::from(client.send_async(
+        "summarize",
+        params(request(&["fault:error"])),
+        JsValue::UNDEFINED,
+    ))
+    .await
+    .unwrap();
     assert_eq!(get_str(&first, "state").as_deref(), Some("started"));
     let id = get_str(&first, "correlationId").unwrap();
     JsFuture::from(rec.wait_count_raw("superpower.error", 2, 5000))
@@ -138,9 +135,10 @@ async fn async_rejects_on_server_error_frame() {
     assert!(rec.count("superpower.response", Some(id)) >= 1);
 
     // Input refused before sending rejects too, with the same error model.
-    let err = rejection(client.interaction_async(
+    let err = rejection(client.send_async(
+        "interaction",
         params(json!({ "request": { "reference": { "tags": [] } } })),
-        None,
+        JsValue::UNDEFINED,
     ))
     .await;
     assert_error(&err, "VALIDATION", "REQUIRED_FIELDS_MISSING");
@@ -151,9 +149,13 @@ async fn async_rejects_on_server_error_frame() {
 async fn bare_frames_are_delivered_with_their_correlation_id() {
     let (client, rec) = recorded_client(http_auth(), json!({}));
     connect(&client).await;
-    let reply = JsFuture::from(client.summarize_async(params(request(&["fault:bare"])), None))
-        .await
-        .unwrap();
+    let reply = JsFuture::from(client.send_async(
+        "summarize",
+        params(request(&["fault:bare"])),
+        JsValue::UNDEFINED,
+    ))
+    .await
+    .unwrap();
     let id = get_str(&reply, "correlationId").expect("bare frame correlationId");
     assert!(get(&reply, "headers").is_undefined());
     wait_completed(&rec, "summary", &id).await;
@@ -164,13 +166,17 @@ async fn bare_frames_are_delivered_with_their_correlation_id() {
 async fn async_times_out_and_cancels() {
     let (client, rec) = recorded_client(http_auth(), json!({}));
     connect(&client).await;
-    let opts = tsify::Ts::new_unchecked(js(json!({ "timeoutMs": 200 })));
+    let opts = js(json!({ "timeoutMs": 200 }));
     let err =
-        rejection(client.insights_async(params(request(&["fault:silent"])), Some(opts))).await;
+        rejection(client.send_async("insights", params(request(&["fault:silent"])), opts)).await;
     assert_error(&err, "WEBSOCKET", "REQUEST_TIMEOUT");
     assert!(rec.count("error", None) >= 1);
 
-    let p1 = client.insights_async(params(request(&["fault:silent"])), None);
+    let p1 = client.send_async(
+        "insights",
+        params(request(&["fault:silent"])),
+        JsValue::UNDEFINED,
+    );
     let sent = sent_frames();
     let last: Value = serde_json::from_str(sent.last().unwrap()).unwrap();
     let id = last["headers"]["correlationId"]
@@ -183,8 +189,16 @@ async fn async_times_out_and_cancels() {
     assert_error(&err, "VALIDATION", "REQUEST_CANCELLED");
     assert_eq!(get_str(&err, "correlationId").as_deref(), Some(id.as_str()));
 
-    let p2 = client.insights_async(params(request(&["fault:silent"])), None);
-    let p3 = client.summarize_async(params(request(&["fault:silent"])), None);
+    let p2 = client.send_async(
+        "insights",
+        params(request(&["fault:silent"])),
+        JsValue::UNDEFINED,
+    );
+    let p3 = client.send_async(
+        "summarize",
+        params(request(&["fault:silent"])),
+        JsValue::UNDEFINED,
+    );
     assert_eq!(client.cancel_pending_requests(), 2);
     assert_error(&rejection(p2).await, "VALIDATION", "REQUEST_CANCELLED");
     assert_error(&rejection(p3).await, "VALIDATION", "REQUEST_CANCELLED");
@@ -195,7 +209,11 @@ async fn async_times_out_and_cancels() {
 async fn close_rejects_pending_requests() {
     let (client, rec) = recorded_client(http_auth(), json!({}));
     connect(&client).await;
-    let pending = client.interaction_async(params(request(&["fault:silent"])), None);
+    let pending = client.send_async(
+        "interaction",
+        params(request(&["fault:silent"])),
+        JsValue::UNDEFINED,
+    );
     client.close();
     assert_error(&rejection(pending).await, "WEBSOCKET", "CONNECTION_CLOSED");
     let ev = wait_for(&rec, "close", None, None, None).await;
@@ -207,7 +225,11 @@ async fn close_rejects_pending_requests() {
 async fn dropped_connection_rejects_pending_requests() {
     let (client, rec) = recorded_client(http_auth(), json!({}));
     connect(&client).await;
-    let pending = client.interaction_async(params(request(&["fault:drop"])), None);
+    let pending = client.send_async(
+        "interaction",
+        params(request(&["fault:drop"])),
+        JsValue::UNDEFINED,
+    );
     assert_error(&rejection(pending).await, "WEBSOCKET", "CONNECTION_CLOSED");
     let ev = wait_for(&rec, "close", None, None, None).await;
     assert_eq!(get(&ev, "wasClean").as_bool(), Some(false));
@@ -222,7 +244,7 @@ async fn invalid_json_frame_is_reported_and_the_connection_stays_up() {
     let (client, rec) = recorded_client(http_auth(), json!({}));
     connect(&client).await;
     let id = client
-        .summarize(params(request(&["fault:malformed"])))
+        .send("summarize", params(request(&["fault:malformed"])))
         .unwrap();
     let err = wait_for(&rec, "error", None, None, None).await;
     assert_error(&err, "WEBSOCKET", "INVALID_JSON");
@@ -237,7 +259,7 @@ async fn refused_input_emits_error_and_sends_nothing() {
     install_probes();
     let (client, rec) = recorded_client(http_auth(), json!({}));
     assert_eq!(
-        client.interaction(params(request(&[]))),
+        client.send("interaction", params(request(&[]))),
         None,
         "not open yet"
     );
@@ -248,12 +270,18 @@ async fn refused_input_emits_error_and_sends_nothing() {
     );
     connect(&client).await;
     let before = sent_frames().len();
-    assert_eq!(client.interaction(params(json!({ "request": {} }))), None);
-    assert_eq!(client.interaction(params(json!({ "payload": {} }))), None);
+    assert_eq!(
+        client.send("interaction", params(json!({ "request": {} }))),
+        None
+    );
+    assert_eq!(
+        client.send("interaction", params(json!({ "payload": {} }))),
+        None
+    );
     let big = "x".repeat(140_000);
     let mut huge = request(&[]);
     huge["request"]["scope"]["conversations"][0]["messages"][0]["content"] = json!(big);
-    assert_eq!(client.interaction(params(huge)), None);
+    assert_eq!(client.send("interaction", params(huge)), None);
     rec_wait_errors(&rec, 4).await;
     assert_eq!(
         sent_frames().len(),
@@ -274,9 +302,13 @@ async fn seed_002_envelope_has_every_header_rule_and_the_merged_defaults() {
     install_probes();
     let (client, rec) = recorded_client(http_auth(), json!({ "tenantId": "tenant-7" }));
     connect(&client).await;
-    let seed: Value =
-        serde_json::from_str(include_str!("fixtures/seed002_interaction_params.json")).unwrap();
-    let id = client.interaction(params(seed.clone())).expect("sent");
+    let seed: Value = serde_json::from_str(include_str!(
+        "../core/tests/fixtures/seed002_interaction_params.json"
+    ))
+    .unwrap();
+    let id = client
+        .send("interaction", params(seed.clone()))
+        .expect("sent");
     let text = sent_frames().pop().unwrap();
     let env: Value = serde_json::from_str(&text).unwrap();
     let h = &env["headers"];
@@ -340,4 +372,85 @@ async fn seed_002_envelope_has_every_header_rule_and_the_merged_defaults() {
     );
     wait_completed(&rec, "sentiment_analysis", &id).await;
     client.close();
+}
+
+/// The wire action of a method name.
+fn wire_name(action: &str) -> &str {
+    if action == "customerInteraction" {
+        "customerinteraction"
+    } else {
+        action
+    }
+}
+
+/// The package's JavaScript layer (`js/api.js`): each named sender and its
+/// `...Async` form sends its own action through `send` / `sendAsync`, options
+/// reach `sendAsync`, and the official client's aliases reach `connect`,
+/// `close` and `sessionId`.
+#[wasm_bindgen_test]
+async fn js_layer_named_senders_and_aliases() {
+    install_probes();
+    let (client, rec) = recorded_client(http_auth(), json!({}));
+    let client = with_js_api(client);
+    let promise = |v: JsValue| v.dyn_into::<Promise>().expect("a promise");
+    JsFuture::from(promise(call(&client, "openConnection", vec![])))
+        .await
+        .expect("openConnection resolves");
+    assert_eq!(get_str(&client, "readyState").as_deref(), Some("open"));
+
+    call(&client, "setSessionId", vec!["session-js".into()]);
+    assert_eq!(
+        call(&client, "getSessionId", vec![]).as_string().as_deref(),
+        Some("session-js")
+    );
+    assert_eq!(get_str(&client, "sessionId").as_deref(), Some("session-js"));
+
+    for (action, kinds) in EXPECTED {
+        let id = call(&client, action, vec![params(request(&[]))])
+            .as_string()
+            .unwrap_or_else(|| panic!("{action} was refused"));
+        let env: Value = serde_json::from_str(&sent_frames().pop().unwrap()).unwrap();
+        assert_eq!(env["headers"]["correlationId"], json!(id), "{action}");
+        assert_eq!(env["headers"]["action"], wire_name(action), "{action}");
+        assert_eq!(
+            env["payload"]["session"]["sessionId"], "session-js",
+            "{action}: setSessionId fills session.sessionId"
+        );
+        let done = wait_completed(&rec, kinds[0], &id).await;
+        assert_eq!(
+            get_str(&done, "requestAction").as_deref(),
+            Some(wire_name(action))
+        );
+
+        let reply = JsFuture::from(promise(call(
+            &client,
+            &format!("{action}Async"),
+            vec![params(request(&[])), JsValue::UNDEFINED],
+        )))
+        .await
+        .unwrap_or_else(|e| panic!("{action}Async rejected: {e:?}"));
+        assert_eq!(
+            get_str(&reply, "requestAction").as_deref(),
+            Some(wire_name(action)),
+            "{action}Async"
+        );
+    }
+
+    let err = rejection(promise(call(
+        &client,
+        "insightsAsync",
+        vec![
+            params(request(&["fault:silent"])),
+            js(json!({ "timeoutMs": 200 })),
+        ],
+    )))
+    .await;
+    assert_error(&err, "WEBSOCKET", "REQUEST_TIMEOUT");
+
+    call(&client, "closeConnection", vec![]);
+    let ev = wait_for(&rec, "close", None, None, None).await;
+    assert_eq!(get(&ev, "code").as_f64(), Some(1000.0));
+    assert_eq!(get_str(&client, "readyState").as_deref(), Some("closed"));
+    assert_eq!(rec.count("superpower.error", None), 0);
+    call(&client, "free", vec![]);
 }

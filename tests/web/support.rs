@@ -4,7 +4,6 @@
 use js_sys::{Function, Object, Promise, Reflect};
 use optave_client::OptaveClient;
 use serde_json::{json, Value};
-use tsify::Ts;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 
@@ -52,6 +51,10 @@ extern "C" {
     pub fn sent_frames() -> Vec<String>;
     #[wasm_bindgen(js_name = openedUrls)]
     pub fn opened_urls() -> Vec<String>;
+    #[wasm_bindgen(js_name = installApi)]
+    fn install_api_raw(client: JsValue, source: &str) -> JsValue;
+    #[wasm_bindgen(catch)]
+    fn invoke(target: &JsValue, name: &str, args: Vec<JsValue>) -> Result<JsValue, JsValue>;
 }
 
 /// The auth-enabled local server (`http://127.0.0.1:<port>`), set by `make test-wasm`.
@@ -166,8 +169,9 @@ pub async fn wait_completed(rec: &Recorder, action_type: &str, id: &str) -> JsVa
     .await
 }
 
-pub fn params(value: Value) -> Ts<optave_client::core::model::RequestParams> {
-    Ts::new_unchecked(js(value))
+/// Request params (`{ session?, request?, headers? }`) as the page passes them.
+pub fn params(value: Value) -> JsValue {
+    js(value)
 }
 
 /// A conversation-bearing request for `threadId`, with optional fault tags.
@@ -215,4 +219,16 @@ pub fn assert_error(err: &JsValue, category: &str, code: &str) {
     assert_eq!(get_str(err, "code").as_deref(), Some(code), "{err:?}");
     assert!(js_sys::Array::is_array(&get(err, "suggestions")));
     assert!(get_str(err, "timestamp").is_some());
+}
+
+/// `client` handed to JavaScript, with the package's JavaScript layer
+/// (`js/api.js`: the named senders and the official client's aliases) defined
+/// on its class as `make pkg` does.
+pub fn with_js_api(client: OptaveClient) -> JsValue {
+    install_api_raw(client.into(), include_str!("../../js/api.js"))
+}
+
+/// Calls `target[name](...args)`; panics when it throws.
+pub fn call(target: &JsValue, name: &str, args: Vec<JsValue>) -> JsValue {
+    invoke(target, name, args).unwrap_or_else(|e| panic!("{name}() threw {e:?}"))
 }
