@@ -268,11 +268,19 @@ impl OptaveClient {
     /// sent, or `undefined` when refused; the refusal goes to `error`:
     /// VALIDATION `INVALID_ACTION` (unknown action), `PAYLOAD_SCHEMA_MISMATCH`,
     /// `REQUIRED_FIELDS_MISSING` (naming every path), `PAYLOAD_TOO_LARGE` (over
-    /// 131,072 bytes); WEBSOCKET `WEBSOCKET_NOT_IN_OPEN_STATE`, `SEND_FAILED`.
+    /// 131,072 bytes), `DUPLICATE_CORRELATION_ID` (the correlationId of a pending
+    /// `...Async` request); WEBSOCKET `WEBSOCKET_NOT_IN_OPEN_STATE`, `SEND_FAILED`.
     #[wasm_bindgen(skip_typescript)]
     pub fn send(&self, action: &str, params: JsValue) -> Option<String> {
         let sent = action_named(action).and_then(|action| {
             let out = self.shared.prepare(action, &params)?;
+            let pending = self
+                .shared
+                .state
+                .borrow()
+                .requests
+                .check_free(&out.correlation_id, now_ms());
+            pending?;
             self.shared.transmit(&out)?;
             Ok(out.correlation_id)
         });
@@ -323,6 +331,19 @@ impl OptaveClient {
         let count = self.shared.state.borrow().requests.len();
         reject_all(&self.shared, &cancelled(now_ms()));
         count as u32
+    }
+
+    /// The error a freed client's methods throw: VALIDATION `CLIENT_FREED`.
+    /// Used by the package's JavaScript layer (`js/api.js`).
+    #[wasm_bindgen(js_name = clientFreedError, skip_typescript)]
+    pub fn client_freed_error() -> JsValue {
+        let err = OptaveError::validation(
+            ErrorCode::ClientFreed,
+            "the client was freed: free() releases everything it held",
+            now_ms(),
+        )
+        .suggest("Create a new OptaveClient; do not call methods after free()");
+        to_js_error(&err)
     }
 
     /// The SDK version, sent as `headers.sdkVersion`.

@@ -10,7 +10,7 @@ use optave_core::connection::Input;
 use optave_core::error::{ErrorCode, OptaveError};
 use optave_core::legacy::Deprecation;
 use optave_core::options::{connect_target, AuthTransport};
-use optave_core::text::Text;
+use optave_core::text::{redact, Text};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::{JsCast, JsValue};
 
@@ -77,7 +77,11 @@ fn token_of(ok: bool, value: &JsValue) -> Result<Option<String>, OptaveError> {
 
 /// Opens the socket for `attempt` with `token`.
 fn open_socket(shared: &Rc<Shared>, attempt: u32, token: Result<Option<String>, OptaveError>) {
+    if !shared.state.borrow().conn.wants_socket(attempt) {
+        return; // superseded: the token is dropped, no socket is opened
+    }
     let now = now_ms();
+    let secret = token.as_ref().ok().and_then(Clone::clone);
     let target = token.and_then(|token| {
         let st = shared.state.borrow();
         connect_target(
@@ -108,7 +112,8 @@ fn open_socket(shared: &Rc<Shared>, attempt: u32, token: Result<Option<String>, 
         Err(thrown) => {
             let error = OptaveError::websocket(
                 ErrorCode::ConnectionError,
-                Text::new("the WebSocket could not be created: ").s(&describe(&thrown)),
+                Text::new("the WebSocket could not be created: ")
+                    .s(&redact(&describe(&thrown), secret.as_deref())),
                 now,
             );
             feed(shared, Input::AttemptFailed { attempt, error });

@@ -33,24 +33,11 @@ impl OptaveClient {
         let timeout = request_timeout(options.as_deref(), default_timeout, now)?;
         let out = self.shared.prepare(action, params)?;
         let id = out.correlation_id.clone();
-        let registered =
-            self.shared
-                .state
-                .borrow_mut()
-                .requests
-                .register(id.clone(), now + timeout, settle);
-        if registered.is_err() {
-            return Err(OptaveError::validation(
-                ErrorCode::DuplicateCorrelationId,
-                Text::new("a request with correlationId ")
-                    .q(&id)
-                    .s(" is already pending"),
-                now,
-            )
-            .for_request(id)
-            .suggest(
-                "Give each request its own requestId (or let the SDK generate the correlationId)",
-            ));
+        {
+            let mut st = self.shared.state.borrow_mut();
+            st.requests.check_free(&id, now)?;
+            // Free, as just checked: registering cannot fail.
+            let _ = st.requests.register(id.clone(), now + timeout, settle);
         }
         if let Err(err) = self.shared.transmit(&out) {
             self.shared.state.borrow_mut().requests.take(&id);

@@ -10,14 +10,14 @@ use alloc::string::String;
 use alloc::vec::Vec;
 use core::cell::RefCell;
 
-use js_sys::{Function, Promise, JSON};
+use js_sys::{Function, JsString, Promise, JSON};
 use optave_core::action::Action;
 use optave_core::connection::{Connection, Effect, Input, ReadyState};
 use optave_core::error::{ErrorCode, OptaveError};
 use optave_core::ids::IdGenerator;
 use optave_core::legacy::Deprecation;
 use optave_core::options::ClientConfig;
-use optave_core::outbound::{Builder, EnvelopeConfig, Outbound};
+use optave_core::outbound::{refuse_oversized, Builder, EnvelopeConfig, Outbound};
 use optave_core::requests::RequestTable;
 use optave_core::text::Text;
 use wasm_bindgen::JsValue;
@@ -132,7 +132,7 @@ impl Shared {
     /// cannot serialize: cycles, BigInt), and those of the core's builder.
     pub fn prepare(&self, action: Action, params: &JsValue) -> Result<Outbound, OptaveError> {
         let now = now_ms();
-        let json = stringify(params).map_err(|why| {
+        let text = stringify(params).map_err(|why| {
             OptaveError::validation(
                 ErrorCode::PayloadSchemaMismatch,
                 Text::new("params could not be serialized to JSON: ").s(&why),
@@ -142,6 +142,9 @@ impl Shared {
                 "Pass plain objects, arrays, strings, numbers and booleans (no cycles, no BigInt)",
             )
         })?;
+        // Certainly too large: refused before the text is copied into wasm.
+        refuse_oversized(text.length() as usize, now)?;
+        let json = String::from(text);
         let outbound = {
             let mut st = self.state.borrow_mut();
             let st = &mut *st;
@@ -180,13 +183,19 @@ impl Shared {
     }
 }
 
-/// `JSON.stringify(value)`; `undefined` becomes `null`.
-fn stringify(value: &JsValue) -> Result<String, String> {
+/// `JSON.stringify(value)` as a JS string (not yet copied into wasm);
+/// `undefined` becomes `null`.
+fn stringify(value: &JsValue) -> Result<JsString, String> {
     if value.is_undefined() {
-        return Ok(String::from("null"));
+        return Ok(JsString::from("null"));
     }
     let text = JSON::stringify(value).map_err(|thrown| describe(&thrown))?;
-    Ok(text.as_string().unwrap_or_else(|| String::from("null")))
+    // `stringify` gives `undefined` (not a string) for a function or a symbol.
+    Ok(if text.is_string() {
+        text
+    } else {
+        JsString::from("null")
+    })
 }
 
 /// Feeds one input to the connection state machine and carries out the effects.

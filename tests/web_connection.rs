@@ -329,3 +329,181 @@ async fn connect_close_cycles_and_free_leave_no_listeners_or_timers() {
     sleep(20).await;
     assert_eq!(live_timers(vec![]), base_timers, "no timer left armed");
 }
+
+/// A client on the auth server whose `tokenProvider` the test settles by hand,
+/// with `open`, `close` and `error` recorded.
+fn deferred_client(extra: serde_json::Value) -> (OptaveClient, Recorder, Deferred) {
+    let rec = Recorder::new();
+    let deferred = deferred_provider();
+    let opts = js(json!({ "websocketUrl": ws_url(http_auth()) }));
+    js_sys::Object::assign(
+        opts.unchecked_ref::<js_sys::Object>(),
+        js(extra).unchecked_ref::<js_sys::Object>(),
+    );
+    js_sys::Reflect::set(&opts, &"tokenProvider".into(), &deferred.provider()).unwrap();
+    js_sys::Reflect::set(&opts, &"logger".into(), &rec.logger()).unwrap();
+    let client = OptaveClient::new(opts).expect("valid options");
+    listen(&client, &rec, &["open", "close", "error"]);
+    (client, rec, deferred)
+}
+
+/// The ticket was not spent: a fresh client connects with it and is answered.
+async fn assert_ticket_unspent(ticket: &str) {
+    let (other, rec) = recorded_client(http_auth(), json!({}));
+    JsFuture::from(other.connect(Some(JsValue::from_str(ticket))))
+        .await
+        .expect("the unspent ticket is accepted");
+    let reply =
+        JsFuture::from(other.send_async("summarize", params(request(&[])), JsValue::UNDEFINED))
+            .await
+            .expect("answered on the unspent ticket");
+    assert_eq!(get_str(&reply, "actionType").as_deref(), Some("summary"));
+    assert_eq!(rec.count("error", None), 0, "the server did not refuse it");
+    other.close();
+}
+
+/// close() while the provider is still out: the ticket it delivers afterwards
+/// belongs to no attempt and must not open a socket.
+#[wasm_bindgen_test]
+async fn a_ticket_arriving_after_close_opens_no_socket() {
+    let ticket = fetch_ticket(http_auth()).await;
+    let (client, rec, deferred) = deferred_client(json!({}));
+    let sockets = count_sockets();
+    let connecting = client.connect(None);
+    assert_eq!(client.ready_state(), "connecting");
+    client.close();
+    assert_error(
+        &rejection(connecting).await,
+        "WEBSOCKET",
+        "CONNECTION_CLOSED",
+    );
+    assert_eq!(client.ready_state(), "closed");
+    sleep(20).await;
+    assert_eq!(deferred.calls(), 1, "the provider was asked once");
+    assert_eq!(sockets.count(), 0, "no socket before the token arrived");
+    deferred.resolve(&JsValue::from_str(&ticket));
+    sleep(300).await;
+    let count = sockets.count();
+    let urls = sockets.urls();
+    sockets.restore();
+    assert_eq!(
+        count, 0,
+        "a WebSocket was constructed after close(): {urls:?}"
+    );
+    assert_eq!(client.ready_state(), "closed");
+    assert_eq!(rec.count("open", None), 0, "no open event");
+    assert_eq!(rec.count("close", None), 0, "no socket, no close event");
+    assert_eq!(
+        rec.count("error", None),
+        0,
+        "close() is not an error and the late token reports nothing"
+    );
+    assert_ticket_unspent(&ticket).await;
+}
+
+/// The connection timeout fires while the provider is still out: the ticket
+/// it delivers afterwards must not open a socket.
+#[wasm_bindgen_test]
+async fn a_ticket_arriving_after_the_connection_timeout_opens_no_socket() {
+    let ticket = fetch_ticket(http_auth()).await;
+    let (client, rec, deferred) = deferred_client(json!({ "connectionTimeoutMs": 100 }));
+    let sockets = count_sockets();
+    let started = js_sys::Date::now();
+    let err = rejection(client.connect(None)).await;
+    assert_error(&err, "WEBSOCKET", "CONNECTION_TIMEOUT");
+    assert_eq!(client.ready_state(), "closed");
+    assert_eq!(deferred.calls(), 1, "the provider was asked once");
+    assert_eq!(sockets.count(), 0, "no socket before the token arrived");
+    // The provider answers about 300 ms after connect().
+    let waited = (js_sys::Date::now() - started) as u32;
+    sleep(300u32.saturating_sub(waited)).await;
+    deferred.resolve(&JsValue::from_str(&ticket));
+    sleep(300).await;
+    let count = sockets.count();
+    let urls = sockets.urls();
+    sockets.restore();
+    assert_eq!(
+        count, 0,
+        "a WebSocket was constructed after the timeout: {urls:?}"
+    );
+    assert_eq!(client.ready_state(), "closed");
+    assert_eq!(rec.count("open", None), 0, "no open event");
+    assert_eq!(rec.count("close", None), 0, "no socket, no close event");
+    assert_eq!(
+        rec.count("error", None),
+        1,
+        "only the timeout is reported: the late token reports nothing"
+    );
+    assert_ticket_unspent(&ticket).await;
+}
+
+/// With `authTransport: 'query'` the token is in the URL; when the browser
+/// refuses to construct the WebSocket, its message quotes that URL. The token
+/// must reach neither the rejection, nor the `error` event, nor the logger.
+#[wasm_bindgen_test]
+async fn a_token_in_a_refused_websocket_url_is_redacted() {
+    const TOKEN: &str = "secret-ticket-123";
+    // Port 99999: the SDK's URL check accepts it, the browser does not.
+    const URL: &str = "ws://127.0.0.1:99999/ws";
+    let refusal = websocket_refusal(&format!("{URL}?Authorization={TOKEN}"))
+        .expect("the browser refuses port 99999");
+    assert!(
+        refusal.contains(TOKEN),
+        "the browser's own message quotes the URL, token included: {refusal}"
+    );
+
+    let no_token = |what: &str, value: &JsValue| {
+        let text = all_text(value);
+        assert!(!text.contains(TOKEN), "{what} carries the token: {text}");
+    };
+    let options = |rec: &Recorder| {
+        let opts = js(json!({
+            "websocketUrl": URL,
+            "authTransport": "query",
+            "authRequired": true,
+        }));
+        js_sys::Reflect::set(&opts, &"logger".into(), &rec.logger()).unwrap();
+        opts
+    };
+
+    // With an `error` listener: the rejection and the event.
+    let rec = Recorder::new();
+    let client = OptaveClient::new(options(&rec)).expect("the SDK accepts the URL");
+    listen(&client, &rec, &["open", "close", "error"]);
+    let err = rejection(client.connect(Some(JsValue::from_str(TOKEN)))).await;
+    assert_error(&err, "WEBSOCKET", "CONNECTION_ERROR");
+    let message = get_str(&err, "message").unwrap();
+    assert!(
+        message.contains("could not be created") && message.contains("[redacted]"),
+        "{message}"
+    );
+    no_token("the rejection", &err);
+    let events = rec.all("error");
+    assert_eq!(events.length(), 1, "one error event");
+    let event = events.get(0);
+    assert_error(&event, "WEBSOCKET", "CONNECTION_ERROR");
+    no_token("the error event", &event);
+    assert_eq!(client.ready_state(), "closed");
+    assert!(
+        rec.logs().length() > 0,
+        "the query transport warning is logged"
+    );
+    for log in rec.logs().iter() {
+        no_token("a log record", &log);
+    }
+
+    // Without an `error` listener the error goes to the logger.
+    let rec = Recorder::new();
+    let client = OptaveClient::new(options(&rec)).expect("the SDK accepts the URL");
+    let err = rejection(client.connect(Some(JsValue::from_str(&format!("Bearer {TOKEN}"))))).await;
+    assert_error(&err, "WEBSOCKET", "CONNECTION_ERROR");
+    no_token("the rejection", &err);
+    let logged = rec.logs().iter().any(|l| {
+        get_str(&l, "level").as_deref() == Some("error")
+            && get_str(&l, "message").is_some_and(|m| m.contains("CONNECTION_ERROR"))
+    });
+    assert!(logged, "the error was logged");
+    for log in rec.logs().iter() {
+        no_token("a log record", &log);
+    }
+}

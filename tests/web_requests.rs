@@ -454,3 +454,116 @@ async fn js_layer_named_senders_and_aliases() {
     assert_eq!(rec.count("superpower.error", None), 0);
     call(&client, "free", vec![]);
 }
+
+/// A browser timer fires at once for a delay above 2^31 - 1 ms, so such a
+/// timeout is refused rather than expiring immediately.
+#[wasm_bindgen_test]
+async fn timeouts_above_the_browser_timer_limit_are_refused() {
+    install_probes();
+    for (name, value) in [
+        ("connectionTimeoutMs", json!(3e9)),
+        ("connectionTimeoutMs", json!(2_147_483_648u64)),
+        ("connectionTimeoutMs", json!(1e308)),
+        ("requestTimeoutMs", json!(3e9)),
+        ("requestTimeoutMs", json!(1e308)),
+    ] {
+        let options = js(json!({ "websocketUrl": ws_url(http_auth()), name: value }));
+        match OptaveClient::new(options) {
+            Ok(_) => panic!("{name}: {value} was accepted"),
+            Err(err) => assert_error(&err, "VALIDATION", "INVALID_OPTION"),
+        }
+    }
+    assert!(OptaveClient::new(js(json!({
+        "websocketUrl": ws_url(http_auth()),
+        "connectionTimeoutMs": 2_147_483_647u64,
+        "requestTimeoutMs": 2_147_483_647u64,
+    })))
+    .is_ok());
+
+    let (client, rec) = recorded_client(
+        http_auth(),
+        json!({ "connectionTimeoutMs": 2_147_483_647u64 }),
+    );
+    connect(&client).await;
+    let before = sent_frames().len();
+    for value in [json!(3e9), json!(2_147_483_648u64), json!(1e308)] {
+        let err = rejection(client.send_async(
+            "interaction",
+            params(request(&[])),
+            js(json!({ "timeoutMs": value })),
+        ))
+        .await;
+        assert_error(&err, "VALIDATION", "INVALID_ARGUMENT");
+    }
+    assert_eq!(sent_frames().len(), before, "nothing refused was sent");
+    // The longest timeout accepted does not expire at once.
+    let reply = JsFuture::from(client.send_async(
+        "summarize",
+        params(request(&[])),
+        js(json!({ "timeoutMs": 2_147_483_647u64 })),
+    ))
+    .await
+    .expect("answered before the timeout");
+    assert_eq!(get_str(&reply, "actionType").as_deref(), Some("summary"));
+    // The three refusals also went to `error`; nothing else did.
+    let errors = rec.all("error");
+    assert_eq!(errors.length(), 3, "one error per refused request");
+    for err in errors.iter() {
+        assert_error(&err, "VALIDATION", "INVALID_ARGUMENT");
+    }
+    client.close();
+}
+
+/// A fire-and-forget `send` whose correlationId is that of a pending
+/// `sendAsync` request is refused: the answers to it would settle the other.
+#[wasm_bindgen_test]
+async fn send_refuses_the_correlation_id_of_a_pending_request() {
+    install_probes();
+    let (client, rec) = recorded_client(http_auth(), json!({}));
+    connect(&client).await;
+    let mut first = request(&["fault:silent"]);
+    first["request"]["requestId"] = json!("dup-1");
+    let pending = client.send_async("interaction", params(first), JsValue::UNDEFINED);
+    let sent: Value = serde_json::from_str(sent_frames().last().unwrap()).unwrap();
+    assert_eq!(
+        sent["headers"]["correlationId"], "dup-1",
+        "the pending request"
+    );
+    let before = sent_frames().len();
+
+    // The same id as `request.requestId`...
+    let mut again = request(&[]);
+    again["request"]["requestId"] = json!("dup-1");
+    assert_eq!(client.send("interaction", params(again)), None);
+    // ... and as `headers.correlationId`.
+    let mut via_header = request(&[]);
+    via_header["headers"] = json!({ "correlationId": "dup-1" });
+    assert_eq!(client.send("summarize", params(via_header)), None);
+
+    rec_wait_errors(&rec, 2).await;
+    let errors = rec.all("error");
+    assert_eq!(errors.length(), 2, "one error per refused send");
+    for err in errors.iter() {
+        assert_error(&err, "VALIDATION", "DUPLICATE_CORRELATION_ID");
+        assert_eq!(get_str(&err, "correlationId").as_deref(), Some("dup-1"));
+    }
+    assert_eq!(
+        sent_frames().len(),
+        before,
+        "nothing was sent for the refused sends"
+    );
+
+    // The pending request is untouched.
+    assert!(client.cancel_request("dup-1"));
+    assert_error(&rejection(pending).await, "VALIDATION", "REQUEST_CANCELLED");
+    // Once settled, the id is free again.
+    let mut reuse = request(&[]);
+    reuse["request"]["requestId"] = json!("dup-1");
+    assert_eq!(
+        client.send("summarize", params(reuse)).as_deref(),
+        Some("dup-1")
+    );
+    wait_completed(&rec, "summary", "dup-1").await;
+    assert_eq!(rec.count("error", None), 2);
+    client.close();
+}

@@ -105,6 +105,8 @@ error_codes! {
     InvalidArgument => "INVALID_ARGUMENT",
     /// A second pending request uses a correlationId that is already pending.
     DuplicateCorrelationId => "DUPLICATE_CORRELATION_ID",
+    /// A method was called on a client after `free()`.
+    ClientFreed => "CLIENT_FREED",
 }
 
 /// A structured value in an error's `details` (a JSON value, built without

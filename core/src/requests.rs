@@ -8,6 +8,9 @@
 use alloc::string::String;
 use alloc::vec::Vec;
 
+use crate::error::{ErrorCode, OptaveError};
+use crate::text::Text;
+
 /// The table of pending requests.
 #[derive(Debug)]
 pub struct RequestTable<T> {
@@ -31,6 +34,25 @@ impl<T> RequestTable<T> {
         }
         self.pending.push((id, deadline_ms, value));
         Ok(())
+    }
+
+    /// Refuses a new request whose correlationId `id` is already pending (an
+    /// answer to it would settle the other request).
+    ///
+    /// Errors: VALIDATION / `DUPLICATE_CORRELATION_ID`.
+    pub fn check_free(&self, id: &str, now_ms: f64) -> Result<(), OptaveError> {
+        if !self.contains(id) {
+            return Ok(());
+        }
+        Err(OptaveError::validation(
+            ErrorCode::DuplicateCorrelationId,
+            Text::new("a request with correlationId ")
+                .q(id)
+                .s(" is already pending"),
+            now_ms,
+        )
+        .for_request(id)
+        .suggest("Give each request its own requestId (or let the SDK generate the correlationId)"))
     }
 
     /// True when `id` is pending.

@@ -91,3 +91,38 @@ pub fn split_once<'t>(text: &'t str, needle: &str) -> Option<(&'t str, &'t str)>
 pub fn has_byte(text: &str, b: u8) -> bool {
     text.as_bytes().contains(&b)
 }
+
+/// `text` with credentials taken out: every occurrence of `secret` (a token
+/// of at least 4 characters) and the value of every `Authorization=` query
+/// parameter become `[redacted]`. For browser error messages, which quote
+/// the URL or the subprotocols they refused.
+pub fn redact(text: &str, secret: Option<&str>) -> String {
+    const KEY: &str = "Authorization=";
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some((before, after)) = split_once(rest, KEY) {
+        out.push_str(before);
+        out.push_str(KEY);
+        out.push_str("[redacted]");
+        let end = after
+            .bytes()
+            .position(|b| matches!(b, b'&' | b'#' | b'\'' | b'"' | b' ' | b'\t' | b'\n'))
+            .unwrap_or(after.len());
+        rest = after.get(end..).unwrap_or_default();
+    }
+    out.push_str(rest);
+    match secret.filter(|s| s.len() >= 4) {
+        Some(secret) => {
+            let mut cleaned = String::with_capacity(out.len());
+            let mut rest = out.as_str();
+            while let Some((before, after)) = split_once(rest, secret) {
+                cleaned.push_str(before);
+                cleaned.push_str("[redacted]");
+                rest = after;
+            }
+            cleaned.push_str(rest);
+            cleaned
+        }
+        None => out,
+    }
+}

@@ -381,3 +381,104 @@ fn connect_while_closing_releases_the_old_socket() {
         [Effect::SettleConnect(Ok(())), Effect::EmitOpen]
     );
 }
+
+/// Only the attempt under way, before its socket exists, may open a socket:
+/// a token that arrives for any other attempt is dropped.
+#[test]
+fn wants_socket_only_while_the_attempt_is_connecting_without_a_socket() {
+    let mut c = Connection::default();
+    assert!(!c.wants_socket(0), "closed, never connected");
+    assert!(!c.wants_socket(1), "closed, never connected");
+    connect(&mut c, T0);
+    assert!(c.wants_socket(1), "connecting, no socket yet");
+    assert!(!c.wants_socket(0), "not the attempt under way");
+    assert!(!c.wants_socket(2), "not the attempt under way");
+    // A tick before the deadline changes nothing.
+    c.handle(Input::Tick {
+        now_ms: T0 + TIMEOUT - 1.0,
+    });
+    assert!(c.wants_socket(1), "still connecting before the deadline");
+    // A SocketCreated of another attempt does not count for this one.
+    c.handle(Input::SocketCreated { attempt: 2 });
+    assert!(c.wants_socket(1), "attempt 2's socket is not attempt 1's");
+    c.handle(Input::SocketCreated { attempt: 1 });
+    assert!(!c.wants_socket(1), "the attempt has its socket");
+    c.handle(Input::SocketOpen { attempt: 1 });
+    assert_eq!(c.ready_state(), ReadyState::Open);
+    assert!(!c.wants_socket(1), "open");
+    c.handle(Input::Close { now_ms: T0 + 10.0 });
+    assert_eq!(c.ready_state(), ReadyState::Closing);
+    assert!(!c.wants_socket(1), "closing");
+}
+
+#[test]
+fn wants_socket_is_false_after_close_while_connecting() {
+    let mut c = Connection::default();
+    connect(&mut c, T0);
+    assert!(c.wants_socket(1));
+    c.handle(Input::Close { now_ms: T0 + 1.0 });
+    assert_eq!(c.ready_state(), ReadyState::Closed);
+    assert!(
+        !c.wants_socket(1),
+        "a token arriving after close() opens nothing"
+    );
+}
+
+#[test]
+fn wants_socket_is_false_after_the_connection_timeout() {
+    let mut c = Connection::default();
+    connect(&mut c, T0);
+    let effects = c.handle(Input::Tick {
+        now_ms: T0 + TIMEOUT,
+    });
+    assert!(settle_err(&effects[1]).is(ErrorCode::ConnectionTimeout));
+    assert_eq!(c.ready_state(), ReadyState::Closed);
+    assert!(
+        !c.wants_socket(1),
+        "a token arriving after the timeout opens nothing"
+    );
+}
+
+#[test]
+fn wants_socket_is_false_after_the_attempt_failed() {
+    let mut c = Connection::default();
+    connect(&mut c, T0);
+    let error = OptaveError::authentication(ErrorCode::TokenProviderFailed, "no ticket", T0);
+    c.handle(Input::AttemptFailed { attempt: 1, error });
+    assert!(!c.wants_socket(1));
+}
+
+#[test]
+fn wants_socket_is_false_for_an_older_attempt_after_a_newer_connect() {
+    // close() while the first token is still out, then connect() again: the
+    // first attempt's token, arriving late, must not open a socket.
+    let mut c = Connection::default();
+    connect(&mut c, T0);
+    c.handle(Input::Close { now_ms: T0 + 1.0 });
+    assert_eq!(
+        connect(&mut c, T0 + 2.0),
+        [
+            Effect::ArmTimer {
+                at_ms: T0 + 2.0 + TIMEOUT
+            },
+            Effect::StartAttempt { attempt: 2 }
+        ]
+    );
+    assert!(!c.wants_socket(1), "superseded by attempt 2");
+    assert!(c.wants_socket(2));
+    // The same after a timed-out attempt.
+    c.handle(Input::Tick {
+        now_ms: T0 + 2.0 + TIMEOUT,
+    });
+    connect(&mut c, 20_000.0);
+    assert_eq!(c.attempt(), Some(3));
+    assert!(!c.wants_socket(1));
+    assert!(!c.wants_socket(2), "superseded by attempt 3");
+    assert!(c.wants_socket(3));
+    // And after an open connection was closed by the server.
+    let mut c = open();
+    c.handle(closed(1, 1006, T0 + 100.0));
+    connect(&mut c, 10_000.0);
+    assert!(!c.wants_socket(1));
+    assert!(c.wants_socket(2));
+}

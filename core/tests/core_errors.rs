@@ -54,12 +54,9 @@ fn codes_are_unique_screaming_snake_case() {
             .collect();
         assert_eq!(format!("{code:?}"), camel);
     }
-    assert_eq!(ErrorCode::ALL.len(), 24);
+    assert_eq!(ErrorCode::ALL.len(), 25);
     assert_eq!(ErrorCode::ALL[0], ErrorCode::InvalidWebsocketUrl);
-    assert_eq!(
-        ErrorCode::ALL.last(),
-        Some(&ErrorCode::DuplicateCorrelationId)
-    );
+    assert_eq!(ErrorCode::ALL.last(), Some(&ErrorCode::ClientFreed));
 }
 
 #[test]

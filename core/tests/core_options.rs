@@ -10,7 +10,7 @@ use common::details;
 use optave_core::error::{ErrorCategory, ErrorCode, OptaveError};
 use optave_core::options::{
     check_websocket_url, connect_target, request_timeout, AuthTransport, ClientConfig,
-    ConnectTarget, DEFAULT_TIMEOUT_MS, OPTION_KEYS, SUBPROTOCOL,
+    ConnectTarget, DEFAULT_TIMEOUT_MS, MAX_TIMEOUT_MS, OPTION_KEYS, SUBPROTOCOL,
 };
 use serde_json::{json, Map, Value};
 
@@ -222,6 +222,71 @@ fn timeouts_must_be_positive() {
     }
 }
 
+/// A browser timer fires at once for a delay above 2^31 - 1 ms, so a longer
+/// timeout would expire immediately: it is refused.
+#[test]
+fn timeouts_above_the_browser_timer_limit_are_refused() {
+    assert_eq!(MAX_TIMEOUT_MS, 2_147_483_647.0);
+    for name in ["requestTimeoutMs", "connectionTimeoutMs"] {
+        for bad in [
+            "2147483648",
+            "2147483647.5",
+            "3e9",
+            "4294967296",
+            "1e308",
+            "1.7976931348623157e308",
+        ] {
+            let options: Value = serde_json::from_str(&format!(
+                r#"{{"websocketUrl":"wss://x.tech","{name}":{bad}}}"#
+            ))
+            .unwrap();
+            let err = refused(options, ErrorCode::InvalidOption);
+            assert!(err.message.contains(name), "{name}={bad}: {}", err.message);
+        }
+    }
+}
+
+#[test]
+fn the_longest_timeout_is_accepted() {
+    let c = parse(json!({
+        "websocketUrl": "wss://x.tech",
+        "requestTimeoutMs": 2_147_483_647u64,
+        "connectionTimeoutMs": 2_147_483_647u64,
+    }))
+    .unwrap();
+    assert_eq!(c.request_timeout_ms, 2_147_483_647.0);
+    assert_eq!(c.connection_timeout_ms, 2_147_483_647.0);
+    let c = parse(json!({
+        "websocketUrl": "wss://x.tech",
+        "requestTimeoutMs": 2_147_483_646.5,
+    }))
+    .unwrap();
+    assert_eq!(c.request_timeout_ms, 2_147_483_646.5);
+}
+
+#[test]
+fn per_request_timeout_above_the_browser_timer_limit_is_refused() {
+    for bad in [
+        "2147483648",
+        "2147483647.5",
+        "3e9",
+        "4294967296",
+        "1e308",
+        "1.7976931348623157e308",
+        "1e400",
+    ] {
+        let options = format!(r#"{{"timeoutMs":{bad}}}"#);
+        let err = request_timeout(Some(&options), 30_000.0, NOW).expect_err(&options);
+        assert!(err.is(ErrorCode::InvalidArgument), "{bad}: {err}");
+        assert_eq!(err.category, ErrorCategory::Validation);
+        assert!(err.message.contains("timeoutMs"), "{}", err.message);
+    }
+    assert_eq!(
+        request_timeout(Some(r#"{"timeoutMs":2147483647}"#), 30_000.0, NOW).unwrap(),
+        2_147_483_647.0
+    );
+}
+
 #[test]
 fn subprotocol_transport() {
     let c = config("wss://ws.x.tech/path", AuthTransport::Subprotocol, true);
@@ -340,7 +405,8 @@ fn timeouts_are_read_as_the_numbers_written() {
         "1500.7",
         "1234.5678",
         "1e-7",
-        "9007199254740993",
+        "2147483646.123456",
+        "2.147483646999e9",
     ] {
         let want: f64 = text.parse().unwrap();
         let got = read(text).unwrap();
@@ -349,8 +415,13 @@ fn timeouts_are_read_as_the_numbers_written() {
             "{text}: {got} / {want}"
         );
     }
-    // Infinity is not a timeout.
-    assert!(read("1e400").unwrap_err().is(ErrorCode::InvalidOption));
+    // Infinity is not a timeout, nor is anything above 2^31 - 1 ms.
+    for text in ["1e400", "9007199254740993"] {
+        assert!(
+            read(text).unwrap_err().is(ErrorCode::InvalidOption),
+            "{text}"
+        );
+    }
 }
 
 /// The loopback rule of `ws://`, checked against `std::net`'s parsers (what

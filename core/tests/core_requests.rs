@@ -1,6 +1,7 @@
 //! The pending-request table.
 #![cfg(not(target_arch = "wasm32"))]
 
+use optave_core::error::{Detail, ErrorCategory, ErrorCode};
 use optave_core::requests::RequestTable;
 
 fn table() -> RequestTable<&'static str> {
@@ -88,4 +89,49 @@ fn next_deadline_is_the_minimum() {
     assert_eq!(t.next_deadline(), Some(200.0));
     t.register("d".into(), 150.5, "D").unwrap();
     assert_eq!(t.next_deadline(), Some(150.5));
+}
+
+#[test]
+fn check_free_refuses_a_pending_id() {
+    let mut t = table();
+    assert_eq!(t.check_free("d", 10.0), Ok(()));
+    assert_eq!(t.check_free("", 10.0), Ok(()));
+    // 2024-01-15T10:31:00.000Z
+    let err = t.check_free("a", 1_705_314_660_000.0).unwrap_err();
+    assert_eq!(err.category, ErrorCategory::Validation);
+    assert!(err.is(ErrorCode::DuplicateCorrelationId), "{err}");
+    assert_eq!(err.code, "DUPLICATE_CORRELATION_ID");
+    assert_eq!(err.correlation_id.as_deref(), Some("a"));
+    assert!(err.message.contains("\"a\""), "{}", err.message);
+    assert!(err.message.contains("already pending"), "{}", err.message);
+    assert_eq!(err.details, Detail::Null);
+    assert!(!err.suggestions.is_empty());
+    assert_eq!(err.timestamp, "2024-01-15T10:31:00.000Z");
+    for id in ["b", "c"] {
+        let err = t.check_free(id, 0.0).unwrap_err();
+        assert!(err.is(ErrorCode::DuplicateCorrelationId), "{id}");
+        assert_eq!(err.correlation_id.as_deref(), Some(id));
+    }
+    // Checking changes nothing.
+    assert_eq!(t.len(), 3);
+    assert_eq!(t.next_deadline(), Some(100.0));
+    // Once settled, the id is free again.
+    assert_eq!(t.take("a"), Some("A"));
+    assert_eq!(t.check_free("a", 10.0), Ok(()));
+    // Expired ids are free too.
+    t.expire(100.0);
+    assert_eq!(t.check_free("b", 10.0), Ok(()));
+    assert!(t.check_free("c", 10.0).is_err());
+    t.drain();
+    assert_eq!(t.check_free("c", 10.0), Ok(()));
+}
+
+#[test]
+fn check_free_compares_ids_exactly() {
+    let mut t: RequestTable<u8> = RequestTable::default();
+    t.register("dup-1".into(), 100.0, 1).unwrap();
+    assert!(t.check_free("dup-1", 0.0).is_err());
+    for other in ["dup-", "dup-10", "DUP-1", " dup-1", "dup-1 "] {
+        assert_eq!(t.check_free(other, 0.0), Ok(()), "{other:?}");
+    }
 }

@@ -10,6 +10,8 @@ export class Recorder {
     const push = (level) => (message, extra) => { this.logs.push({ level, message: String(message), extra }); };
     return { debug: push('debug'), info: push('info'), warn: push('warn'), error: push('error') };
   }
+  // The recorded events of `name`, oldest first.
+  all(name) { return this.events.filter((e) => e.name === name).map((e) => e.ev); }
   count(name, correlationId) {
     return this.events.filter((e) => e.name === name && (!correlationId || (e.ev && e.ev.correlationId === correlationId))).length;
   }
@@ -112,3 +114,62 @@ export function installApi(client, source) {
 
 // `target[name](...args)`.
 export function invoke(target, name, args) { return target[name](...args); }
+
+// A `tokenProvider` whose promises the test settles by hand: `resolve(value)`
+// fulfils every call made so far; `calls` counts the calls.
+export function deferredProvider() {
+  const d = { calls: 0, pending: [] };
+  d.provider = () => { d.calls++; return new Promise((resolve) => { d.pending.push(resolve); }); };
+  d.resolve = (value) => { for (const r of d.pending.splice(0)) r(value); };
+  return d;
+}
+
+// Counts `new WebSocket(...)` calls from now on (those that throw too) by
+// wrapping the page's `WebSocket`; `restore()` puts back the one it wrapped.
+export function countSockets() {
+  const previous = globalThis.WebSocket;
+  const counter = {
+    count: 0,
+    urls: [],
+    restore() { globalThis.WebSocket = previous; },
+  };
+  globalThis.WebSocket = new Proxy(previous, {
+    construct(target, args) {
+      counter.count++;
+      counter.urls.push(String(args[0]));
+      return Reflect.construct(target, args);
+    },
+  });
+  return counter;
+}
+
+// The message of what `new WebSocket(url)` throws, or null when it does not
+// throw (the socket is closed at once).
+export function websocketRefusal(url) {
+  try {
+    new WebSocket(url).close();
+    return null;
+  } catch (e) {
+    return String(e && e.message);
+  }
+}
+
+// Everything a page can read of `v` as text: its JSON and string forms and,
+// for an object, the JSON of its message, stack, details, suggestions and
+// extra (own properties an Error's JSON leaves out).
+export function allText(v) {
+  const parts = [];
+  const add = (x) => {
+    try {
+      const t = typeof x === 'string' ? x : JSON.stringify(x);
+      if (t !== undefined) parts.push(t);
+    } catch (_) { /* not serializable */ }
+  };
+  add(v);
+  try { parts.push(String(v)); } catch (_) { /* no string form */ }
+  if (v !== null && typeof v === 'object') {
+    for (const k of ['message', 'stack', 'details', 'suggestions', 'correlationId']) add(v[k]);
+    if (v.extra !== undefined) parts.push(allText(v.extra));
+  }
+  return parts.join('\n');
+}

@@ -34,6 +34,39 @@ extern "C" {
     pub fn wait_count_raw(this: &Recorder, name: &str, n: u32, timeout_ms: u32) -> Promise;
     #[wasm_bindgen(method, getter)]
     pub fn logs(this: &Recorder) -> js_sys::Array;
+    /// The recorded events of `name`, oldest first.
+    #[wasm_bindgen(method)]
+    pub fn all(this: &Recorder, name: &str) -> js_sys::Array;
+
+    /// A `tokenProvider` the test settles by hand.
+    pub type Deferred;
+    #[wasm_bindgen(js_name = deferredProvider)]
+    pub fn deferred_provider() -> Deferred;
+    #[wasm_bindgen(method, getter)]
+    pub fn provider(this: &Deferred) -> Function;
+    #[wasm_bindgen(method, getter)]
+    pub fn calls(this: &Deferred) -> u32;
+    /// Fulfils every call made so far with `value`.
+    #[wasm_bindgen(method)]
+    pub fn resolve(this: &Deferred, value: &JsValue);
+
+    /// Counts `new WebSocket(...)` calls until `restore()`.
+    pub type SocketCounter;
+    #[wasm_bindgen(js_name = countSockets)]
+    pub fn count_sockets() -> SocketCounter;
+    #[wasm_bindgen(method, getter)]
+    pub fn count(this: &SocketCounter) -> u32;
+    #[wasm_bindgen(method, getter)]
+    pub fn urls(this: &SocketCounter) -> Vec<String>;
+    #[wasm_bindgen(method)]
+    pub fn restore(this: &SocketCounter);
+
+    /// The message of what `new WebSocket(url)` throws, `None` when it does not.
+    #[wasm_bindgen(js_name = websocketRefusal)]
+    pub fn websocket_refusal(url: &str) -> Option<String>;
+    /// Everything a page can read of a value as text.
+    #[wasm_bindgen(js_name = allText)]
+    pub fn all_text(value: &JsValue) -> String;
 
     #[wasm_bindgen(js_name = ticketProvider)]
     pub fn ticket_provider(http: &str) -> Function;
@@ -231,4 +264,22 @@ pub fn with_js_api(client: OptaveClient) -> JsValue {
 /// Calls `target[name](...args)`; panics when it throws.
 pub fn call(target: &JsValue, name: &str, args: Vec<JsValue>) -> JsValue {
     invoke(target, name, args).unwrap_or_else(|e| panic!("{name}() threw {e:?}"))
+}
+
+/// Fetches a fresh single-use ticket from the auth server.
+pub async fn fetch_ticket(http: &str) -> String {
+    JsFuture::from(fetch_ticket_raw(http))
+        .await
+        .expect("ticket endpoint answers")
+        .as_string()
+        .expect("the ticket is a string")
+}
+
+/// Records `names` of `client` in `rec`.
+pub fn listen(client: &OptaveClient, rec: &Recorder, names: &[&str]) {
+    for name in names {
+        client
+            .on(name, rec.listener(name).into())
+            .expect("known event");
+    }
 }

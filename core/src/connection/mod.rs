@@ -140,6 +140,15 @@ impl Connection {
         }
     }
 
+    /// True while `attempt` is the attempt under way and has no socket yet:
+    /// only then may its token open a socket. A superseded attempt (closed,
+    /// timed out, replaced by a newer one) never opens one, so a single-use
+    /// ticket that arrives late is dropped rather than spent on a socket
+    /// nobody owns.
+    pub fn wants_socket(&self, attempt: u32) -> bool {
+        matches!(self.state, State::Connecting { attempt: a, socket: false, .. } if a == attempt)
+    }
+
     fn is_connecting(&self, attempt: u32) -> bool {
         matches!(self.state, State::Connecting { attempt: a, .. } if a == attempt)
     }

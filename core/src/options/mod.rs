@@ -20,6 +20,9 @@ pub use target::{connect_target, ConnectTarget};
 pub const SUBPROTOCOL: &str = "optave-v1";
 /// Default `connectionTimeoutMs` and `requestTimeoutMs`: 30,000 ms.
 pub const DEFAULT_TIMEOUT_MS: f64 = 30_000.0;
+/// The longest timeout accepted, in ms: 2,147,483,647 (2^31 − 1), the longest
+/// delay a browser timer honours.
+pub const MAX_TIMEOUT_MS: f64 = 2_147_483_647.0;
 
 /// How the token reaches the server (protocol.md section 1).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -199,9 +202,9 @@ impl ClientConfig {
         let timeout =
             |name: &str, node: Option<Node>| match node.map(|n| number(json::raw(text, &n))) {
                 None => Ok(DEFAULT_TIMEOUT_MS),
-                Some(Some(ms)) if ms.is_finite() && ms > 0.0 => Ok(ms),
+                Some(Some(ms)) if ms > 0.0 && ms <= MAX_TIMEOUT_MS => Ok(ms),
                 Some(_) => Err(invalid(
-                    Text::new(name).s(" must be a finite number of ms > 0"),
+                    Text::new(name).s(" must be a number of ms from 1 to 2147483647"),
                     now_ms,
                 )),
             };
@@ -361,9 +364,9 @@ pub fn request_timeout(
     }
     match timeout {
         None => Ok(default_ms),
-        Some(ms) if ms > 0.0 && ms.is_finite() => Ok(ms),
+        Some(ms) if ms > 0.0 && ms <= MAX_TIMEOUT_MS => Ok(ms),
         Some(_) => Err(bad(Text::new(
-            "timeoutMs must be a finite number of ms > 0",
+            "timeoutMs must be a number of ms from 1 to 2147483647",
         ))),
     }
 }

@@ -250,7 +250,8 @@ pub fn required(action: Action, caps: &[Cap], now_ms: f64) -> Result<(), OptaveE
     Err(err)
 }
 
-/// `PAYLOAD_TOO_LARGE`: the size and the limit in bytes, and the largest parts.
+/// `PAYLOAD_TOO_LARGE`: the size and the limit in bytes, and the largest parts
+/// (`sizes` as [`Tag::MEASURED`]; empty when the params were not read).
 pub fn too_large(size: usize, sizes: &[usize], now_ms: f64) -> OptaveError {
     let mut parts: Vec<(&str, usize)> = Tag::MEASURED
         .iter()

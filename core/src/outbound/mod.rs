@@ -30,6 +30,26 @@ use crate::time::iso_millis;
 /// Maximum serialized envelope size: 128 KiB of UTF-8 (131,072 bytes).
 pub const MAX_ENVELOPE_BYTES: usize = 131_072;
 
+/// Params whose JSON text is longer than this, in UTF-16 code units (a lower
+/// bound on its UTF-8 bytes), are refused before the text is copied into
+/// wasm: the envelope can be shorter than the params only by legacy values
+/// that a newer spelling replaces (protocol.md section 3), never by half.
+pub const MAX_PARAMS_UNITS: usize = 2 * MAX_ENVELOPE_BYTES;
+
+/// Refuses params whose JSON text has `units` UTF-16 code units when that is
+/// over [`MAX_PARAMS_UNITS`], without looking at the text.
+///
+/// Errors: VALIDATION / `PAYLOAD_TOO_LARGE` (`details.size`: at least that
+/// many bytes; `details.maxSize`: 131,072).
+pub fn refuse_oversized(units: usize, now_ms: f64) -> Result<(), OptaveError> {
+    if units <= MAX_PARAMS_UNITS {
+        return Ok(());
+    }
+    Err(checks::too_large(units, &[], now_ms).suggest(
+        "Send only the recent part of the conversation; the params were refused before being read",
+    ))
+}
+
 /// Client-level settings that shape every envelope.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct EnvelopeConfig {
