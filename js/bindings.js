@@ -122,3 +122,12 @@ export function requestToken(provider, done) {
   const call = (ok, value) => { try { done(ok, value); } catch (_) { /* the attempt was dropped */ } };
   Promise.resolve().then(() => provider()).then((v) => call(true, v), (e) => call(false, e));
 }
+
+// What the browser's own URL parser makes of a URL (the core judges it):
+// [protocol, hostname, has credentials, has fragment], or undefined when the
+// parser refuses it.
+export function parseUrl(text) {
+  let u;
+  try { u = new URL(text); } catch (_) { return undefined; }
+  return [u.protocol, u.hostname, u.username !== '' || u.password !== '', u.href.includes('#')];
+}

@@ -23,6 +23,7 @@ use optave_core::options::ClientConfig;
 use optave_core::outbound::{Builder, EnvelopeConfig};
 use optave_core::requests::RequestTable;
 use optave_core::text::Text;
+use optave_core::url::UrlParts;
 use optave_core::{SCHEMA_REF, SDK_VERSION, SPEC_VERSION};
 use wasm_bindgen::prelude::*;
 
@@ -83,7 +84,7 @@ impl OptaveClient {
             .ok()
             .and_then(|s| s.as_string())
             .ok_or_else(|| invalid("options could not be serialized"))?;
-        let config = ClientConfig::from_json(&json, now)?;
+        let config = ClientConfig::from_json(&json, &browser_url, now)?;
         let field =
             |name: &str| Reflect::get(options, &JsValue::from_str(name)).unwrap_or_default();
         let provider = field("tokenProvider");
@@ -388,4 +389,21 @@ impl Drop for OptaveClient {
         }
         self.shared.emitter.clear();
     }
+}
+
+#[wasm_bindgen(module = "/js/bindings.js")]
+extern "C" {
+    #[wasm_bindgen(js_name = parseUrl)]
+    fn parse_url(text: &str) -> JsValue;
+}
+
+/// `text` as the browser's `URL` parses it (what `new WebSocket` will connect to).
+fn browser_url(text: &str) -> Option<UrlParts> {
+    let parts = parse_url(text).dyn_into::<js_sys::Array>().ok()?;
+    Some(UrlParts {
+        scheme: parts.get(0).as_string()?,
+        host: parts.get(1).as_string()?,
+        has_credentials: parts.get(2).as_bool()?,
+        has_fragment: parts.get(3).as_bool()?,
+    })
 }

@@ -1,11 +1,34 @@
 //! The loopback rule of `ws://` (protocol.md section 7): which hosts count as
-//! this machine. Parsed here, by the rules of RFC 3986 / RFC 4291 addresses,
-//! instead of through `std::net`, which the `no_std` core does not have.
+//! this machine. The URL itself is parsed by a WHATWG URL parser that the
+//! caller supplies ([`UrlParts`]: the browser's own `URL` in the facade), so
+//! the rule judges exactly the host the browser will connect to; the host's
+//! address forms are read here (RFC 4291 for IPv6), without `std::net`, which
+//! the `no_std` core does not have.
+
+use alloc::string::String;
+
+/// What a WHATWG URL parser (the browser's `URL`) made of a URL.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct UrlParts {
+    /// `URL.protocol`, e.g. `wss:` (lower case, with the colon).
+    pub scheme: String,
+    /// `URL.hostname`: IPv4 in dotted decimal, IPv6 in brackets, names
+    /// lower-cased and percent-decoded, as the parser normalised them.
+    pub host: String,
+    /// `URL.username` or `URL.password` is not empty.
+    pub has_credentials: bool,
+    /// The URL has a fragment, even an empty one (`new WebSocket` refuses it).
+    pub has_fragment: bool,
+}
 
 /// True for `localhost` (any case), an IPv4 address in `127.0.0.0/8` written
 /// as four decimal parts, or the IPv6 loopback `::1` in any of its spellings
-/// (`host` without brackets).
+/// (with or without brackets).
 pub fn is_loopback(host: &str) -> bool {
+    let host = host
+        .strip_prefix('[')
+        .and_then(|h| h.strip_suffix(']'))
+        .unwrap_or(host);
     host.eq_ignore_ascii_case("localhost")
         || ipv4(host).is_some_and(|[first, ..]| first == 127)
         || ipv6(host) == Some([0, 0, 0, 0, 0, 0, 0, 1])

@@ -2095,6 +2095,7 @@ fn a_blank_config_organization_id_is_still_missing() {
     // The options parser keeps such a value (it drops only "").
     let options = optave_core::options::ClientConfig::from_json(
         r#"{"websocketUrl":"wss://x.tech","organizationId":"   "}"#,
+        &common::parse_url,
         NOW_MS,
     )
     .unwrap();

@@ -6,7 +6,7 @@ mod common;
 
 use std::net::{Ipv4Addr, Ipv6Addr};
 
-use common::details;
+use common::{details, parse_url};
 use optave_core::error::{ErrorCategory, ErrorCode, OptaveError};
 use optave_core::options::{
     check_websocket_url, connect_target, request_timeout, AuthTransport, ClientConfig,
@@ -17,7 +17,7 @@ use serde_json::{json, Map, Value};
 const NOW: f64 = 1_705_314_660_000.0;
 
 fn parse(options: Value) -> Result<ClientConfig, OptaveError> {
-    ClientConfig::from_json(&options.to_string(), NOW)
+    ClientConfig::from_json(&options.to_string(), &parse_url, NOW)
 }
 
 fn refused(options: Value, code: ErrorCode) -> OptaveError {
@@ -117,13 +117,12 @@ fn websocket_url_schemes_and_hosts() {
         "ws://127.0.0.1@evil.com/",
         "ws://10.0.0.1:8787",
         "wss://",
-        "wss:///path",
         "ws-sandbox.oco.optave.tech",
         "wss://host/ path",
         "wss://host/#frag",
     ];
     for url in bad {
-        let err = check_websocket_url(url, NOW).expect_err(url);
+        let err = check_websocket_url(url, parse_url(url).as_ref(), NOW).expect_err(url);
         assert!(err.is(ErrorCode::InvalidWebsocketUrl), "{url}");
         assert_eq!(details(&err)["websocketUrl"], url);
         assert!(!err.suggestions.is_empty());
@@ -144,12 +143,65 @@ fn websocket_url_schemes_and_hosts() {
         "wss://10.0.0.1:443/socket",
     ];
     for url in good {
-        check_websocket_url(url, NOW).unwrap_or_else(|e| panic!("{url}: {e}"));
+        check_websocket_url(url, parse_url(url).as_ref(), NOW)
+            .unwrap_or_else(|e| panic!("{url}: {e}"));
         assert_eq!(
             parse(json!({ "websocketUrl": url })).unwrap().websocket_url,
             url
         );
     }
+}
+
+/// The rule judges the host the browser's URL parser reads (WHATWG), not the
+/// text after the last `@`.
+#[test]
+fn websocket_url_is_judged_as_the_browser_parses_it() {
+    let bad = [
+        // A backslash is a path separator: the host is evil.example.
+        "ws://evil.example:8080\\@127.0.0.1/x",
+        "ws://evil.example\\@localhost/",
+        // Credentials are refused, wherever they point.
+        "ws://user:pass@127.0.0.1/",
+        "ws://user@localhost:8787/ws",
+        "wss://user:pass@ws-sandbox.oco.optave.tech",
+        "ws://127.0.0.1@evil.com/",
+        // Tabs and newlines (which the parser would strip) are refused outright.
+        "ws://127.0.0.1\t.evil.example/",
+        "ws://127.0.0.1/\n",
+        "ws://loc\nalhost/",
+        // Percent-encoded and numeric hosts are read as the browser reads them.
+        "ws://%65vil.example/",
+        "ws://0x7f.1.evil.example/",
+        "ws://128.0.0.1/",
+        "ws://[::2]/",
+        "ws://[::ffff:127.0.0.1]/",
+        "wss://x.tech/#",
+    ];
+    for url in bad {
+        let err = check_websocket_url(url, parse_url(url).as_ref(), NOW).expect_err(url);
+        assert!(err.is(ErrorCode::InvalidWebsocketUrl), "{url}");
+        refused(
+            json!({ "websocketUrl": url }),
+            ErrorCode::InvalidWebsocketUrl,
+        );
+    }
+    let good = [
+        "ws://127.1/",
+        "ws://0x7f.1:8787/ws",
+        "ws://2130706433/",
+        "ws://%31%32%37.0.0.1/",
+        "ws://[0:0:0:0:0:0:0:1]/",
+        "ws://[::1]:8787/ws",
+        "ws://LOCALHOST/",
+        "ws://127.0.0.1:8787\\ws",
+        "wss:///path",
+    ];
+    for url in good {
+        check_websocket_url(url, parse_url(url).as_ref(), NOW)
+            .unwrap_or_else(|e| panic!("{url}: {e}"));
+    }
+    // Without a parse (the parser refused the text) nothing is accepted.
+    assert!(check_websocket_url("wss://x.tech", None, NOW).is_err());
 }
 
 #[test]
@@ -186,7 +238,7 @@ fn unknown_options_are_refused_by_name() {
 #[test]
 fn options_must_be_a_json_object() {
     for text in ["[]", "\"wss://x\"", "null", "{"] {
-        let err = ClientConfig::from_json(text, NOW).expect_err(text);
+        let err = ClientConfig::from_json(text, &parse_url, NOW).expect_err(text);
         assert!(err.is(ErrorCode::InvalidOption), "{text}");
     }
 }
@@ -389,6 +441,7 @@ fn timeouts_are_read_as_the_numbers_written() {
     let read = |text: &str| {
         ClientConfig::from_json(
             &format!(r#"{{"websocketUrl":"wss://x.tech","requestTimeoutMs":{text}}}"#),
+            &parse_url,
             NOW,
         )
         .map(|c| c.request_timeout_ms)
@@ -478,15 +531,17 @@ fn loopback_hosts_agree_with_std_net() {
         "[::1]",
     ];
     for host in hosts {
-        let std_loopback = host.eq_ignore_ascii_case("localhost")
-            || host.parse::<Ipv4Addr>().is_ok_and(|ip| ip.is_loopback())
-            || host.parse::<Ipv6Addr>().is_ok_and(|ip| ip.is_loopback());
-        let url = if host.contains(':') {
-            format!("ws://[{host}]:8787/ws")
-        } else {
-            format!("ws://{host}:8787/ws")
-        };
-        let core = check_websocket_url(&url, NOW).is_ok();
-        assert_eq!(core, std_loopback && !host.is_empty(), "{host:?} ({url})");
+        let bare = host
+            .strip_prefix('[')
+            .and_then(|h| h.strip_suffix(']'))
+            .unwrap_or(host);
+        let std_loopback = bare.eq_ignore_ascii_case("localhost")
+            || bare.parse::<Ipv4Addr>().is_ok_and(|ip| ip.is_loopback())
+            || bare.parse::<Ipv6Addr>().is_ok_and(|ip| ip.is_loopback());
+        assert_eq!(
+            optave_core::url::is_loopback(host),
+            std_loopback && !host.is_empty(),
+            "{host:?}"
+        );
     }
 }

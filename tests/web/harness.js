@@ -143,6 +143,19 @@ export function countSockets() {
   return counter;
 }
 
+// Makes `new WebSocket(url, protocols)` throw as Chromium does for a URL it
+// refuses (a SyntaxError quoting the URL) until `restore()`: the SDK judges
+// URLs with the browser's own parser, so no real URL reaches this refusal.
+export function refuseSockets() {
+  const previous = globalThis.WebSocket;
+  globalThis.WebSocket = new Proxy(previous, {
+    construct(_target, args) {
+      throw new DOMException(`Failed to construct 'WebSocket': The URL '${args[0]}' is invalid.`, 'SyntaxError');
+    },
+  });
+  return { restore() { globalThis.WebSocket = previous; } };
+}
+
 // The message of what `new WebSocket(url)` throws, or null when it does not
 // throw (the socket is closed at once).
 export function websocketRefusal(url) {

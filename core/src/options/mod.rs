@@ -12,6 +12,7 @@ use alloc::vec::Vec;
 use crate::error::{Detail, ErrorCode, OptaveError};
 use crate::json::{self, Doc, Kind, Node};
 use crate::text::Text;
+use crate::url::UrlParts;
 
 mod target;
 pub use target::{connect_target, ConnectTarget};
@@ -97,13 +98,19 @@ const WANT: [(&str, Want); 9] = [
 ];
 
 impl ClientConfig {
-    /// Parses and validates the data options given as JSON text.
+    /// Parses and validates the data options given as JSON text;
+    /// `parse_url` is a WHATWG URL parser (the browser's `URL` in the facade)
+    /// through which `websocketUrl` is judged.
     ///
     /// Errors: VALIDATION / `INVALID_OPTION` (not an object, an unknown key, a
-    /// wrong type, a timeout that is not a number > 0, naming the option),
+    /// wrong type, a timeout outside 1 to 2,147,483,647 ms, naming the option),
     /// `UNSUPPORTED_IN_BROWSER` (a `clientSecret`), `INVALID_WEBSOCKET_URL`
     /// (see [`check_websocket_url`]).
-    pub fn from_json(options_json: &str, now_ms: f64) -> Result<Self, OptaveError> {
+    pub fn from_json(
+        options_json: &str,
+        parse_url: &dyn Fn(&str) -> Option<UrlParts>,
+        now_ms: f64,
+    ) -> Result<Self, OptaveError> {
         let mut doc = Doc::default();
         let root_is_object =
             doc.parse(options_json).is_ok() && doc.node(0).is_some_and(|n| n.kind == Kind::Obj);
@@ -150,7 +157,7 @@ impl ClientConfig {
             .first()
             .is_none_or(|n| n.is_none_or(|n| n.kind != Kind::Str))
         {
-            check_websocket_url("", now_ms)?;
+            check_websocket_url("", None, now_ms)?;
         }
         for ((name, want), node) in WANT.iter().zip(&values) {
             let Some(node) = node else { continue };
@@ -198,7 +205,7 @@ impl ClientConfig {
             .suggest("Give the browser a tokenProvider that fetches a short-lived ticket from your server"));
         }
         let websocket_url = string(url).unwrap_or_default();
-        check_websocket_url(&websocket_url, now_ms)?;
+        check_websocket_url(&websocket_url, parse_url(&websocket_url).as_ref(), now_ms)?;
         let timeout =
             |name: &str, node: Option<Node>| match node.map(|n| number(json::raw(text, &n))) {
                 None => Ok(DEFAULT_TIMEOUT_MS),
@@ -274,11 +281,20 @@ fn libm_pow10(e: i32) -> f64 {
     out
 }
 
-/// Checks a WebSocket URL: `ws` or `wss`, a host, no fragment, no white space;
-/// `ws://` only to `localhost`, `127.0.0.0/8` or `[::1]` ([`crate::url`]).
+/// Checks a WebSocket URL as `parsed` by a WHATWG URL parser (`None` when
+/// the parser refused it): `ws` or `wss`, a host, no user name or password,
+/// no fragment, no white space or control character in the text; `ws://`
+/// only to `localhost`, `127.0.0.0/8` or `[::1]` ([`crate::url`]). The host
+/// judged is the parser's, so `ws://evil.example\\@127.0.0.1/`, which a
+/// browser reads as a path on `evil.example`, is refused, and `ws://127.1/`,
+/// which it reads as `127.0.0.1`, is accepted.
 ///
 /// Errors: VALIDATION / `INVALID_WEBSOCKET_URL`.
-pub fn check_websocket_url(url: &str, now_ms: f64) -> Result<(), OptaveError> {
+pub fn check_websocket_url(
+    url: &str,
+    parsed: Option<&UrlParts>,
+    now_ms: f64,
+) -> Result<(), OptaveError> {
     let bad = |why: &str| {
         OptaveError::validation(
             ErrorCode::InvalidWebsocketUrl,
@@ -294,29 +310,25 @@ pub fn check_websocket_url(url: &str, now_ms: f64) -> Result<(), OptaveError> {
     if url.is_empty() {
         return Err(bad("is missing"));
     }
-    if url.chars().any(char::is_whitespace) || crate::text::has_byte(url, b'#') {
-        return Err(bad("must not contain white space or a fragment"));
+    if url.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return Err(bad("must not contain white space or control characters"));
     }
-    let (scheme, rest) =
-        crate::text::split_once(url, "://").ok_or_else(|| bad("is not an absolute URL"))?;
-    let secure = if scheme.eq_ignore_ascii_case("wss") {
-        true
-    } else if scheme.eq_ignore_ascii_case("ws") {
-        false
-    } else {
-        return Err(bad("has a scheme other than wss (or ws to localhost)"));
+    let parsed = parsed.ok_or_else(|| bad("is not an absolute URL"))?;
+    let secure = match parsed.scheme.as_str() {
+        "wss:" => true,
+        "ws:" => false,
+        _ => return Err(bad("has a scheme other than wss (or ws to localhost)")),
     };
-    let authority = rest.split(['/', '?']).next().unwrap_or_default();
-    let host_port = authority.rsplit('@').next().unwrap_or_default();
-    let host = if let Some(v6) = host_port.strip_prefix('[') {
-        v6.split(']').next().unwrap_or_default()
-    } else {
-        host_port.split(':').next().unwrap_or_default()
-    };
-    if host.is_empty() {
+    if parsed.has_credentials {
+        return Err(bad("must not carry a user name or password"));
+    }
+    if parsed.has_fragment {
+        return Err(bad("must not contain a fragment"));
+    }
+    if parsed.host.is_empty() {
         return Err(bad("has no host"));
     }
-    if !secure && !crate::url::is_loopback(host) {
+    if !secure && !crate::url::is_loopback(&parsed.host) {
         return Err(bad("uses ws:// to a non-loopback host; use wss://")
             .suggest("ws:// is allowed only for localhost, 127.0.0.1 and [::1]"));
     }

@@ -385,3 +385,15 @@ pub fn kind(value: &Value) -> &'static str {
         Value::Object(_) => "object",
     }
 }
+
+/// What a WHATWG URL parser (the `url` crate, standing in for the browser's
+/// `URL`) makes of `text`, in the form the core judges.
+pub fn parse_url(text: &str) -> Option<optave_core::url::UrlParts> {
+    let u = url::Url::parse(text).ok()?;
+    Some(optave_core::url::UrlParts {
+        scheme: format!("{}:", u.scheme()),
+        host: u.host_str().unwrap_or_default().to_owned(),
+        has_credentials: !u.username().is_empty() || u.password().is_some(),
+        has_fragment: u.fragment().is_some(),
+    })
+}
