@@ -123,7 +123,7 @@ fn websocket_url_schemes_and_hosts() {
     ];
     for url in bad {
         let err = check_websocket_url(url, parse_url(url).as_ref(), NOW).expect_err(url);
-        assert!(err.is(ErrorCode::InvalidWebsocketUrl), "{url}");
+        assert!(err.is(ErrorCode::InvalidWebsocketUrl), "{url:?}");
         assert_eq!(details(&err)["websocketUrl"], url);
         assert!(!err.suggestions.is_empty());
         refused(
@@ -156,49 +156,30 @@ fn websocket_url_schemes_and_hosts() {
 /// text after the last `@`.
 #[test]
 fn websocket_url_is_judged_as_the_browser_parses_it() {
-    let bad = [
-        // A backslash is a path separator: the host is evil.example.
-        "ws://evil.example:8080\\@127.0.0.1/x",
-        "ws://evil.example\\@localhost/",
-        // Credentials are refused, wherever they point.
-        "ws://user:pass@127.0.0.1/",
-        "ws://user@localhost:8787/ws",
-        "wss://user:pass@ws-sandbox.oco.optave.tech",
-        "ws://127.0.0.1@evil.com/",
-        // Tabs and newlines (which the parser would strip) are refused outright.
-        "ws://127.0.0.1\t.evil.example/",
-        "ws://127.0.0.1/\n",
-        "ws://loc\nalhost/",
-        // Percent-encoded and numeric hosts are read as the browser reads them.
-        "ws://%65vil.example/",
-        "ws://0x7f.1.evil.example/",
-        "ws://128.0.0.1/",
-        "ws://[::2]/",
-        "ws://[::ffff:127.0.0.1]/",
-        "wss://x.tech/#",
-    ];
-    for url in bad {
+    let cases: Value = serde_json::from_str(include_str!("fixtures/websocket_urls.json")).unwrap();
+    let list = |key: &str| -> Vec<String> {
+        cases[key]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|u| u.as_str().unwrap().to_owned())
+            .collect()
+    };
+    let (bad, mut good) = (list("refused"), list("accepted"));
+    // Read as a path on a host, by the WHATWG parser as by the browser.
+    good.push("ws://127.0.0.1:8787\\ws".into());
+    good.push("wss:///path".into());
+    for url in &bad {
         let err = check_websocket_url(url, parse_url(url).as_ref(), NOW).expect_err(url);
-        assert!(err.is(ErrorCode::InvalidWebsocketUrl), "{url}");
+        assert!(err.is(ErrorCode::InvalidWebsocketUrl), "{url:?}");
         refused(
             json!({ "websocketUrl": url }),
             ErrorCode::InvalidWebsocketUrl,
         );
     }
-    let good = [
-        "ws://127.1/",
-        "ws://0x7f.1:8787/ws",
-        "ws://2130706433/",
-        "ws://%31%32%37.0.0.1/",
-        "ws://[0:0:0:0:0:0:0:1]/",
-        "ws://[::1]:8787/ws",
-        "ws://LOCALHOST/",
-        "ws://127.0.0.1:8787\\ws",
-        "wss:///path",
-    ];
-    for url in good {
+    for url in &good {
         check_websocket_url(url, parse_url(url).as_ref(), NOW)
-            .unwrap_or_else(|e| panic!("{url}: {e}"));
+            .unwrap_or_else(|e| panic!("{url:?}: {e}"));
     }
     // Without a parse (the parser refused the text) nothing is accepted.
     assert!(check_websocket_url("wss://x.tech", None, NOW).is_err());
