@@ -61,13 +61,14 @@ extern "C" {
     #[wasm_bindgen(method)]
     pub fn restore(this: &SocketCounter);
 
-    /// The message of what `new WebSocket(url)` throws, `None` when it does not.
-    pub type SocketRefuser;
     /// Makes `new WebSocket(...)` throw a SyntaxError quoting the URL until `restore()`.
+    pub type SocketRefuser;
     #[wasm_bindgen(js_name = refuseSockets)]
     pub fn refuse_sockets() -> SocketRefuser;
     #[wasm_bindgen(method)]
     pub fn restore(this: &SocketRefuser);
+
+    /// The message of what `new WebSocket(url)` throws, `None` when it does not.
     #[wasm_bindgen(js_name = websocketRefusal)]
     pub fn websocket_refusal(url: &str) -> Option<String>;
     /// Everything a page can read of a value as text.
