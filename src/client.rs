@@ -11,28 +11,19 @@
 
 use alloc::rc::Rc;
 use alloc::string::String;
-use alloc::vec::Vec;
-use core::cell::RefCell;
 
-use js_sys::{Function, Promise, Reflect};
-use optave_core::connection::{Connection, Input};
+use js_sys::{Function, Promise};
+use optave_core::connection::Input;
 use optave_core::error::{ErrorCode, OptaveError};
-use optave_core::ids::IdGenerator;
 use optave_core::legacy::Deprecation;
-use optave_core::options::ClientConfig;
-use optave_core::outbound::{Builder, EnvelopeConfig};
-use optave_core::requests::RequestTable;
 use optave_core::text::Text;
-use optave_core::url::UrlParts;
 use optave_core::{SCHEMA_REF, SDK_VERSION, SPEC_VERSION};
 use wasm_bindgen::prelude::*;
 
-use crate::events::{Emitter, Event, EVENTS};
+use crate::events::{Event, EVENTS};
 use crate::js_error::to_js_error;
-use crate::logger::Logger;
-use crate::random::CryptoRandom;
 use crate::requests::{action_named, cancelled};
-use crate::runtime::{arm_request_timer, feed, now_ms, reject_all, Settle, Shared, State};
+use crate::runtime::{arm_request_timer, feed, now_ms, reject_all, Settle, Shared};
 
 /// A client of the Optave OCO message API over one browser WebSocket.
 ///
@@ -68,70 +59,7 @@ impl OptaveClient {
     pub fn new(
         #[wasm_bindgen(unchecked_param_type = "OptaveClientOptions")] options: JsValue,
     ) -> Result<OptaveClient, JsValue> {
-        Self::create(&options).map_err(|e| to_js_error(&e))
-    }
-
-    fn create(options: &JsValue) -> Result<OptaveClient, OptaveError> {
-        let now = now_ms();
-        let invalid = |m: &'static str| OptaveError::validation(ErrorCode::InvalidOption, m, now);
-        if !options.is_object() {
-            return Err(
-                invalid("options must be an object with at least websocketUrl")
-                    .suggest("new OptaveClient({ websocketUrl: 'wss://...' })"),
-            );
-        }
-        let json = js_sys::JSON::stringify(options)
-            .ok()
-            .and_then(|s| s.as_string())
-            .ok_or_else(|| invalid("options could not be serialized"))?;
-        let config = ClientConfig::from_json(&json, &browser_url, now)?;
-        let field =
-            |name: &str| Reflect::get(options, &JsValue::from_str(name)).unwrap_or_default();
-        let provider = field("tokenProvider");
-        let token_provider = match provider.dyn_into::<Function>() {
-            Ok(f) => Some(f),
-            Err(v) if v.is_undefined() || v.is_null() => None,
-            Err(_) => {
-                return Err(invalid(
-                    "tokenProvider must be a function returning a token or a promise of one",
-                ))
-            }
-        };
-        let logger = field("logger");
-        if !(logger.is_undefined() || logger.is_null() || logger.is_object()) {
-            return Err(invalid(
-                "logger must be an object with debug/info/warn/error functions",
-            ));
-        }
-        let envelope = EnvelopeConfig {
-            organization_id: config.organization_id.clone(),
-            tenant_id: config.tenant_id.clone(),
-            session_id: None,
-            strict: config.strict,
-        };
-        let state = State {
-            config,
-            envelope,
-            builder: Builder::default(),
-            conn: Connection::default(),
-            requests: RequestTable::default(),
-            socket: None,
-            ids: IdGenerator::new(CryptoRandom),
-            warned: 0,
-            token_provider,
-            token_wait: None,
-            explicit_token: None,
-            connect_waiters: Vec::new(),
-            conn_timer: None,
-            request_timer: None,
-        };
-        Ok(OptaveClient {
-            shared: Rc::new(Shared {
-                state: RefCell::new(state),
-                emitter: Emitter::default(),
-                logger: Logger::new(logger),
-            }),
-        })
+        crate::options::create(&options).map_err(|e| to_js_error(&e))
     }
 
     /// Opens the WebSocket. `token` (optional) is used for this connection;
@@ -389,21 +317,4 @@ impl Drop for OptaveClient {
         }
         self.shared.emitter.clear();
     }
-}
-
-#[wasm_bindgen(module = "/js/bindings.js")]
-extern "C" {
-    #[wasm_bindgen(js_name = parseUrl)]
-    fn parse_url(text: &str) -> JsValue;
-}
-
-/// `text` as the browser's `URL` parses it (what `new WebSocket` will connect to).
-fn browser_url(text: &str) -> Option<UrlParts> {
-    let parts = parse_url(text).dyn_into::<js_sys::Array>().ok()?;
-    Some(UrlParts {
-        scheme: parts.get(0).as_string()?,
-        host: parts.get(1).as_string()?,
-        has_credentials: parts.get(2).as_bool()?,
-        has_fragment: parts.get(3).as_bool()?,
-    })
 }

@@ -381,24 +381,8 @@ async fn a_ticket_arriving_after_close_opens_no_socket() {
     sleep(20).await;
     assert_eq!(deferred.calls(), 1, "the provider was asked once");
     assert_eq!(sockets.count(), 0, "no socket before the token arrived");
-    deferred.resolve(&JsValue::from_str(&ticket));
-    sleep(300).await;
-    let count = sockets.count();
-    let urls = sockets.urls();
-    sockets.restore();
-    assert_eq!(
-        count, 0,
-        "a WebSocket was constructed after close(): {urls:?}"
-    );
-    assert_eq!(client.ready_state(), "closed");
-    assert_eq!(rec.count("open", None), 0, "no open event");
-    assert_eq!(rec.count("close", None), 0, "no socket, no close event");
-    assert_eq!(
-        rec.count("error", None),
-        0,
-        "close() is not an error and the late token reports nothing"
-    );
-    assert_ticket_unspent(&ticket).await;
+    // close() is not an error, and the late token reports nothing.
+    late_ticket_opens_nothing(&client, &rec, &deferred, sockets, &ticket, 0, "close()").await;
 }
 
 /// The connection timeout fires while the provider is still out: the ticket
@@ -417,24 +401,40 @@ async fn a_ticket_arriving_after_the_connection_timeout_opens_no_socket() {
     // The provider answers about 300 ms after connect().
     let waited = (js_sys::Date::now() - started) as u32;
     sleep(300u32.saturating_sub(waited)).await;
-    deferred.resolve(&JsValue::from_str(&ticket));
+    // Only the timeout is reported: the late token reports nothing.
+    late_ticket_opens_nothing(&client, &rec, &deferred, sockets, &ticket, 1, "the timeout").await;
+}
+
+/// Delivers `ticket` to an attempt that was abandoned (`after` it) and checks
+/// that no socket is constructed, no event fires beyond `errors` `error`
+/// events, and the single-use ticket was not spent.
+async fn late_ticket_opens_nothing(
+    client: &OptaveClient,
+    rec: &Recorder,
+    deferred: &Deferred,
+    sockets: SocketCounter,
+    ticket: &str,
+    errors: u32,
+    after: &str,
+) {
+    deferred.resolve(&JsValue::from_str(ticket));
     sleep(300).await;
     let count = sockets.count();
     let urls = sockets.urls();
     sockets.restore();
     assert_eq!(
         count, 0,
-        "a WebSocket was constructed after the timeout: {urls:?}"
+        "a WebSocket was constructed after {after}: {urls:?}"
     );
     assert_eq!(client.ready_state(), "closed");
     assert_eq!(rec.count("open", None), 0, "no open event");
     assert_eq!(rec.count("close", None), 0, "no socket, no close event");
     assert_eq!(
         rec.count("error", None),
-        1,
-        "only the timeout is reported: the late token reports nothing"
+        errors,
+        "error events after {after}"
     );
-    assert_ticket_unspent(&ticket).await;
+    assert_ticket_unspent(ticket).await;
 }
 
 /// With `authTransport: 'query'` the token is in the URL; when the browser

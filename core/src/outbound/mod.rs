@@ -9,6 +9,7 @@
 
 pub mod check;
 pub mod checks;
+mod leaf;
 mod legacy;
 pub mod template;
 pub mod walk;

@@ -3,7 +3,8 @@
 //! `strictValidation`, and the captures that the required-field and size
 //! checks read (protocol.md section 3).
 //!
-//! Objects merge key by key, recursively; arrays are replaced whole; a value
+//! Scalars and arrays, with the config fills and the captures, are written
+//! by `leaf.rs`. Objects merge key by key, recursively; arrays are replaced whole; a value
 //! from the caller (`null` included) wins; keys the defaults lack are kept.
 //! The caller's members come first, in the caller's order, copied through as
 //! `JSON.stringify` wrote them; the defaults the caller left out follow.
@@ -19,7 +20,7 @@
 use alloc::string::String;
 use alloc::vec::Vec;
 
-use super::check::{check, Mismatch, Path, Seg};
+use super::check::{Mismatch, Path, Seg};
 use super::legacy::Legacy;
 use super::template::{Def, Slot, Tag, Ty};
 use super::EnvelopeConfig;
@@ -70,7 +71,7 @@ impl Stack {
 pub struct Walk<'a> {
     pub(super) text: &'a str,
     pub(super) doc: &'a Doc,
-    config: &'a EnvelopeConfig,
+    pub(super) config: &'a EnvelopeConfig,
     pub(super) out: &'a mut String,
     /// The captured slots, indexed as [`Tag::CAPTURED`].
     pub caps: [Cap; Tag::CAPTURED.len()],
@@ -87,7 +88,7 @@ impl core::fmt::Debug for Walk<'_> {
     }
 }
 
-type Res = Result<(), Mismatch>;
+pub(super) type Res = Result<(), Mismatch>;
 
 impl<'a> Walk<'a> {
     /// A walk of `doc` (indexed from `text`) writing to `out`.
@@ -309,111 +310,10 @@ impl<'a> Walk<'a> {
         Ok(())
     }
 
-    /// Writes a scalar or array member (`top`: the caller's node, `None`: the default).
-    fn leaf(&mut self, slot: &Slot, top: Option<u32>, path: &Path<'_>) -> Res {
-        let injected = match slot.tag {
-            Tag::Variant => self.legacy.variation,
-            Tag::Content => self.legacy.content,
-            _ => None,
-        };
-        let top = match (top, injected) {
-            (Some(t), Some(i)) if self.is_blank(t) => Some(i),
-            (None, Some(i)) => Some(i),
-            (top, _) => top,
-        };
-        if let (Some(t), true) = (top, self.config.strict) {
-            check(self.text, self.doc, t, slot.ty, path)?;
-        }
-        let fill = match slot.tag {
-            Tag::OrganizationId => self.config.organization_id.as_deref(),
-            Tag::SessionId => self.config.session_id.as_deref(),
-            _ => None,
-        };
-        let cap = slot.tag.capture();
-        let Some(top) = top else {
-            // The default, or the config value in its place.
-            match (fill, slot.def) {
-                (Some(value), _) => {
-                    json::push_string(self.out, value);
-                    self.set_cap(cap, filled(value));
-                }
-                (None, Def::Text(text)) => {
-                    self.out.push_str(text);
-                    let c = match text {
-                        "[]" => Cap::EmptyArr,
-                        t if t.starts_with('[') => Cap::NonEmptyArr,
-                        _ => Cap::Blank,
-                    };
-                    self.set_cap(cap, c);
-                }
-                _ => self.out.push_str("null"),
-            }
-            return Ok(());
-        };
-        let node = self.node(top);
-        if let Some(value) = fill.filter(|_| self.is_blank_text(&node)) {
-            json::push_string(self.out, value);
-            self.set_cap(cap, filled(value));
-            return Ok(());
-        }
-        match (slot.tag, node.kind) {
-            (Tag::Variant, Kind::Str) => self.upper_case(&node),
-            (Tag::Links, Kind::Arr) => self.links(top, path)?,
-            _ => self.out.push_str(json::raw(self.text, &node)),
-        }
-        if cap.is_none() {
-            return Ok(());
-        }
-        let c = match node.kind {
-            Kind::Str if !json::string(self.text, &node).trim().is_empty() => Cap::Str(top),
-            Kind::Arr if node.len > 0 => Cap::NonEmptyArr,
-            Kind::Arr => Cap::EmptyArr,
-            _ => Cap::Blank,
-        };
-        self.set_cap(cap, c);
-        Ok(())
-    }
-
-    fn set_cap(&mut self, index: Option<usize>, cap: Cap) {
-        if let Some(slot) = index.and_then(|i| self.caps.get_mut(i)) {
-            *slot = cap;
-        }
-    }
-
     /// `null` or `""` (the legacy rules' "blank").
     pub(super) fn is_blank(&self, i: u32) -> bool {
         let node = self.node(i);
         node.kind == Kind::Null || (node.kind == Kind::Str && node.end - node.start == 2)
-    }
-
-    /// `null`, or a string of nothing but white space (filled from the config).
-    fn is_blank_text(&self, node: &Node) -> bool {
-        node.kind == Kind::Null
-            || (node.kind == Kind::Str && json::string(self.text, node).trim().is_empty())
-    }
-
-    /// `request.attributes.variant` is sent upper-cased.
-    fn upper_case(&mut self, node: &Node) {
-        if node.escaped {
-            let mut value = String::from(json::string(self.text, node));
-            value.make_ascii_uppercase();
-            json::push_string(self.out, &value);
-        } else {
-            let from = self.out.len();
-            self.out.push_str(json::raw(self.text, node));
-            if let Some(written) = self.out.get_mut(from..) {
-                written.make_ascii_uppercase();
-            }
-        }
-    }
-}
-
-/// The capture of a value filled from the client config.
-fn filled(value: &str) -> Cap {
-    if value.trim().is_empty() {
-        Cap::Blank
-    } else {
-        Cap::Filled
     }
 }
 

@@ -1,0 +1,109 @@
+//! `new OptaveClient(options)`: the data options judged by the core (the
+//! `websocketUrl` through the browser's own `URL` parser), the function
+//! options (`tokenProvider`, `logger`) checked here, and the client's state.
+
+use alloc::rc::Rc;
+use alloc::vec::Vec;
+use core::cell::RefCell;
+
+use js_sys::{Function, Reflect};
+use optave_core::connection::Connection;
+use optave_core::error::{ErrorCode, OptaveError};
+use optave_core::ids::IdGenerator;
+use optave_core::options::ClientConfig;
+use optave_core::outbound::{Builder, EnvelopeConfig};
+use optave_core::requests::RequestTable;
+use optave_core::url::UrlParts;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+
+use crate::client::OptaveClient;
+use crate::events::Emitter;
+use crate::logger::Logger;
+use crate::random::CryptoRandom;
+use crate::runtime::{now_ms, Shared, State};
+
+/// A client built from the page's `options`.
+///
+/// Errors: those of `ClientConfig::from_json` (VALIDATION
+/// `INVALID_WEBSOCKET_URL`, `UNSUPPORTED_IN_BROWSER`, `INVALID_OPTION`), and
+/// `INVALID_OPTION` for a `tokenProvider` that is not a function or a
+/// `logger` that is not an object.
+pub fn create(options: &JsValue) -> Result<OptaveClient, OptaveError> {
+    let now = now_ms();
+    let invalid = |m: &'static str| OptaveError::validation(ErrorCode::InvalidOption, m, now);
+    if !options.is_object() {
+        return Err(
+            invalid("options must be an object with at least websocketUrl")
+                .suggest("new OptaveClient({ websocketUrl: 'wss://...' })"),
+        );
+    }
+    let json = js_sys::JSON::stringify(options)
+        .ok()
+        .and_then(|s| s.as_string())
+        .ok_or_else(|| invalid("options could not be serialized"))?;
+    let config = ClientConfig::from_json(&json, &browser_url, now)?;
+    let field = |name: &str| Reflect::get(options, &JsValue::from_str(name)).unwrap_or_default();
+    let provider = field("tokenProvider");
+    let token_provider = match provider.dyn_into::<Function>() {
+        Ok(f) => Some(f),
+        Err(v) if v.is_undefined() || v.is_null() => None,
+        Err(_) => {
+            return Err(invalid(
+                "tokenProvider must be a function returning a token or a promise of one",
+            ))
+        }
+    };
+    let logger = field("logger");
+    if !(logger.is_undefined() || logger.is_null() || logger.is_object()) {
+        return Err(invalid(
+            "logger must be an object with debug/info/warn/error functions",
+        ));
+    }
+    let envelope = EnvelopeConfig {
+        organization_id: config.organization_id.clone(),
+        tenant_id: config.tenant_id.clone(),
+        session_id: None,
+        strict: config.strict,
+    };
+    let state = State {
+        config,
+        envelope,
+        builder: Builder::default(),
+        conn: Connection::default(),
+        requests: RequestTable::default(),
+        socket: None,
+        ids: IdGenerator::new(CryptoRandom),
+        warned: 0,
+        token_provider,
+        token_wait: None,
+        explicit_token: None,
+        connect_waiters: Vec::new(),
+        conn_timer: None,
+        request_timer: None,
+    };
+    Ok(OptaveClient {
+        shared: Rc::new(Shared {
+            state: RefCell::new(state),
+            emitter: Emitter::default(),
+            logger: Logger::new(logger),
+        }),
+    })
+}
+
+#[wasm_bindgen(module = "/js/bindings.js")]
+extern "C" {
+    #[wasm_bindgen(js_name = parseUrl)]
+    fn parse_url(text: &str) -> JsValue;
+}
+
+/// `text` as the browser's `URL` parses it (what `new WebSocket` will connect to).
+fn browser_url(text: &str) -> Option<UrlParts> {
+    let parts = parse_url(text).dyn_into::<js_sys::Array>().ok()?;
+    Some(UrlParts {
+        scheme: parts.get(0).as_string()?,
+        host: parts.get(1).as_string()?,
+        has_credentials: parts.get(2).as_bool()?,
+        has_fragment: parts.get(3).as_bool()?,
+    })
+}
