@@ -83,6 +83,8 @@ error_codes! {
     InvalidJson => "INVALID_JSON",
     /// An inbound frame is JSON but not a frame or envelope of the protocol.
     InboundEnvelopeSchemaMismatch => "INBOUND_ENVELOPE_SCHEMA_MISMATCH",
+    /// An inbound frame is over `maxInboundFrameBytes`; it was dropped unread.
+    InboundFrameTooLarge => "INBOUND_FRAME_TOO_LARGE",
     /// A server error frame that carries no `error_code` of its own.
     RemoteError => "REMOTE_ERROR",
     /// A send was attempted while the socket is not open.

@@ -12,6 +12,7 @@
 //! [`remote_error`].
 
 use alloc::string::String;
+use alloc::vec::Vec;
 
 use crate::error::{Detail, ErrorCategory, ErrorCode, OptaveError};
 use crate::text::Text;
@@ -52,6 +53,14 @@ pub struct Routing<'a> {
     pub payload_is_object: bool,
     /// `body.error` is present and not `null`.
     pub body_has_error: bool,
+    /// `body.action` is a string.
+    pub body_has_action: bool,
+    /// `body.message` is an object.
+    pub body_message_is_object: bool,
+    /// A `correlationId` the frame carries (`headers.correlationId`, the
+    /// top-level one, or the payload's) is present, not `null`, and not a
+    /// string.
+    pub correlation_id_not_string: bool,
     /// `headers.correlationId` (when `headers` is an object).
     pub header_correlation_id: Option<&'a str>,
     /// `headers.schemaRef` (when `headers` is an object).
@@ -67,21 +76,26 @@ pub struct Routing<'a> {
 }
 
 impl Routing<'_> {
-    /// The bits of [`Routing::from_flags`], in field order: `is_object`,
+    /// The bits of [`Routing::with_flags`], in field order: `is_object`,
     /// `action_is_message`, `has_headers`, `headers_is_object`,
-    /// `payload_is_object`, `body_has_error`. The facade hands them to its
-    /// JavaScript reader, so both sides use this one definition.
-    pub const BITS: [u32; 6] = [1, 2, 4, 8, 16, 32];
+    /// `payload_is_object`, `body_has_error`, `body_has_action`,
+    /// `body_message_is_object`, `correlation_id_not_string`. The facade
+    /// hands them to its JavaScript reader, so both sides use this one
+    /// definition.
+    pub const BITS: [u32; 9] = [1, 2, 4, 8, 16, 32, 64, 128, 256];
 
     /// Sets the boolean fields from bits laid out as [`Routing::BITS`].
     pub fn with_flags(mut self, flags: u32) -> Self {
-        let [a, b, c, d, e, f] = Self::BITS.map(|bit| flags & bit != 0);
+        let [a, b, c, d, e, f, g, h, i] = Self::BITS.map(|bit| flags & bit != 0);
         self.is_object = a;
         self.action_is_message = b;
         self.has_headers = c;
         self.headers_is_object = d;
         self.payload_is_object = e;
         self.body_has_error = f;
+        self.body_has_action = g;
+        self.body_message_is_object = h;
+        self.correlation_id_not_string = i;
         self
     }
 }
@@ -103,9 +117,19 @@ pub enum Routed {
 /// Routes one frame from its [`Routing`] fields; `body_is_top` when the body
 /// fields were read from the frame itself rather than from its `payload`.
 ///
+/// A frame is an error frame when its (payload's) `state` or `actionType` is
+/// `error`, it carries an `error` member, or its `schemaRef` is
+/// `optave.error.v3`; error frames come in several shapes and need nothing
+/// more. Any other frame is delivered only when it has what protocol.md
+/// section 5 requires of a superpower frame: `action` and `actionType` and
+/// `state` strings and a `message` object.
+///
 /// Errors: WEBSOCKET / `INBOUND_ENVELOPE_SCHEMA_MISMATCH` for a non-object, an
-/// envelope without object `headers`/`payload`, or with `strict` an unknown
-/// `schemaRef` or `state`. The caller reports them and keeps the connection up.
+/// envelope without object `headers`/`payload`, a `correlationId` that is not
+/// a string, a non-error frame that lacks a required field (the error names
+/// them and carries the frame's correlationId, but settles no request), or
+/// with `strict` an unknown `schemaRef` or `state`. The caller reports them
+/// and keeps the connection up.
 pub fn route(
     r: &Routing<'_>,
     strict: bool,
@@ -135,6 +159,12 @@ pub fn route(
     } else if r.payload_is_object && !body_is_top {
         return Ok(Routed::Reread);
     }
+    if r.correlation_id_not_string {
+        return Err(mismatch(Text::new(
+            "inbound frame has a correlationId that is not a string",
+        ))
+        .suggest("The server must echo the request's correlationId as a string"));
+    }
     let schema_ref = r.header_schema_ref.filter(|_| enveloped);
     if strict {
         if let Some(s) = schema_ref.filter(|s| *s != RESPONSE_SCHEMA_REF && *s != ERROR_SCHEMA_REF)
@@ -161,11 +191,33 @@ pub fn route(
         state: r.body_state.map(String::from),
         request_action: header(r.header_action),
     };
-    Ok(if is_error {
-        Routed::Error(inbound)
-    } else {
-        Routed::Deliver(inbound)
-    })
+    if is_error {
+        return Ok(Routed::Error(inbound));
+    }
+    let missing: Vec<&str> = [
+        (r.body_has_action, "action"),
+        (r.body_action_type.is_some(), "actionType"),
+        (r.body_state.is_some(), "state"),
+        (r.body_message_is_object, "message"),
+    ]
+    .iter()
+    .filter(|(present, _)| !present)
+    .map(|(_, name)| *name)
+    .collect();
+    if !missing.is_empty() {
+        let mut err = mismatch(
+            Text::new("inbound frame lacks ")
+                .list(&missing)
+                .s(" (action, actionType and state strings and a message object are required)"),
+        );
+        if let Some(id) = inbound.correlation_id {
+            err = err
+                .for_request(id)
+                .suggest("The request stays pending until a complete frame or its timeout");
+        }
+        return Err(err);
+    }
+    Ok(Routed::Deliver(inbound))
 }
 
 /// What an error frame says about itself, read from its body.
@@ -218,17 +270,92 @@ pub fn remote_error(inbound: &Inbound, f: &ErrorFields<'_>, now_ms: f64) -> Opta
     err
 }
 
-/// WEBSOCKET / `INVALID_JSON`: a text frame that is not JSON (`preview`: its
-/// first characters, at most 200).
-pub fn invalid_json(preview: &str, now_ms: f64) -> OptaveError {
-    let preview: String = preview.chars().take(200).collect();
-    OptaveError::websocket(
-        ErrorCode::InvalidJson,
-        "inbound frame is not valid JSON",
-        now_ms,
+/// Default `maxInboundFrameBytes`: 1 MiB (1,048,576 bytes of UTF-8).
+pub const DEFAULT_MAX_INBOUND_FRAME_BYTES: u32 = 1_048_576;
+/// Smallest accepted `maxInboundFrameBytes` (1,024 bytes).
+pub const MIN_INBOUND_FRAME_BYTES: u32 = 1_024;
+/// Largest accepted `maxInboundFrameBytes` (256 MiB).
+pub const MAX_INBOUND_FRAME_BYTES: u32 = 268_435_456;
+
+/// How much of a frame that cannot be read (not JSON, or over
+/// `maxInboundFrameBytes`) crosses into wasm: its first 4,096 UTF-16 code
+/// units, enough for the envelope's headers and an error preview.
+pub const UNREADABLE_PREFIX_UNITS: u32 = 4_096;
+
+/// The correlationId an unreadable frame names: the first
+/// `"correlationId": "<text>"` member in `prefix` (the frame's first
+/// [`UNREADABLE_PREFIX_UNITS`]) whose value is a plain string of at most 256
+/// bytes with no escapes. A frame the client cannot read is still the answer
+/// to that request, so the request is rejected with the frame's error rather
+/// than left to time out.
+pub fn salvage_correlation_id(prefix: &str) -> Option<&str> {
+    const KEY: &str = "\"correlationId\"";
+    let mut rest = prefix;
+    while let Some((head, tail)) = crate::text::split_once(rest, KEY) {
+        rest = tail;
+        // `\"correlationId\"` inside a string value is not a member.
+        if head.ends_with('\\') {
+            continue;
+        }
+        let Some(value) = tail.trim_start().strip_prefix(':') else {
+            continue;
+        };
+        let Some(value) = value.trim_start().strip_prefix('"') else {
+            continue;
+        };
+        let Some((id, _)) = crate::text::split_once(value, "\"") else {
+            continue;
+        };
+        if !id.is_empty() && id.len() <= 256 && !crate::text::has_byte(id, b'\\') {
+            return Some(id);
+        }
+    }
+    None
+}
+
+fn unreadable(err: OptaveError, prefix: &str) -> OptaveError {
+    let preview: String = prefix.chars().take(200).collect();
+    let err = err
+        .with_details(Detail::Map(alloc::vec![("frame", Detail::str(preview))]))
+        .suggest("The frame was dropped; the connection stays open");
+    match salvage_correlation_id(prefix) {
+        Some(id) => err.for_request(String::from(id)),
+        None => err,
+    }
+}
+
+/// WEBSOCKET / `INVALID_JSON`: a text frame that `JSON.parse` refused.
+/// `prefix` is the frame's start (at most [`UNREADABLE_PREFIX_UNITS`]);
+/// `details.frame` is its first 200 characters; the error carries the
+/// correlationId the frame names ([`salvage_correlation_id`]), and the
+/// request waiting on it is rejected with it.
+pub fn invalid_json(prefix: &str, now_ms: f64) -> OptaveError {
+    unreadable(
+        OptaveError::websocket(
+            ErrorCode::InvalidJson,
+            "inbound frame is not valid JSON",
+            now_ms,
+        ),
+        prefix,
     )
-    .with_details(Detail::Map(alloc::vec![("frame", Detail::str(preview))]))
-    .suggest("The frame was dropped; the connection stays open")
+}
+
+/// WEBSOCKET / `INBOUND_FRAME_TOO_LARGE`: a text frame over
+/// `maxInboundFrameBytes` (`max_bytes`), dropped without being parsed or
+/// copied. `size` is its size in bytes of UTF-8, or a lower bound (its UTF-16
+/// length) when that alone is over the limit; `prefix`, `details.frame` and
+/// the correlationId as for [`invalid_json`].
+pub fn frame_too_large(size: f64, max_bytes: u32, prefix: &str, now_ms: f64) -> OptaveError {
+    let err = OptaveError::websocket(
+        ErrorCode::InboundFrameTooLarge,
+        Text::new("inbound frame of at least ")
+            .n(size as u64)
+            .s(" bytes is over maxInboundFrameBytes (")
+            .n(u64::from(max_bytes))
+            .s(")"),
+        now_ms,
+    );
+    unreadable(err, prefix).suggest("Raise maxInboundFrameBytes if frames this large are expected")
 }
 
 /// WEBSOCKET / `INBOUND_ENVELOPE_SCHEMA_MISMATCH`: a binary frame.

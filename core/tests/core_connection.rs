@@ -224,19 +224,62 @@ fn close_before_open_with_another_code_is_a_connection_error() {
 #[test]
 fn server_close_while_open_rejects_pending_and_emits_close() {
     let mut c = open();
-    let effects = c.handle(closed(1, 1001, T0 + 500.0));
+    let effects = c.handle(closed(1, 1000, T0 + 500.0));
     assert_eq!(effects.len(), 3, "{effects:?}");
     assert_eq!(effects[0], Effect::ReleaseSocket);
     let err = rejected(&effects[1]);
     assert!(err.is(ErrorCode::ConnectionClosed));
-    assert!(err.message.contains("1001"));
-    assert_eq!(effects[2], emit_close(1001));
+    assert!(err.message.contains("1000"));
+    assert_eq!(effects[2], emit_close(1000));
     assert_eq!(c.ready_state(), ReadyState::Closed);
     // An auth close while open also reports the refusal.
     let mut c = open();
     let effects = c.handle(closed(1, 4401, T0 + 500.0));
     assert!(matches!(&effects[1], Effect::EmitError(e) if e.is(ErrorCode::AuthenticationFailed)));
     assert_eq!(effects.len(), 4);
+}
+
+/// Issue 8, finding 7: a close the page did not ask for, other than a clean
+/// 1000, is reported on `error` (CONNECTION_CLOSED, naming the code), before
+/// the pending requests are rejected and `close` fires.
+#[test]
+fn abnormal_close_while_open_is_reported_on_error() {
+    for (code, was_clean) in [(1006, false), (1011, true), (4000, true), (1001, true), (1000, false)] {
+        let mut c = open();
+        let effects = c.handle(Input::SocketClosed {
+            attempt: 1,
+            code,
+            reason: "gone".into(),
+            was_clean,
+            now_ms: T0 + 500.0,
+        });
+        assert_eq!(effects.len(), 4, "{code}: {effects:?}");
+        let Effect::EmitError(err) = &effects[1] else {
+            panic!("{code}: {effects:?}");
+        };
+        assert!(err.is(ErrorCode::ConnectionClosed), "{code}");
+        assert_eq!(err.category, ErrorCategory::Websocket);
+        assert!(err.message.contains(&code.to_string()), "{}", err.message);
+        assert_eq!(details(err)["code"], code);
+        assert_eq!(details(err)["wasClean"], was_clean);
+        assert!(rejected(&effects[2]).is(ErrorCode::ConnectionClosed));
+        assert_eq!(
+            effects[3],
+            Effect::EmitClose {
+                code,
+                reason: "gone".into(),
+                was_clean
+            }
+        );
+    }
+    // A close the page asked for is not an error, whatever its code.
+    let mut c = open();
+    c.handle(Input::Close { now_ms: T0 + 10.0 });
+    let effects = c.handle(closed(1, 1006, T0 + 20.0));
+    assert!(
+        !effects.iter().any(|e| matches!(e, Effect::EmitError(_))),
+        "{effects:?}"
+    );
 }
 
 #[test]

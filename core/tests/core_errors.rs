@@ -54,7 +54,7 @@ fn codes_are_unique_screaming_snake_case() {
             .collect();
         assert_eq!(format!("{code:?}"), camel);
     }
-    assert_eq!(ErrorCode::ALL.len(), 25);
+    assert_eq!(ErrorCode::ALL.len(), 26);
     assert_eq!(ErrorCode::ALL[0], ErrorCode::InvalidWebsocketUrl);
     assert_eq!(ErrorCode::ALL.last(), Some(&ErrorCode::ClientFreed));
 }

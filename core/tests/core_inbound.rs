@@ -196,7 +196,7 @@ fn correlation_id_from_headers_else_top_level() {
     let frame = json!({
         "correlationId": "top",
         "headers": { "correlationId": "from-headers" },
-        "payload": { "state": "completed" }
+        "payload": { "action": "superpower", "actionType": "sentiment_analysis", "message": { "results": [] }, "state": "completed" }
     });
     assert_eq!(
         ok(&frame, false).0.correlation_id.as_deref(),
@@ -205,23 +205,85 @@ fn correlation_id_from_headers_else_top_level() {
     let frame = json!({
         "correlationId": "top",
         "headers": { "schemaRef": "optave.response.v3" },
-        "payload": { "state": "completed", "correlationId": "payload" }
+        "payload": { "action": "superpower", "actionType": "sentiment_analysis", "message": { "results": [] }, "state": "completed", "correlationId": "payload" }
     });
     assert_eq!(ok(&frame, false).0.correlation_id.as_deref(), Some("top"));
     // An envelope's payload names it when nothing above does.
     let frame = json!({
         "headers": { "schemaRef": "optave.response.v3" },
-        "payload": { "state": "completed", "correlationId": "payload" }
+        "payload": { "action": "superpower", "actionType": "sentiment_analysis", "message": { "results": [] }, "state": "completed", "correlationId": "payload" }
     });
     assert_eq!(
         ok(&frame, false).0.correlation_id.as_deref(),
         Some("payload")
     );
-    let frame = json!({ "correlationId": "bare", "state": "completed" });
+    let frame = json!({ "action": "superpower", "actionType": "sentiment_analysis", "message": { "results": [] }, "correlationId": "bare", "state": "completed" });
     assert_eq!(ok(&frame, false).0.correlation_id.as_deref(), Some("bare"));
-    // A non-string correlationId is no correlation id.
-    let frame = json!({ "correlationId": 5, "state": "completed" });
-    assert_eq!(ok(&frame, false).0.correlation_id, None);
+}
+
+/// Issue 8, finding 6: a correlationId that is a number or an object is
+/// reported (it used to be dropped silently, leaving the request to time
+/// out), wherever the frame carries it, error frame or not.
+#[test]
+fn a_correlation_id_that_is_not_a_string_is_refused() {
+    for id in [json!(5), json!({ "id": "c" }), json!(["c"]), json!(true)] {
+        let frames = [
+            json!({ "action": "superpower", "actionType": "sentiment_analysis", "message": { "results": [] }, "correlationId": id, "state": "completed" }),
+            json!({ "action": "message", "headers": { "correlationId": id },
+                    "payload": { "action": "superpower", "actionType": "sentiment_analysis", "message": { "results": [] }, "state": "completed" } }),
+            json!({ "action": "message", "headers": { "schemaRef": "optave.error.v3" },
+                    "payload": { "correlationId": id, "error": "boom" } }),
+            json!({ "correlationId": id, "error": "boom" }),
+        ];
+        for frame in frames {
+            for strict in [false, true] {
+                let err = refused(&frame, strict);
+                assert!(err.is(ErrorCode::InboundEnvelopeSchemaMismatch), "{frame}");
+                assert!(err.message.contains("correlationId"), "{}", err.message);
+                assert_eq!(err.correlation_id, None);
+            }
+        }
+    }
+}
+
+/// Issue 8, finding 6: a frame that is not an error frame settles its
+/// request only with what protocol.md section 5 requires; `{correlationId}`
+/// alone used to resolve the request's promise with an empty event.
+#[test]
+fn a_frame_lacking_required_fields_is_refused_and_names_them() {
+    let err = refused(&json!({ "correlationId": "c1" }), false);
+    assert!(err.is(ErrorCode::InboundEnvelopeSchemaMismatch));
+    assert_eq!(
+        err.message,
+        "inbound frame lacks action, actionType, state, message \
+         (action, actionType and state strings and a message object are required)"
+    );
+    // It names the request, which stays pending.
+    assert_eq!(err.correlation_id.as_deref(), Some("c1"));
+    assert!(err.suggestions.iter().any(|s| s.contains("stays pending")));
+    let full = json!({ "action": "superpower", "actionType": "sentiment_analysis", "message": { "results": [] }, "state": "completed", "correlationId": "c1" });
+    assert!(matches!(deliver(&full, true), Ok(Delivered::Response(_))));
+    for (field, wrong) in [
+        ("action", json!(1)),
+        ("actionType", json!(null)),
+        ("state", json!({})),
+        ("message", json!("text")),
+        ("message", json!([])),
+    ] {
+        let mut frame = full.clone();
+        frame[field] = wrong.clone();
+        let err = refused(&frame, false);
+        assert!(err.message.starts_with(&format!("inbound frame lacks {field} (")), "{field}={wrong}: {}", err.message);
+        let mut frame = full.clone();
+        frame.as_object_mut().unwrap().remove(field);
+        let enveloped = json!({ "action": "message", "headers": { "correlationId": "c2" }, "payload": frame });
+        let err = refused(&enveloped, true);
+        assert!(err.message.contains(field), "{}", err.message);
+        assert_eq!(err.correlation_id.as_deref(), Some("c2"));
+    }
+    // Error frames come in several shapes and need none of them.
+    let (_, error) = ok(&json!({ "correlationId": "c1", "error": "boom" }), true);
+    assert_eq!(remote(&error).correlation_id.as_deref(), Some("c1"));
 }
 
 #[test]
@@ -281,9 +343,9 @@ fn json_that_is_not_a_frame_is_a_schema_mismatch() {
 fn strict_refuses_unknown_schema_ref_and_state() {
     let unknown_ref = json!({
         "headers": { "correlationId": "c", "schemaRef": "optave.message.v3" },
-        "payload": { "state": "completed" }
+        "payload": { "action": "superpower", "actionType": "sentiment_analysis", "message": { "results": [] }, "state": "completed" }
     });
-    let unknown_state = json!({ "action": "superpower", "state": "paused" });
+    let unknown_state = json!({ "action": "superpower", "actionType": "sentiment_analysis", "message": { "results": [] }, "state": "paused" });
     for frame in [&unknown_ref, &unknown_state] {
         let err = refused(frame, true);
         assert_eq!(err.code, "INBOUND_ENVELOPE_SCHEMA_MISMATCH");
@@ -298,23 +360,22 @@ fn strict_refuses_unknown_schema_ref_and_state() {
 }
 
 #[test]
-fn an_empty_object_is_a_bare_frame() {
-    let (i, error) = ok(&json!({}), true);
-    assert!(!i.enveloped && error.is_none() && i.correlation_id.is_none());
+fn an_empty_object_is_a_bare_frame_lacking_every_field() {
+    let err = refused(&json!({}), true);
+    assert!(err.message.starts_with("inbound frame lacks action, actionType, state, message"));
 }
 
 #[test]
 fn a_bare_frame_with_a_payload_object_is_read_again() {
     // Its body is the frame itself, not the payload.
-    let frame =
-        json!({ "action": "superpower", "payload": { "state": "error" }, "state": "completed" });
+    let frame = json!({ "action": "superpower", "actionType": "sentiment_analysis", "message": { "results": [] }, "payload": { "state": "error" }, "state": "completed" });
     let first = route(&routing_of(&frame, false), false, false, NOW_MS).unwrap();
     assert_eq!(first, Routed::Reread);
     let (i, error) = ok(&frame, false);
     assert_eq!(i.state.as_deref(), Some("completed"));
     assert!(error.is_none());
     // An enveloped frame is never read again.
-    let frame = json!({ "headers": {}, "payload": { "state": "completed" } });
+    let frame = json!({ "headers": {}, "payload": { "action": "superpower", "actionType": "sentiment_analysis", "message": { "results": [] }, "state": "completed" } });
     let first = route(&routing_of(&frame, false), false, false, NOW_MS).unwrap();
     assert!(matches!(first, Routed::Deliver(_)));
 }
@@ -506,14 +567,14 @@ fn routing_agrees_with_the_model_on_every_frame() {
 
 #[test]
 fn known_difference_a_bare_frame_is_named_by_its_own_correlation_id_only() {
-    let frame = json!({ "action": "superpower", "payload": { "correlationId": "p" }, "state": "completed" });
+    let frame = json!({ "action": "superpower", "actionType": "sentiment_analysis", "message": { "results": [] }, "payload": { "correlationId": "p" }, "state": "completed" });
     assert_eq!(model::classify(&frame, false).unwrap().correlation_id, None);
     assert_eq!(ok(&frame, false).0.correlation_id, None);
 }
 
 #[test]
 fn routing_flags_round_trip() {
-    assert_eq!(Routing::BITS, [1, 2, 4, 8, 16, 32]);
+    assert_eq!(Routing::BITS, [1, 2, 4, 8, 16, 32, 64, 128, 256]);
     for frame in frames_for_routing() {
         for body_is_top in [false, true] {
             let r = routing_of(&frame, body_is_top);
@@ -524,6 +585,9 @@ fn routing_flags_round_trip() {
                 r.headers_is_object,
                 r.payload_is_object,
                 r.body_has_error,
+                r.body_has_action,
+                r.body_message_is_object,
+                r.correlation_id_not_string,
             ]
             .iter()
             .zip(Routing::BITS)
@@ -596,4 +660,51 @@ fn remote_error_fields() {
     assert_eq!(err.code, "REMOTE_ERROR");
     assert_eq!(err.message, "request failed: the server reported an error");
     assert_eq!(err.correlation_id, None);
+}
+
+/// Issue 8, finding 6: a frame the page cannot parse still answers the
+/// request it names; the error carries that correlationId (and the facade
+/// rejects the request with it) instead of leaving the request to time out.
+#[test]
+fn an_unreadable_frame_names_its_request() {
+    let cases = [
+        (r#"{"action":"message","headers":{"correlationId":"c-1","schemaRef":"optave.error.v3"},"payload":{"#, Some("c-1")),
+        (r#"{ "correlationId" :	"c-2", "state": "error", "#, Some("c-2")),
+        // The key inside a string value is not a member.
+        (r#"{"message":"say \"correlationId\":\"x\"","correlationId":"c-3""#, Some("c-3")),
+        (r#"{"message":"say \"correlationId\":\"x\""#, None),
+        (r#"{"correlationId":5,"x":"#, None),
+        (r#"{"correlationId":"with \" escape"}"#, None),
+        (r#"{"correlationId":""}"#, None),
+        (r#"{"correlationId":"unterminated"#, None),
+        ("not json at all", None),
+        ("", None),
+    ];
+    for (text, want) in cases {
+        assert_eq!(inbound::salvage_correlation_id(text), want, "{text}");
+        let err = inbound::invalid_json(text, NOW_MS);
+        check_refusal(&err);
+        assert_eq!(err.correlation_id.as_deref(), want, "{text}");
+    }
+    let long = format!(r#"{{"correlationId":"{}"}}"#, "a".repeat(257));
+    assert_eq!(inbound::salvage_correlation_id(&long), None);
+}
+
+/// Issue 8, finding 3: a frame over `maxInboundFrameBytes` is refused by
+/// size, before it is parsed, with the request it names.
+#[test]
+fn a_frame_over_the_limit_is_refused_with_its_size() {
+    let prefix = r#"{"action":"message","headers":{"correlationId":"big-1"},"payload":{"message":"xxxx"#;
+    let err = inbound::frame_too_large(5_000_000.0, 1_048_576, prefix, NOW_MS);
+    check_refusal(&err);
+    assert!(err.is(ErrorCode::InboundFrameTooLarge));
+    assert_eq!(
+        err.message,
+        "inbound frame of at least 5000000 bytes is over maxInboundFrameBytes (1048576)"
+    );
+    assert_eq!(err.correlation_id.as_deref(), Some("big-1"));
+    assert_eq!(details(&err)["frame"], prefix);
+    assert!(err.suggestions.iter().any(|s| s.contains("maxInboundFrameBytes")));
+    assert_eq!(inbound::DEFAULT_MAX_INBOUND_FRAME_BYTES, 1_048_576);
+    assert_eq!(inbound::UNREADABLE_PREFIX_UNITS, 4_096);
 }

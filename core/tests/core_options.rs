@@ -49,6 +49,7 @@ fn defaults() {
             connection_timeout_ms: 30_000.0,
             request_timeout_ms: 30_000.0,
             strict: false,
+            max_inbound_frame_bytes: 1_048_576,
         }
     );
     assert_eq!(DEFAULT_TIMEOUT_MS, 30_000.0);
@@ -207,7 +208,7 @@ fn unknown_options_are_refused_by_name() {
     assert_eq!(details(&err)["allowed"], json!(OPTION_KEYS));
     // Every key is an option (functions are absent from the JSON text; null
     // stands for not given).
-    assert_eq!(OPTION_KEYS.len(), 11);
+    assert_eq!(OPTION_KEYS.len(), 12);
     let mut every = Map::new();
     for key in OPTION_KEYS {
         every.insert(key.to_owned(), Value::Null);
@@ -524,5 +525,47 @@ fn loopback_hosts_agree_with_std_net() {
             std_loopback && !host.is_empty(),
             "{host:?}"
         );
+    }
+}
+
+/// Issue 8, finding 5: `NaN` and `±Infinity`, which `JSON.stringify` would
+/// turn into `null` (the default), reach the core as their names
+/// (`NON_FINITE`, the facade's replacer) and are refused by name.
+#[test]
+fn non_finite_numbers_are_refused_by_name() {
+    assert_eq!(optave_core::options::NON_FINITE, ["NaN", "Infinity", "-Infinity"]);
+    for name in ["NaN", "Infinity", "-Infinity"] {
+        for option in ["connectionTimeoutMs", "requestTimeoutMs", "maxInboundFrameBytes"] {
+            let err = parse(json!({ "websocketUrl": "wss://h.example", option: name }))
+                .expect_err(option);
+            assert!(err.is(ErrorCode::InvalidOption), "{option}={name}");
+            assert_eq!(
+                err.message,
+                format!("option {option}: expected a finite number, got {name}")
+            );
+        }
+        let options = format!(r#"{{"timeoutMs":"{name}"}}"#);
+        let err = request_timeout(Some(&options), 30_000.0, NOW).expect_err(name);
+        assert!(err.is(ErrorCode::InvalidArgument));
+        assert!(err.message.ends_with(&format!("got {name}")), "{}", err.message);
+    }
+    // A string option keeps its text, quoted.
+    let err = parse(json!({ "websocketUrl": "wss://h.example", "connectionTimeoutMs": "5" }))
+        .unwrap_err();
+    assert!(err.message.ends_with("got \"5\""), "{}", err.message);
+}
+
+/// Issue 8, finding 3: `maxInboundFrameBytes`, a whole number of bytes from
+/// 1,024 to 268,435,456 (default 1,048,576).
+#[test]
+fn max_inbound_frame_bytes() {
+    let with = |v: Value| parse(json!({ "websocketUrl": "wss://h.example", "maxInboundFrameBytes": v }));
+    assert_eq!(with(json!(null)).unwrap().max_inbound_frame_bytes, 1_048_576);
+    assert_eq!(with(json!(1024)).unwrap().max_inbound_frame_bytes, 1_024);
+    assert_eq!(with(json!(268_435_456)).unwrap().max_inbound_frame_bytes, 268_435_456);
+    for bad in [json!(1023), json!(0), json!(-5), json!(1500.5), json!(268_435_457), json!(1e300)] {
+        let err = with(bad.clone()).expect_err(&bad.to_string());
+        assert!(err.is(ErrorCode::InvalidOption), "{bad}");
+        assert!(err.message.contains("maxInboundFrameBytes"), "{}", err.message);
     }
 }

@@ -50,6 +50,10 @@ impl Default for Connection {
     }
 }
 
+/// Close code 1000, "normal closure" (RFC 6455 section 7.4.1): the one close
+/// from the server, once open, that is not reported on `error`.
+pub const NORMAL_CLOSURE: u16 = 1000;
+
 /// Close codes by which a server refuses credentials.
 fn is_auth_close(code: u16) -> bool {
     matches!(code, 1008 | 4001 | 4003 | 4401 | 4403)
@@ -215,10 +219,27 @@ impl Connection {
             .with_details(detail);
             effects.push(Effect::SettleConnect(Err(error.clone())));
             effects.push(Effect::EmitError(error));
-        } else if auth && matches!(was, State::Open { .. }) {
-            effects.push(Effect::EmitError(
-                auth_refused(code, &reason, now_ms).with_details(detail),
-            ));
+        } else if let State::Open { .. } = was {
+            // A close the page did not ask for: the page hears of it on
+            // `error` unless the server ended the session normally.
+            if auth {
+                effects.push(Effect::EmitError(
+                    auth_refused(code, &reason, now_ms).with_details(detail),
+                ));
+            } else if !(code == NORMAL_CLOSURE && was_clean) {
+                effects.push(Effect::EmitError(
+                    OptaveError::websocket(
+                        ErrorCode::ConnectionClosed,
+                        Text::new("the connection closed unexpectedly (code ")
+                            .n(u64::from(code))
+                            .s(if was_clean { "" } else { ", not clean" })
+                            .s(")"),
+                        now_ms,
+                    )
+                    .with_details(detail)
+                    .suggest("Reconnect with connect(); requests that were pending were rejected"),
+                ));
+            }
         }
         effects.push(Effect::RejectPending(
             OptaveError::websocket(

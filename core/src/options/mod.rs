@@ -35,8 +35,13 @@ pub enum AuthTransport {
     Query,
 }
 
+/// How the facade passes a number JSON cannot carry (`NaN`, `Infinity`,
+/// `-Infinity`, which `JSON.stringify` would turn into `null`, i.e. "absent"):
+/// as its name in a string, so a number option refuses it by name.
+pub const NON_FINITE: [&str; 3] = ["NaN", "Infinity", "-Infinity"];
+
 /// Every key `new OptaveClient(options)` accepts.
-pub const OPTION_KEYS: [&str; 11] = [
+pub const OPTION_KEYS: [&str; 12] = [
     "websocketUrl",
     "tokenProvider",
     "authTransport",
@@ -46,6 +51,7 @@ pub const OPTION_KEYS: [&str; 11] = [
     "connectionTimeoutMs",
     "requestTimeoutMs",
     "strictValidation",
+    "maxInboundFrameBytes",
     "logger",
     "clientSecret",
 ];
@@ -69,6 +75,10 @@ pub struct ClientConfig {
     pub request_timeout_ms: f64,
     /// `strictValidation`.
     pub strict: bool,
+    /// `maxInboundFrameBytes`: inbound text frames larger than this many
+    /// bytes of UTF-8 are dropped unread (WEBSOCKET /
+    /// `INBOUND_FRAME_TOO_LARGE`). Default 1,048,576.
+    pub max_inbound_frame_bytes: u32,
 }
 
 fn invalid(message: impl Into<String>, now_ms: f64) -> OptaveError {
@@ -85,7 +95,7 @@ enum Want {
     Any,
 }
 
-const WANT: [(&str, Want); 9] = [
+const WANT: [(&str, Want); 10] = [
     ("websocketUrl", Want::Str),
     ("authTransport", Want::Transport),
     ("authRequired", Want::Bool),
@@ -94,6 +104,7 @@ const WANT: [(&str, Want); 9] = [
     ("connectionTimeoutMs", Want::Num),
     ("requestTimeoutMs", Want::Num),
     ("strictValidation", Want::Bool),
+    ("maxInboundFrameBytes", Want::Num),
     ("clientSecret", Want::Any),
 ];
 
@@ -173,13 +184,21 @@ impl ClientConfig {
                 }
                 (Want::Str | Want::Transport, _) => Some("a string"),
                 (Want::Bool, _) => Some("a boolean"),
-                (Want::Num, _) => Some("a number"),
+                (Want::Num, _) => Some("a finite number"),
             };
             if let Some(expected) = expected {
-                let got = if node.kind == Kind::Str {
-                    Cow::Owned(Text::new("").q(&json::string(text, node)).done())
-                } else {
-                    Cow::Borrowed(node.kind.name())
+                let got = match node.kind {
+                    Kind::Str => {
+                        let value = json::string(text, node);
+                        match NON_FINITE
+                            .iter()
+                            .find(|n| matches!(want, Want::Num) && **n == value)
+                        {
+                            Some(name) => Cow::Borrowed(*name),
+                            None => Cow::Owned(Text::new("").q(&value).done()),
+                        }
+                    }
+                    kind => Cow::Borrowed(kind.name()),
                 };
                 return Err(invalid(
                     Text::new("option ")
@@ -192,7 +211,8 @@ impl ClientConfig {
                 ));
             }
         }
-        let [url, transport, auth_required, org, tenant, conn_ms, req_ms, strict, secret] = values;
+        let [url, transport, auth_required, org, tenant, conn_ms, req_ms, strict, max_frame, secret] =
+            values;
         let string = |n: Option<Node>| n.map(|n| String::from(json::string(text, &n)));
         let flag = |n: Option<Node>| n.map(|n| json::raw(text, &n) == "true");
         if secret.is_some() {
@@ -215,7 +235,23 @@ impl ClientConfig {
                     now_ms,
                 )),
             };
+        let max_inbound_frame_bytes =
+            match max_frame.map(|n| number(json::raw(text, &n))) {
+                None => crate::inbound::DEFAULT_MAX_INBOUND_FRAME_BYTES,
+                Some(Some(n))
+                    if n.fract() == 0.0
+                        && n >= f64::from(crate::inbound::MIN_INBOUND_FRAME_BYTES)
+                        && n <= f64::from(crate::inbound::MAX_INBOUND_FRAME_BYTES) =>
+                {
+                    n as u32
+                }
+                Some(_) => return Err(invalid(
+                    "maxInboundFrameBytes must be a whole number of bytes from 1024 to 268435456",
+                    now_ms,
+                )),
+            };
         Ok(Self {
+            max_inbound_frame_bytes,
             websocket_url,
             auth_transport: match transport.map(|n| json::raw(text, &n) == "\"query\"") {
                 Some(true) => AuthTransport::Query,
@@ -366,6 +402,12 @@ pub fn request_timeout(
         match node.kind {
             Kind::Null => {}
             Kind::Num => timeout = number(json::raw(text, node)),
+            Kind::Str if NON_FINITE.contains(&&*json::string(text, node)) => {
+                return Err(bad(Text::new(
+                    "timeoutMs must be a number of ms from 1 to 2147483647, got ",
+                )
+                .s(&json::string(text, node))))
+            }
             other => {
                 return Err(bad(Text::new(
                     "request options: timeoutMs: expected a number, got ",

@@ -223,6 +223,18 @@ pub fn routing_of(frame: &Value, body_is_top: bool) -> Routing<'_> {
         headers_is_object: headers.is_some(),
         payload_is_object: payload.is_some(),
         body_has_error: member(body, "error").is_some(),
+        body_has_action: member(body, "action").is_some_and(Value::is_string),
+        body_message_is_object: member(body, "message").is_some_and(Value::is_object),
+        correlation_id_not_string: [
+            headers.and_then(|h| member(h, "correlationId")),
+            member(frame, "correlationId"),
+            payload
+                .filter(|_| !body_is_top)
+                .and_then(|p| member(p, "correlationId")),
+        ]
+        .iter()
+        .flatten()
+        .any(|v| !v.is_string()),
         header_correlation_id: header("correlationId"),
         header_schema_ref: header("schemaRef"),
         header_action: header("action"),

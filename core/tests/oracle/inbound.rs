@@ -96,6 +96,16 @@ pub fn classify(value: &Value, strict: bool) -> Result<Classified, Refused> {
         (None, top)
     };
     let header = |name: &str| headers.and_then(|h| h.get(name)).and_then(Value::as_str);
+    let ids = [
+        headers.and_then(|h| h.get("correlationId")),
+        value.get("correlationId"),
+        body.correlation_id,
+    ];
+    if ids.iter().flatten().any(|v| !v.is_null() && !v.is_string()) {
+        return Err(mismatch(
+            "inbound frame has a correlationId that is not a string".into(),
+        ));
+    }
     let correlation_id = header("correlationId")
         .or_else(|| value.get("correlationId").and_then(Value::as_str))
         .or_else(|| body.correlation_id.and_then(|v| v.as_str()))
@@ -119,6 +129,24 @@ pub fn classify(value: &Value, strict: bool) -> Result<Classified, Refused> {
         || action_type.as_deref() == Some("error")
         || body.error.is_some()
         || schema_ref == Some(ERROR_SCHEMA_REF);
+    if !is_error {
+        let missing: Vec<&str> = [
+            ("action", body.action.is_some_and(Value::is_string)),
+            ("actionType", action_type.is_some()),
+            ("state", state.is_some()),
+            ("message", body.message.is_some_and(Value::is_object)),
+        ]
+        .into_iter()
+        .filter(|(_, ok)| !ok)
+        .map(|(name, _)| name)
+        .collect();
+        if !missing.is_empty() {
+            return Err(mismatch(format!(
+                "inbound frame lacks {} (action, actionType and state strings and a message object are required)",
+                missing.join(", ")
+            )));
+        }
+    }
     let error = is_error.then(|| {
         let mut remote = remote_error(&body, action_type.as_deref());
         remote.correlation_id.clone_from(&correlation_id);
