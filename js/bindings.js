@@ -60,9 +60,13 @@ export function jsError(category, code, message, details, frame, suggestions, co
   e.timestamp = timestamp;
   return e;
 }
+// What a thrown value says, by its message only (never its other members,
+// which may hold a token), at most 500 characters.
 export function describeThrown(v) {
-  if (v instanceof Error) return String(v.message);
-  if (typeof v === 'string') return v;
+  try {
+    if (v instanceof Error) return String(v.message).slice(0, 500);
+    if (typeof v === 'string') return v.slice(0, 500);
+  } catch (_) { /* a message getter that throws */ }
   return 'a thrown ' + (v === null ? 'null' : typeof v);
 }
 
@@ -78,22 +82,43 @@ export function logTo(target, level, text, extra) {
 // src/socket.rs
 const obj = (v) => typeof v === 'object' && v !== null && !Array.isArray(v);
 const str = (v) => (typeof v === 'string' ? v : undefined);
-export function listenFrames(ws, route, bits, names) {
-  const [OBJ, MSG, HDR, HDR_OBJ, PAY_OBJ, ERR] = bits;
+const notStr = (v) => v != null && typeof v !== 'string';
+// UTF-8 bytes of a string (a lone surrogate counts as U+FFFD, 3 bytes).
+function utf8Bytes(s) {
+  let n = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x80) n += 1;
+    else if (c < 0x800) n += 2;
+    else if (c >= 0xd800 && c < 0xdc00 && i + 1 < s.length
+      && (s.charCodeAt(i + 1) & 0xfc00) === 0xdc00) { n += 4; i++; }
+    else n += 3;
+  }
+  return n;
+}
+export function listenFrames(ws, route, bits, names, limits) {
+  const [OBJ, MSG, HDR, HDR_OBJ, PAY_OBJ, ERR, ACT, MSG_OBJ, BAD_ID] = bits;
   const [CID, SCHEMA, ACTION] = names;
+  const [maxBytes, prefixUnits] = limits;
   const listener = (event) => {
     const data = event.data;
     if (typeof data !== 'string') { route(data, -1); return; }
+    // Over the limit: refused by size, never parsed, only its start copied.
+    let size = data.length;
+    if (size <= maxBytes && size * 3 > maxBytes) size = utf8Bytes(data);
+    if (size > maxBytes) { route(size, -3, data.slice(0, prefixUnits)); return; }
     let f;
-    try { f = JSON.parse(data); } catch (_) { route(data, -2); return; }
+    try { f = JSON.parse(data); } catch (_) { route(size, -2, data.slice(0, prefixUnits)); return; }
     if (!obj(f)) { route(f, 0); return; }
     const h = obj(f.headers) ? f.headers : undefined;
     const p = obj(f.payload) ? f.payload : undefined;
     const b = p === undefined ? f : p;
     const flags = OBJ | (f.action === 'message' ? MSG : 0) | (f.headers != null ? HDR : 0)
-      | (h !== undefined ? HDR_OBJ : 0) | (p !== undefined ? PAY_OBJ : 0) | (b.error != null ? ERR : 0);
-    let other = str(f.correlationId);
-    if (other === undefined && p !== undefined) other = str(p.correlationId);
+      | (h !== undefined ? HDR_OBJ : 0) | (p !== undefined ? PAY_OBJ : 0) | (b.error != null ? ERR : 0)
+      | (typeof b.action === 'string' ? ACT : 0) | (obj(b.message) ? MSG_OBJ : 0)
+      | ((h !== undefined && notStr(h[CID])) || notStr(f[CID]) || (p !== undefined && notStr(p[CID])) ? BAD_ID : 0);
+    let other = str(f[CID]);
+    if (other === undefined && p !== undefined) other = str(p[CID]);
     route(f, flags,
       h === undefined ? undefined : str(h[CID]),
       h === undefined ? undefined : str(h[SCHEMA]),
@@ -103,8 +128,12 @@ export function listenFrames(ws, route, bits, names) {
   ws.addEventListener('message', listener);
   return listener;
 }
+// The body fields of a bare frame that carries a payload object, read from
+// the frame itself: [actionType, state, has error, correlationId, action is a
+// string, message is an object, correlationId present but not a string].
 export function topBody(f) {
-  return [str(f.actionType), str(f.state), f.error != null, str(f.correlationId)];
+  return [str(f.actionType), str(f.state), f.error != null, str(f.correlationId),
+    typeof f.action === 'string', obj(f.message), notStr(f.correlationId)];
 }
 export function errorFields(f, top) {
   const b = top || !obj(f.payload) ? f : f.payload;
@@ -118,6 +147,12 @@ export function errorFields(f, top) {
 }
 
 // src/runtime.rs
+// JSON text of options for the core; NaN and ±Infinity, which JSON cannot
+// carry, travel as their names (the core's NON_FINITE) so they are refused
+// rather than read as null, i.e. "not given".
+export function optionsJson(v) {
+  return JSON.stringify(v, (_, x) => (typeof x === 'number' && !Number.isFinite(x) ? String(x) : x));
+}
 export function requestToken(provider, done) {
   const call = (ok, value) => { try { done(ok, value); } catch (_) { /* the attempt was dropped */ } };
   Promise.resolve().then(() => provider()).then((v) => call(true, v), (e) => call(false, e));

@@ -16,6 +16,7 @@ use js_sys::{Function, Promise};
 use optave_core::connection::Input;
 use optave_core::error::{ErrorCode, OptaveError};
 use optave_core::legacy::Deprecation;
+use optave_core::options::refuse_long_token;
 use optave_core::text::Text;
 use optave_core::{SCHEMA_REF, SDK_VERSION, SPEC_VERSION};
 use wasm_bindgen::prelude::*;
@@ -81,8 +82,13 @@ impl OptaveClient {
         let now = now_ms();
         let token = match token.filter(|t| !t.is_undefined()) {
             None => None,
-            Some(t) => match t.as_string() {
-                Some(s) => Some(s),
+            Some(t) => match t.dyn_ref::<js_sys::JsString>() {
+                Some(s) => {
+                    if let Err(err) = refuse_long_token(s.length() as usize, now) {
+                        return Promise::reject(&to_js_error(&err));
+                    }
+                    Some(String::from(s))
+                }
                 None => {
                     let err = OptaveError::validation(
                         ErrorCode::InvalidArgument,

@@ -5,11 +5,11 @@
 use alloc::rc::Rc;
 use alloc::string::String;
 
-use js_sys::Function;
+use js_sys::{Function, JsString};
 use optave_core::connection::Input;
 use optave_core::error::{ErrorCode, OptaveError};
 use optave_core::legacy::Deprecation;
-use optave_core::options::{connect_target, AuthTransport};
+use optave_core::options::{connect_target, refuse_long_token, AuthTransport};
 use optave_core::text::{redact, Text};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::{JsCast, JsValue};
@@ -69,10 +69,11 @@ fn token_of(ok: bool, value: &JsValue) -> Result<Option<String>, OptaveError> {
     if value.is_null() || value.is_undefined() {
         return Ok(None);
     }
-    value
-        .as_string()
-        .map(Some)
-        .ok_or_else(|| failed("it returned something that is not a string"))
+    let token = value
+        .dyn_ref::<JsString>()
+        .ok_or_else(|| failed("it returned something that is not a string"))?;
+    refuse_long_token(token.length() as usize, now_ms())?;
+    Ok(Some(String::from(token)))
 }
 
 /// Opens the socket for `attempt` with `token`.
@@ -104,7 +105,8 @@ fn open_socket(shared: &Rc<Shared>, attempt: u32, token: Result<Option<String>, 
             on_socket_event(&shared, attempt, event);
         }
     });
-    match Socket::open(&target, sink) {
+    let max_frame_bytes = shared.state.borrow().config.max_inbound_frame_bytes;
+    match Socket::open(&target, max_frame_bytes, sink) {
         Ok(socket) => {
             shared.state.borrow_mut().socket = Some(socket);
             feed(shared, Input::SocketCreated { attempt });

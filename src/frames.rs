@@ -10,7 +10,7 @@ use optave_core::inbound::{self, remote_error, route, Inbound, Routed};
 use wasm_bindgen::JsValue;
 
 use crate::events::{response_event, Event};
-use crate::js_error::to_js_error_with;
+use crate::js_error::{to_js_error, to_js_error_with};
 use crate::runtime::{arm_request_timer, feed, now_ms, Settle, Shared};
 use crate::socket::{error_fields_ref, read_error_fields, Frame, SocketEvent};
 
@@ -48,9 +48,15 @@ fn on_frame(shared: &Rc<Shared>, mut frame: Frame, now: f64) {
     if frame.flags == Frame::NOT_TEXT {
         return shared.emit_error(&inbound::binary_frame(now));
     }
-    if frame.flags == Frame::NOT_JSON {
-        let text = frame.value.as_string().unwrap_or_default();
-        return shared.emit_error(&inbound::invalid_json(&text, now));
+    if frame.flags == Frame::NOT_JSON || frame.flags == Frame::TOO_LARGE {
+        let err = if frame.flags == Frame::NOT_JSON {
+            inbound::invalid_json(frame.prefix(), now)
+        } else {
+            let max = shared.state.borrow().config.max_inbound_frame_bytes;
+            let size = frame.value.as_f64().unwrap_or_default();
+            inbound::frame_too_large(size, max, frame.prefix(), now)
+        };
+        return unreadable(shared, &err);
     }
     let strict = shared.state.borrow().config.strict;
     let mut body_is_top = false;
@@ -79,11 +85,19 @@ fn on_frame(shared: &Rc<Shared>, mut frame: Frame, now: f64) {
     }
 }
 
-fn take_request(shared: &Rc<Shared>, inbound: &Inbound) -> Option<Settle> {
-    let settle = inbound
-        .correlation_id
-        .as_deref()
-        .and_then(|id| shared.state.borrow_mut().requests.take(id));
+/// A frame that could not be read: reported on `error`, and the request it
+/// names (the core salvages its correlationId) rejects with the same error.
+fn unreadable(shared: &Rc<Shared>, err: &OptaveError) {
+    let settle = take_request(shared, err.correlation_id.as_deref());
+    let js = to_js_error(err);
+    shared.report_error(err, &js);
+    if let Some(settle) = settle {
+        settle.reject_with(&js);
+    }
+}
+
+fn take_request(shared: &Rc<Shared>, correlation_id: Option<&str>) -> Option<Settle> {
+    let settle = correlation_id.and_then(|id| shared.state.borrow_mut().requests.take(id));
     if settle.is_some() {
         arm_request_timer(shared);
     }
@@ -92,7 +106,7 @@ fn take_request(shared: &Rc<Shared>, inbound: &Inbound) -> Option<Settle> {
 
 /// `superpower.response`, and the request waiting on its correlationId resolves.
 fn deliver(shared: &Rc<Shared>, frame: &JsValue, inbound: Inbound) {
-    let settle = take_request(shared, &inbound);
+    let settle = take_request(shared, inbound.correlation_id.as_deref());
     let event = response_event(
         frame,
         inbound.enveloped,
@@ -107,7 +121,7 @@ fn deliver(shared: &Rc<Shared>, frame: &JsValue, inbound: Inbound) {
 
 /// `superpower.error` and `error`, and the request waiting on its correlationId rejects.
 fn deliver_error(shared: &Rc<Shared>, frame: &JsValue, inbound: &Inbound, err: &OptaveError) {
-    let settle = take_request(shared, inbound);
+    let settle = take_request(shared, inbound.correlation_id.as_deref());
     let js = to_js_error_with(err, frame);
     shared.emit(Event::SuperpowerError, &js);
     shared.report_error(err, &js);

@@ -3,6 +3,7 @@
 //! options (`tokenProvider`, `logger`) checked here, and the client's state.
 
 use alloc::rc::Rc;
+use alloc::string::String;
 use alloc::vec::Vec;
 use core::cell::RefCell;
 
@@ -10,7 +11,7 @@ use js_sys::{Function, Reflect};
 use optave_core::connection::Connection;
 use optave_core::error::{ErrorCode, OptaveError};
 use optave_core::ids::IdGenerator;
-use optave_core::options::ClientConfig;
+use optave_core::options::{refuse_long_options, ClientConfig};
 use optave_core::outbound::{Builder, EnvelopeConfig};
 use optave_core::requests::RequestTable;
 use optave_core::url::UrlParts;
@@ -38,9 +39,7 @@ pub fn create(options: &JsValue) -> Result<OptaveClient, OptaveError> {
                 .suggest("new OptaveClient({ websocketUrl: 'wss://...' })"),
         );
     }
-    let json = js_sys::JSON::stringify(options)
-        .ok()
-        .and_then(|s| s.as_string())
+    let json = options_text(options, ErrorCode::InvalidOption, now)?
         .ok_or_else(|| invalid("options could not be serialized"))?;
     let config = ClientConfig::from_json(&json, &browser_url, now)?;
     let field = |name: &str| Reflect::get(options, &JsValue::from_str(name)).unwrap_or_default();
@@ -95,6 +94,29 @@ pub fn create(options: &JsValue) -> Result<OptaveClient, OptaveError> {
 extern "C" {
     #[wasm_bindgen(js_name = parseUrl)]
     fn parse_url(text: &str) -> JsValue;
+    #[wasm_bindgen(js_name = optionsJson, catch)]
+    fn options_json(options: &JsValue) -> Result<JsValue, JsValue>;
+}
+
+/// The JSON text of an options object (NaN and ±Infinity as their names, see
+/// [`optave_core::options::NON_FINITE`]); `None` when it cannot be serialized
+/// (a cycle, a BigInt).
+///
+/// Errors: VALIDATION / `code` for a text over
+/// [`optave_core::options::MAX_OPTIONS_UNITS`], which is not copied.
+pub fn options_text(
+    options: &JsValue,
+    code: ErrorCode,
+    now: f64,
+) -> Result<Option<String>, OptaveError> {
+    let Some(text) = options_json(options)
+        .ok()
+        .and_then(|t| t.dyn_into::<js_sys::JsString>().ok())
+    else {
+        return Ok(None);
+    };
+    refuse_long_options(text.length() as usize, code, now)?;
+    Ok(Some(String::from(text)))
 }
 
 /// `text` as the browser's `URL` parses it (what `new WebSocket` will connect to).

@@ -10,6 +10,7 @@ use optave_core::text::Text;
 use wasm_bindgen::JsValue;
 
 use crate::client::OptaveClient;
+use crate::options::options_text;
 use crate::runtime::{arm_request_timer, now_ms, Settle};
 
 impl OptaveClient {
@@ -23,13 +24,11 @@ impl OptaveClient {
         let now = now_ms();
         let action = action_named(action)?;
         let default_timeout = self.shared.state.borrow().config.request_timeout_ms;
-        let options = (!options.is_undefined() && !options.is_null())
-            .then(|| {
-                js_sys::JSON::stringify(options)
-                    .ok()
-                    .and_then(|s| s.as_string())
-            })
-            .flatten();
+        let options = if options.is_undefined() || options.is_null() {
+            None
+        } else {
+            options_text(options, ErrorCode::InvalidArgument, now)?
+        };
         let timeout = request_timeout(options.as_deref(), default_timeout, now)?;
         let out = self.shared.prepare(action, params)?;
         let id = out.correlation_id.clone();

@@ -18,7 +18,7 @@ use alloc::vec::Vec;
 
 use js_sys::{Array, Function};
 use optave_core::headers;
-use optave_core::inbound::{ErrorFields, Routing};
+use optave_core::inbound::{ErrorFields, Routing, UNREADABLE_PREFIX_UNITS};
 use optave_core::options::ConnectTarget;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::{JsCast, JsValue};
@@ -29,7 +29,13 @@ use crate::browser::Listener;
 #[wasm_bindgen(module = "/js/bindings.js")]
 extern "C" {
     #[wasm_bindgen(js_name = listenFrames)]
-    fn listen_frames(ws: &WebSocket, route: &Function, bits: &Array, names: &Array) -> Function;
+    fn listen_frames(
+        ws: &WebSocket,
+        route: &Function,
+        bits: &Array,
+        names: &Array,
+        limits: &Array,
+    ) -> Function;
     #[wasm_bindgen(js_name = topBody)]
     fn top_body(frame: &JsValue) -> Array;
     #[wasm_bindgen(js_name = errorFields)]
@@ -60,7 +66,10 @@ pub enum SocketEvent {
 #[derive(Debug)]
 pub struct Frame {
     /// The `JSON.parse` result; the raw `event.data` when `flags` is
-    /// [`Frame::NOT_TEXT`] or [`Frame::NOT_JSON`].
+    /// [`Frame::NOT_TEXT`]; the frame's size (bytes of UTF-8, or its UTF-16
+    /// length when that alone is over the limit) when `flags` is
+    /// [`Frame::NOT_JSON`] or [`Frame::TOO_LARGE`], with the frame's first
+    /// [`UNREADABLE_PREFIX_UNITS`] in `fields[0]`.
     pub value: JsValue,
     /// The [`Routing`] flags, or one of the two markers below.
     pub flags: i32,
@@ -73,8 +82,15 @@ pub struct Frame {
 impl Frame {
     /// `flags` of a binary frame (`value` is `event.data`).
     pub const NOT_TEXT: i32 = -1;
-    /// `flags` of a text frame that is not JSON (`value` is the text).
+    /// `flags` of a text frame that `JSON.parse` refused.
     pub const NOT_JSON: i32 = -2;
+    /// `flags` of a text frame over `maxInboundFrameBytes`, not parsed.
+    pub const TOO_LARGE: i32 = -3;
+
+    /// The start of an unreadable frame ([`Frame::NOT_JSON`], [`Frame::TOO_LARGE`]).
+    pub fn prefix(&self) -> &str {
+        self.fields[0].as_deref().unwrap_or_default()
+    }
 
     /// The routing fields, borrowing the strings.
     pub fn routing(&self) -> Routing<'_> {
@@ -101,13 +117,17 @@ impl Frame {
         *state = read.get(1).as_string();
         // A bare frame's own correlationId only, never its payload's.
         *other = read.get(3).as_string();
-        let has_error = read.get(2).as_bool().unwrap_or(false);
-        let error_bit = Routing::BITS[5];
-        self.flags = if has_error {
-            self.flags | error_bit as i32
-        } else {
-            self.flags & !(error_bit as i32)
-        };
+        // body_has_error, body_has_action, body_message_is_object,
+        // correlation_id_not_string: read again from the frame itself.
+        let [_, _, _, _, _, error, action, message, bad_id] = Routing::BITS;
+        for (at, bit) in [(2, error), (4, action), (5, message), (6, bad_id)] {
+            let on = read.get(at).as_bool().unwrap_or(false);
+            self.flags = if on {
+                self.flags | bit as i32
+            } else {
+                self.flags & !(bit as i32)
+            };
+        }
     }
 }
 
@@ -153,11 +173,17 @@ pub struct Socket {
 }
 
 impl Socket {
-    /// Creates the WebSocket for `target` and attaches the listeners.
+    /// Creates the WebSocket for `target` and attaches the listeners; text
+    /// frames over `max_frame_bytes` (bytes of UTF-8) are reported as
+    /// [`Frame::TOO_LARGE`] without being parsed.
     ///
     /// Errors: whatever `new WebSocket(url, protocols)` throws (a `SyntaxError`
     /// for a bad URL or subprotocol).
-    pub fn open(target: &ConnectTarget, sink: Rc<dyn Fn(SocketEvent)>) -> Result<Self, JsValue> {
+    pub fn open(
+        target: &ConnectTarget,
+        max_frame_bytes: u32,
+        sink: Rc<dyn Fn(SocketEvent)>,
+    ) -> Result<Self, JsValue> {
         let ws = if target.protocols.is_empty() {
             WebSocket::new(&target.url)?
         } else {
@@ -207,7 +233,12 @@ impl Socket {
         .collect::<Vec<_>>()
         .into_iter()
         .collect();
-        let frame_listener = listen_frames(&ws, route.as_ref().unchecked_ref(), &bits, &names);
+        let limits: Array = [max_frame_bytes, UNREADABLE_PREFIX_UNITS]
+            .iter()
+            .map(|n| JsValue::from(*n))
+            .collect();
+        let frame_listener =
+            listen_frames(&ws, route.as_ref().unchecked_ref(), &bits, &names, &limits);
         Ok(Self {
             ws,
             _listeners: listeners,

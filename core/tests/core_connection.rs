@@ -244,7 +244,13 @@ fn server_close_while_open_rejects_pending_and_emits_close() {
 /// the pending requests are rejected and `close` fires.
 #[test]
 fn abnormal_close_while_open_is_reported_on_error() {
-    for (code, was_clean) in [(1006, false), (1011, true), (4000, true), (1001, true), (1000, false)] {
+    for (code, was_clean) in [
+        (1006, false),
+        (1011, true),
+        (4000, true),
+        (1001, true),
+        (1000, false),
+    ] {
         let mut c = open();
         let effects = c.handle(Input::SocketClosed {
             attempt: 1,

@@ -273,10 +273,16 @@ fn a_frame_lacking_required_fields_is_refused_and_names_them() {
         let mut frame = full.clone();
         frame[field] = wrong.clone();
         let err = refused(&frame, false);
-        assert!(err.message.starts_with(&format!("inbound frame lacks {field} (")), "{field}={wrong}: {}", err.message);
+        assert!(
+            err.message
+                .starts_with(&format!("inbound frame lacks {field} (")),
+            "{field}={wrong}: {}",
+            err.message
+        );
         let mut frame = full.clone();
         frame.as_object_mut().unwrap().remove(field);
-        let enveloped = json!({ "action": "message", "headers": { "correlationId": "c2" }, "payload": frame });
+        let enveloped =
+            json!({ "action": "message", "headers": { "correlationId": "c2" }, "payload": frame });
         let err = refused(&enveloped, true);
         assert!(err.message.contains(field), "{}", err.message);
         assert_eq!(err.correlation_id.as_deref(), Some("c2"));
@@ -362,7 +368,9 @@ fn strict_refuses_unknown_schema_ref_and_state() {
 #[test]
 fn an_empty_object_is_a_bare_frame_lacking_every_field() {
     let err = refused(&json!({}), true);
-    assert!(err.message.starts_with("inbound frame lacks action, actionType, state, message"));
+    assert!(err
+        .message
+        .starts_with("inbound frame lacks action, actionType, state, message"));
 }
 
 #[test]
@@ -668,10 +676,19 @@ fn remote_error_fields() {
 #[test]
 fn an_unreadable_frame_names_its_request() {
     let cases = [
-        (r#"{"action":"message","headers":{"correlationId":"c-1","schemaRef":"optave.error.v3"},"payload":{"#, Some("c-1")),
-        (r#"{ "correlationId" :	"c-2", "state": "error", "#, Some("c-2")),
+        (
+            r#"{"action":"message","headers":{"correlationId":"c-1","schemaRef":"optave.error.v3"},"payload":{"#,
+            Some("c-1"),
+        ),
+        (
+            r#"{ "correlationId" :	"c-2", "state": "error", "#,
+            Some("c-2"),
+        ),
         // The key inside a string value is not a member.
-        (r#"{"message":"say \"correlationId\":\"x\"","correlationId":"c-3""#, Some("c-3")),
+        (
+            r#"{"message":"say \"correlationId\":\"x\"","correlationId":"c-3""#,
+            Some("c-3"),
+        ),
         (r#"{"message":"say \"correlationId\":\"x\""#, None),
         (r#"{"correlationId":5,"x":"#, None),
         (r#"{"correlationId":"with \" escape"}"#, None),
@@ -694,7 +711,8 @@ fn an_unreadable_frame_names_its_request() {
 /// size, before it is parsed, with the request it names.
 #[test]
 fn a_frame_over_the_limit_is_refused_with_its_size() {
-    let prefix = r#"{"action":"message","headers":{"correlationId":"big-1"},"payload":{"message":"xxxx"#;
+    let prefix =
+        r#"{"action":"message","headers":{"correlationId":"big-1"},"payload":{"message":"xxxx"#;
     let err = inbound::frame_too_large(5_000_000.0, 1_048_576, prefix, NOW_MS);
     check_refusal(&err);
     assert!(err.is(ErrorCode::InboundFrameTooLarge));
@@ -704,7 +722,10 @@ fn a_frame_over_the_limit_is_refused_with_its_size() {
     );
     assert_eq!(err.correlation_id.as_deref(), Some("big-1"));
     assert_eq!(details(&err)["frame"], prefix);
-    assert!(err.suggestions.iter().any(|s| s.contains("maxInboundFrameBytes")));
+    assert!(err
+        .suggestions
+        .iter()
+        .any(|s| s.contains("maxInboundFrameBytes")));
     assert_eq!(inbound::DEFAULT_MAX_INBOUND_FRAME_BYTES, 1_048_576);
     assert_eq!(inbound::UNREADABLE_PREFIX_UNITS, 4_096);
 }

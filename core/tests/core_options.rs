@@ -533,9 +533,16 @@ fn loopback_hosts_agree_with_std_net() {
 /// (`NON_FINITE`, the facade's replacer) and are refused by name.
 #[test]
 fn non_finite_numbers_are_refused_by_name() {
-    assert_eq!(optave_core::options::NON_FINITE, ["NaN", "Infinity", "-Infinity"]);
+    assert_eq!(
+        optave_core::options::NON_FINITE,
+        ["NaN", "Infinity", "-Infinity"]
+    );
     for name in ["NaN", "Infinity", "-Infinity"] {
-        for option in ["connectionTimeoutMs", "requestTimeoutMs", "maxInboundFrameBytes"] {
+        for option in [
+            "connectionTimeoutMs",
+            "requestTimeoutMs",
+            "maxInboundFrameBytes",
+        ] {
             let err = parse(json!({ "websocketUrl": "wss://h.example", option: name }))
                 .expect_err(option);
             assert!(err.is(ErrorCode::InvalidOption), "{option}={name}");
@@ -547,7 +554,11 @@ fn non_finite_numbers_are_refused_by_name() {
         let options = format!(r#"{{"timeoutMs":"{name}"}}"#);
         let err = request_timeout(Some(&options), 30_000.0, NOW).expect_err(name);
         assert!(err.is(ErrorCode::InvalidArgument));
-        assert!(err.message.ends_with(&format!("got {name}")), "{}", err.message);
+        assert!(
+            err.message.ends_with(&format!("got {name}")),
+            "{}",
+            err.message
+        );
     }
     // A string option keeps its text, quoted.
     let err = parse(json!({ "websocketUrl": "wss://h.example", "connectionTimeoutMs": "5" }))
@@ -559,13 +570,31 @@ fn non_finite_numbers_are_refused_by_name() {
 /// 1,024 to 268,435,456 (default 1,048,576).
 #[test]
 fn max_inbound_frame_bytes() {
-    let with = |v: Value| parse(json!({ "websocketUrl": "wss://h.example", "maxInboundFrameBytes": v }));
-    assert_eq!(with(json!(null)).unwrap().max_inbound_frame_bytes, 1_048_576);
+    let with =
+        |v: Value| parse(json!({ "websocketUrl": "wss://h.example", "maxInboundFrameBytes": v }));
+    assert_eq!(
+        with(json!(null)).unwrap().max_inbound_frame_bytes,
+        1_048_576
+    );
     assert_eq!(with(json!(1024)).unwrap().max_inbound_frame_bytes, 1_024);
-    assert_eq!(with(json!(268_435_456)).unwrap().max_inbound_frame_bytes, 268_435_456);
-    for bad in [json!(1023), json!(0), json!(-5), json!(1500.5), json!(268_435_457), json!(1e300)] {
+    assert_eq!(
+        with(json!(268_435_456)).unwrap().max_inbound_frame_bytes,
+        268_435_456
+    );
+    for bad in [
+        json!(1023),
+        json!(0),
+        json!(-5),
+        json!(1500.5),
+        json!(268_435_457),
+        json!(1e300),
+    ] {
         let err = with(bad.clone()).expect_err(&bad.to_string());
         assert!(err.is(ErrorCode::InvalidOption), "{bad}");
-        assert!(err.message.contains("maxInboundFrameBytes"), "{}", err.message);
+        assert!(
+            err.message.contains("maxInboundFrameBytes"),
+            "{}",
+            err.message
+        );
     }
 }

@@ -53,6 +53,13 @@ pub struct ConnectionOptions {
     #[serde(default)]
     #[tsify(optional)]
     pub strict_validation: Option<bool>,
+    /// Inbound text frames over this many bytes of UTF-8 are dropped unread,
+    /// reported as WEBSOCKET / INBOUND_FRAME_TOO_LARGE and rejecting the
+    /// request they name; a whole number from 1,024 to 268,435,456 (default
+    /// 1,048,576).
+    #[serde(default)]
+    #[tsify(optional)]
+    pub max_inbound_frame_bytes: Option<f64>,
     /// Never allowed in a browser: refused with UNSUPPORTED_IN_BROWSER.
     #[serde(default)]
     #[tsify(optional, type = "never")]

@@ -15,7 +15,7 @@ use crate::text::Text;
 use crate::url::UrlParts;
 
 mod target;
-pub use target::{connect_target, ConnectTarget};
+pub use target::{connect_target, refuse_long_token, ConnectTarget, MAX_TOKEN_UNITS};
 
 /// The subprotocol that announces a token in the second protocol entry.
 pub const SUBPROTOCOL: &str = "optave-v1";
@@ -39,6 +39,29 @@ pub enum AuthTransport {
 /// `-Infinity`, which `JSON.stringify` would turn into `null`, i.e. "absent"):
 /// as its name in a string, so a number option refuses it by name.
 pub const NON_FINITE: [&str; 3] = ["NaN", "Infinity", "-Infinity"];
+
+/// The longest JSON text of options accepted (constructor options or a
+/// request's `{ timeoutMs }`), in UTF-16 code units: 65,536. Checked on the
+/// JavaScript string's length before the text is copied into wasm.
+pub const MAX_OPTIONS_UNITS: usize = 65_536;
+
+/// Refuses options whose JSON text has `units` UTF-16 code units when that is
+/// over [`MAX_OPTIONS_UNITS`], without looking at the text.
+///
+/// Errors: VALIDATION / `code` (`INVALID_OPTION` for the constructor's,
+/// `INVALID_ARGUMENT` for a request's).
+pub fn refuse_long_options(units: usize, code: ErrorCode, now_ms: f64) -> Result<(), OptaveError> {
+    if units <= MAX_OPTIONS_UNITS {
+        return Ok(());
+    }
+    Err(OptaveError::validation(
+        code,
+        Text::new("options are ")
+            .n(units as u64)
+            .s(" characters of JSON; at most 65536 are accepted"),
+        now_ms,
+    ))
+}
 
 /// Every key `new OptaveClient(options)` accepts.
 pub const OPTION_KEYS: [&str; 12] = [
@@ -239,9 +262,9 @@ impl ClientConfig {
             match max_frame.map(|n| number(json::raw(text, &n))) {
                 None => crate::inbound::DEFAULT_MAX_INBOUND_FRAME_BYTES,
                 Some(Some(n))
-                    if n.fract() == 0.0
-                        && n >= f64::from(crate::inbound::MIN_INBOUND_FRAME_BYTES)
-                        && n <= f64::from(crate::inbound::MAX_INBOUND_FRAME_BYTES) =>
+                    if n >= f64::from(crate::inbound::MIN_INBOUND_FRAME_BYTES)
+                        && n <= f64::from(crate::inbound::MAX_INBOUND_FRAME_BYTES)
+                        && n == f64::from(n as u32) =>
                 {
                     n as u32
                 }

@@ -12,6 +12,65 @@ pub const MAX_DELAY: Duration = Duration::from_millis(60_000);
 /// The raw, deliberately broken text frame sent by `fault:malformed`.
 pub const MALFORMED_FRAME: &str = "{\"action\":\"superpower\", this is not json";
 
+/// Largest accepted `fault:big` size: 64 MiB.
+pub const MAX_BIG: usize = 64 << 20;
+
+/// Nesting depth of the `fault:junk=deep-error` frame.
+pub const DEEP_ERROR_DEPTH: usize = 50_000;
+
+/// A hostile frame sent for a request before its normal answer
+/// (`fault:junk=<kind>`), each naming the request's correlation id.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Junk {
+    /// `cid-only`: `{"correlationId": "<id>"}` and nothing else.
+    CidOnly,
+    /// `cid-number`: a complete response envelope whose
+    /// `headers.correlationId` is the number 7.
+    CidNumber,
+    /// `deep-error`: an error envelope whose `details` nest
+    /// [`DEEP_ERROR_DEPTH`] objects deep.
+    DeepError,
+    /// `unparsable-error`: an error envelope cut off after its headers.
+    UnparsableError,
+}
+
+impl Junk {
+    /// The frame's text for the request `correlation_id`.
+    pub fn frame(self, correlation_id: &str) -> String {
+        let id = serde_json::to_string(correlation_id).unwrap_or_default();
+        let error_headers = format!(
+            r#"{{"action":"message","headers":{{"correlationId":{id},"action":"interaction","schemaRef":"optave.error.v3"}},"payload":"#
+        );
+        let error_body = r#"{"action":"superpower","actionType":"error","state":"error","message":{"results":[{"response":[{"content":"deeply nested failure","error_code":"DEEP_FAILURE"}]}]}"#;
+        match self {
+            Junk::CidOnly => format!(r#"{{"correlationId":{id}}}"#),
+            Junk::CidNumber => r#"{"action":"message","headers":{"correlationId":7,"action":"interaction","schemaRef":"optave.response.v3"},"payload":{"action":"superpower","actionType":"sentiment_analysis","state":"completed","message":{"results":[]}}}"#.to_owned(),
+            Junk::DeepError => format!(
+                r#"{error_headers}{error_body},"details":{}0{}}}}}"#,
+                r#"{"a":"#.repeat(DEEP_ERROR_DEPTH),
+                "}".repeat(DEEP_ERROR_DEPTH)
+            ),
+            Junk::UnparsableError => format!(r#"{error_headers}{error_body}"#),
+        }
+    }
+}
+
+/// The `fault:big=<bytes>` frame: an error envelope for the request, padded
+/// with ASCII to `bytes` (its headers come first).
+pub fn big_error_frame(correlation_id: &str, bytes: usize) -> String {
+    let id = serde_json::to_string(correlation_id).unwrap_or_default();
+    let head = format!(
+        r#"{{"action":"message","headers":{{"correlationId":{id},"schemaRef":"optave.error.v3"}},"payload":{{"action":"superpower","actionType":"error","state":"error","message":{{"results":[{{"response":[{{"content":""#
+    );
+    let tail = r#""}]}]}}}"#;
+    let pad = bytes.saturating_sub(head.len() + tail.len());
+    let mut text = String::with_capacity(bytes);
+    text.push_str(&head);
+    text.extend(core::iter::repeat_n('x', pad));
+    text.push_str(tail);
+    text
+}
+
 /// Largest accepted `fault:burst` count.
 pub const MAX_BURST: u32 = 1_000_000;
 
@@ -37,6 +96,12 @@ pub struct Faults {
     pub error_first: bool,
     /// `fault:bare`: send bare payloads instead of envelopes.
     pub bare: bool,
+    /// `fault:junk=<kind>`: send that hostile frame ([`Junk`]) first, then
+    /// answer normally.
+    pub junk: Option<Junk>,
+    /// `fault:big=<bytes>` (up to [`MAX_BIG`]): send [`big_error_frame`]
+    /// first, then answer normally.
+    pub big: Option<usize>,
     /// `fault:burst=<n>` (1..=[`MAX_BURST`]): instead of the normal answer,
     /// send one precomputed completed `sentiment_analysis` frame n times, as
     /// fast as the socket allows (a benchmark load for inbound dispatch).
@@ -85,6 +150,20 @@ impl Faults {
                     }
                 }
             }
+            ("junk", Some(kind)) => {
+                self.junk = match kind.trim() {
+                    "cid-only" => Some(Junk::CidOnly),
+                    "cid-number" => Some(Junk::CidNumber),
+                    "deep-error" => Some(Junk::DeepError),
+                    "unparsable-error" => Some(Junk::UnparsableError),
+                    _ => None,
+                }
+            }
+            ("big", Some(n)) => {
+                if let Ok(n) = n.trim().parse::<usize>() {
+                    self.big = Some(n.min(MAX_BIG));
+                }
+            }
             ("silent", None) => self.silent = true,
             ("malformed", None) => self.malformed = true,
             ("drop", None) => self.drop = true,
@@ -118,6 +197,27 @@ mod tests {
             Faults::from_request(&json!({"reference": 3})),
             Faults::default()
         );
+    }
+
+    #[test]
+    fn junk_frames() {
+        let f = |tag: &str| Faults::from_request(&json!({"reference": {"tags": [tag]}}));
+        assert_eq!(f("fault:junk=cid-only").junk, Some(Junk::CidOnly));
+        assert_eq!(f("fault:junk=nope").junk, None);
+        assert_eq!(f("fault:big=999999999999").big, Some(MAX_BIG));
+        let only: Value = serde_json::from_str(&Junk::CidOnly.frame("c\"1")).unwrap();
+        assert_eq!(only, json!({ "correlationId": "c\"1" }));
+        let number: Value = serde_json::from_str(&Junk::CidNumber.frame("c")).unwrap();
+        assert_eq!(number["headers"]["correlationId"], 7);
+        let deep = Junk::DeepError.frame("c");
+        assert!(deep.starts_with(r#"{"action":"message","headers":{"correlationId":"c""#));
+        assert_eq!(deep.matches('{').count(), deep.matches('}').count());
+        let cut = Junk::UnparsableError.frame("c");
+        assert!(serde_json::from_str::<Value>(&cut).is_err());
+        let big = big_error_frame("c", 5000);
+        assert_eq!(big.len(), 5000);
+        let big: Value = serde_json::from_str(&big).unwrap();
+        assert_eq!(big["headers"]["correlationId"], "c");
     }
 
     #[test]

@@ -18,7 +18,7 @@ use tokio::task::JoinSet;
 use crate::analysis::{self, Input};
 use crate::auth::Refusal;
 use crate::envelope::{self, Rejection, ValidRequest};
-use crate::faults::{Faults, CLOSE_REASON, MALFORMED_FRAME};
+use crate::faults::{big_error_frame, Faults, CLOSE_REASON, MALFORMED_FRAME};
 use crate::frames::{self, State as FrameState};
 use crate::http::is_loopback_origin;
 use crate::AppState;
@@ -222,6 +222,15 @@ async fn handle_request(text: String, state: AppState, tx: mpsc::Sender<Outbound
     }
     if faults.malformed {
         let _ = tx.send(Outbound::Text(MALFORMED_FRAME.to_owned())).await;
+    }
+    if let Some(junk) = faults.junk {
+        let _ = tx
+            .send(Outbound::Text(junk.frame(&req.correlation_id)))
+            .await;
+    }
+    if let Some(bytes) = faults.big {
+        let frame = big_error_frame(&req.correlation_id, bytes);
+        let _ = tx.send(Outbound::Text(frame)).await;
     }
     if let Some(count) = faults.burst {
         let frame = burst_frame(&req, &faults).to_string();
