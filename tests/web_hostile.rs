@@ -37,7 +37,10 @@ async fn error_with_code(rec: &Recorder, code: &str) -> JsValue {
         }
         sleep(50).await;
     }
-    panic!("no error event with code {code}; errors: {:?}", rec.all("error"));
+    panic!(
+        "no error event with code {code}; errors: {:?}",
+        rec.all("error")
+    );
 }
 
 /// `{"correlationId": id}` alone neither resolves the request nor reaches
@@ -63,7 +66,10 @@ async fn a_frame_lacking_required_fields_settles_nothing() {
     assert_error(&err, "WEBSOCKET", "INBOUND_ENVELOPE_SCHEMA_MISMATCH");
     assert_eq!(get_str(&err, "correlationId").as_deref(), Some(id.as_str()));
     let message = get_str(&err, "message").unwrap();
-    assert!(message.contains("actionType") && message.contains("message"), "{message}");
+    assert!(
+        message.contains("actionType") && message.contains("message"),
+        "{message}"
+    );
     // The junk frame is the error's details, and never a response.
     assert_eq!(
         js_sys::Object::keys(get(&err, "details").unchecked_ref::<js_sys::Object>()).length(),
@@ -143,14 +149,14 @@ async fn an_unparsable_frame_rejects_the_request_it_names() {
     let reported = error_with_code(&rec, "INVALID_JSON").await;
     assert_eq!(get_str(&reported, "correlationId"), Some(id));
     // The connection stays up and the next request is answered.
-    let reply = JsFuture::from(client.send_async(
-        "translate",
-        params(request(&[])),
-        JsValue::UNDEFINED,
-    ))
-    .await
-    .expect("answered");
-    assert_eq!(get_str(&reply, "actionType").as_deref(), Some("translation"));
+    let reply =
+        JsFuture::from(client.send_async("translate", params(request(&[])), JsValue::UNDEFINED))
+            .await
+            .expect("answered");
+    assert_eq!(
+        get_str(&reply, "actionType").as_deref(),
+        Some("translation")
+    );
     client.close();
 }
 
@@ -169,7 +175,10 @@ async fn an_oversized_frame_is_refused_unread() {
     .await;
     assert_error(&err, "WEBSOCKET", "INBOUND_FRAME_TOO_LARGE");
     let message = get_str(&err, "message").unwrap();
-    assert!(message.contains("8192") && message.contains("4096"), "{message}");
+    assert!(
+        message.contains("8192") && message.contains("4096"),
+        "{message}"
+    );
     let frame = get_str(&get(&err, "details"), "frame").unwrap();
     assert!(frame.starts_with("{\"action\":\"message\""), "{frame}");
     // Under the limit, though large enough that its UTF-8 size is counted,
@@ -205,7 +214,11 @@ async fn an_oversized_frame_is_refused_unread() {
     assert_error(&err, "WEBSOCKET", "INBOUND_FRAME_TOO_LARGE");
     let grown = memory().saturating_sub(before);
     assert!(grown < 4 << 20, "wasm memory grew by {grown} bytes");
-    assert_eq!(rec.all("superpower.error").length(), 1, "only the 3000-byte frame");
+    assert_eq!(
+        rec.all("superpower.error").length(),
+        1,
+        "only the 3000-byte frame"
+    );
     client.close();
 }
 
@@ -220,14 +233,21 @@ async fn abnormal_closes_are_reported_on_error() {
     ] {
         let (client, rec) = recorded_client(http_auth(), json!({}));
         connect(&client).await;
-        client.send("summarize", params(request(&[tag]))).expect("sent");
+        client
+            .send("summarize", params(request(&[tag])))
+            .expect("sent");
         let closed = wait_for(&rec, "close", None, None, None).await;
         assert_eq!(get(&closed, "code").as_f64(), Some(code), "{tag}");
         let errors = errors_with_code(&rec, "CONNECTION_CLOSED");
         assert_eq!(errors.len(), 1, "{tag}: {:?}", rec.all("error"));
         assert_error(&errors[0], "WEBSOCKET", "CONNECTION_CLOSED");
-        assert_eq!(get(&get(&errors[0], "details"), "code").as_f64(), Some(code));
-        assert!(get_str(&errors[0], "message").unwrap().contains(&format!("{code}")));
+        assert_eq!(
+            get(&get(&errors[0], "details"), "code").as_f64(),
+            Some(code)
+        );
+        assert!(get_str(&errors[0], "message")
+            .unwrap()
+            .contains(&format!("{code}")));
     }
     // The page's own close() is not an error.
     let (client, rec) = recorded_client(http_auth(), json!({}));
@@ -238,7 +258,9 @@ async fn abnormal_closes_are_reported_on_error() {
     // Nor is the server's normal closure (1000).
     let (client, rec) = recorded_client(http_auth(), json!({}));
     connect(&client).await;
-    client.send("summarize", params(request(&["fault:close=1000"]))).expect("sent");
+    client
+        .send("summarize", params(request(&["fault:close=1000"])))
+        .expect("sent");
     let closed = wait_for(&rec, "close", None, None, None).await;
     assert_eq!(get(&closed, "code").as_f64(), Some(1000.0));
     assert_eq!(rec.all("error").length(), 0);
@@ -248,7 +270,11 @@ async fn abnormal_closes_are_reported_on_error() {
 /// are refused by name, in the constructor and per request.
 #[wasm_bindgen_test]
 async fn non_finite_numbers_are_refused() {
-    for option in ["connectionTimeoutMs", "requestTimeoutMs", "maxInboundFrameBytes"] {
+    for option in [
+        "connectionTimeoutMs",
+        "requestTimeoutMs",
+        "maxInboundFrameBytes",
+    ] {
         for (value, name) in [
             (f64::NAN, "NaN"),
             (f64::INFINITY, "Infinity"),
@@ -261,7 +287,10 @@ async fn non_finite_numbers_are_refused() {
                 Err(err) => {
                     assert_error(&err, "VALIDATION", "INVALID_OPTION");
                     let message = get_str(&err, "message").unwrap();
-                    assert!(message.contains(option) && message.ends_with(name), "{message}");
+                    assert!(
+                        message.contains(option) && message.ends_with(name),
+                        "{message}"
+                    );
                 }
             }
         }
@@ -287,6 +316,31 @@ async fn an_overlong_token_is_refused_by_length() {
     let err = rejection(client.connect(Some(JsValue::from_str(&token)))).await;
     assert_error(&err, "AUTHENTICATION", "INVALID_TOKEN");
     let message = get_str(&err, "message").unwrap();
-    assert!(message.contains("100000") && !message.contains("tttt"), "{message}");
+    assert!(
+        message.contains("100000") && !message.contains("tttt"),
+        "{message}"
+    );
     assert_eq!(client.ready_state(), "closed");
+}
+
+/// A truncated emoji (a lone surrogate) in user text is sent through
+/// unchanged, as the `\ud800` escape `JSON.stringify` writes, and answered;
+/// it is never refused with a parser message.
+#[wasm_bindgen_test]
+async fn a_lone_surrogate_is_sent_through_unchanged() {
+    install_probes();
+    let (client, rec) = recorded_client(http_auth(), json!({}));
+    connect(&client).await;
+    let mut params_text = serde_json::to_string(&request(&[])).unwrap();
+    params_text = params_text.replace("My flight was cancelled", "My flight was cancelled \\ud83d");
+    let params = js_sys::JSON::parse(&params_text).expect("JSON");
+    let reply = JsFuture::from(client.send_async("summarize", params, JsValue::UNDEFINED))
+        .await
+        .expect("answered");
+    assert_eq!(get_str(&reply, "actionType").as_deref(), Some("summary"));
+    let sent = sent_frames();
+    let last = sent.last().expect("a frame was sent");
+    assert!(last.contains("cancelled \\ud83d and"), "{last}");
+    assert_eq!(rec.all("error").length(), 0);
+    client.close();
 }

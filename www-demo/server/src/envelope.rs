@@ -118,6 +118,12 @@ impl Rejection {
 /// Validates one inbound text frame as a request envelope.
 pub fn validate(text: &str) -> Result<ValidRequest, Rejection> {
     let root: Value = serde_json::from_str(text)
+        .or_else(|e| match lone_surrogates_replaced(text) {
+            // As a JavaScript server's JSON.parse, accept the lone-surrogate
+            // escapes JSON.stringify writes (read as U+FFFD).
+            Some(fixed) => serde_json::from_str(&fixed),
+            None => Err(e),
+        })
         .map_err(|e| Rejection::new("INVALID_JSON", format!("frame is not valid JSON: {e}")))?;
     let headers = root.get("headers").and_then(Value::as_object);
     let correlation_id = headers
@@ -325,9 +331,59 @@ pub fn lookup<'a>(request: &'a Value, path: &str) -> Option<&'a Value> {
     rest.split('.').try_fold(request, |v, key| v.get(key))
 }
 
+/// `text` with every `\\uXXXX` escape of a lone surrogate replaced by
+/// `\\ufffd`; `None` when it has none.
+fn lone_surrogates_replaced(text: &str) -> Option<String> {
+    let hex = |at: usize| -> Option<u32> {
+        let digits = text.get(at..at + 4)?;
+        u32::from_str_radix(digits, 16).ok()
+    };
+    let bytes = text.as_bytes();
+    let mut out = String::with_capacity(text.len());
+    let (mut i, mut last, mut changed) = (0, 0, false);
+    while i < bytes.len() {
+        if bytes[i] != b'\\' {
+            i += 1;
+            continue;
+        }
+        if bytes.get(i + 1) != Some(&b'u') {
+            i += 2;
+            continue;
+        }
+        let unit = hex(i + 2).unwrap_or(0);
+        let paired = (0xD800..0xDC00).contains(&unit)
+            && text.get(i + 6..i + 8) == Some("\\u")
+            && hex(i + 8).is_some_and(|low| (0xDC00..0xE000).contains(&low));
+        if paired {
+            i += 12;
+        } else if (0xD800..0xE000).contains(&unit) {
+            out.push_str(&text[last..i]);
+            out.push_str("\\ufffd");
+            i += 6;
+            last = i;
+            changed = true;
+        } else {
+            i += 6;
+        }
+    }
+    changed.then(|| {
+        out.push_str(&text[last..]);
+        out
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn lone_surrogate_escapes_are_read_as_replacement_characters() {
+        assert_eq!(lone_surrogates_replaced(r#"{"a":"ok \ud83d\ude00"}"#), None);
+        assert_eq!(
+            lone_surrogates_replaced(r#"{"a":"x\ud83d","b":"\\ud800","c":"\udc00y"}"#).as_deref(),
+            Some(r#"{"a":"x\ufffd","b":"\\ud800","c":"\ufffdy"}"#)
+        );
+    }
 
     #[test]
     fn action_names_are_exact() {
