@@ -23,7 +23,8 @@ use wasm_bindgen::prelude::*;
 
 use crate::events::{Event, EVENTS};
 use crate::js_error::to_js_error;
-use crate::requests::{action_named, cancelled};
+use crate::options::string_argument;
+use crate::requests::{action_argument, cancelled};
 use crate::runtime::{arm_request_timer, feed, now_ms, reject_all, Settle, Shared};
 
 /// A client of the Optave OCO message API over one browser WebSocket.
@@ -138,36 +139,57 @@ impl OptaveClient {
         self.shared.state.borrow().envelope.session_id.clone()
     }
 
-    /// Sets the session id (`undefined` or `""` clears it).
+    /// Sets the session id (`undefined`, `null` or `""` clears it). Throws
+    /// VALIDATION `INVALID_ARGUMENT` for anything but a string of at most
+    /// 1,024 characters.
     #[wasm_bindgen(setter = sessionId)]
-    pub fn set_session_id(&self, id: Option<String>) {
+    pub fn set_session_id(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "string | undefined")] id: JsValue,
+    ) -> Result<(), JsValue> {
+        let id = if id.is_undefined() || id.is_null() {
+            None
+        } else {
+            Some(string_argument(&id, "sessionId", now_ms()).map_err(|e| to_js_error(&e))?)
+        };
         self.shared.state.borrow_mut().envelope.session_id = id.filter(|s| !s.is_empty());
+        Ok(())
     }
 
     /// Registers `listener` for `event`; returns a function that unsubscribes it.
     /// Typed by `OptaveEventMap`. Throws VALIDATION `INVALID_ARGUMENT` for an
     /// unknown event name or a listener that is not a function.
     #[wasm_bindgen(skip_typescript)]
-    pub fn on(&self, event: &str, listener: JsValue) -> Result<Function, JsValue> {
-        self.subscribe(event, listener, false)
+    pub fn on(&self, event: JsValue, listener: JsValue) -> Result<Function, JsValue> {
+        self.subscribe(&event, listener, false)
     }
 
     /// Like `on()`, but the listener is removed after its first call.
     #[wasm_bindgen(skip_typescript)]
-    pub fn once(&self, event: &str, listener: JsValue) -> Result<Function, JsValue> {
-        self.subscribe(event, listener, true)
+    pub fn once(&self, event: JsValue, listener: JsValue) -> Result<Function, JsValue> {
+        self.subscribe(&event, listener, true)
     }
 
     /// Removes `listener` from `event`.
     #[wasm_bindgen(skip_typescript)]
-    pub fn off(&self, event: &str, listener: JsValue) {
-        if let (Some(event), Ok(f)) = (Event::named(event), listener.dyn_into::<Function>()) {
+    pub fn off(&self, event: JsValue, listener: JsValue) {
+        let Ok(event) = string_argument(&event, "the event name", now_ms()) else {
+            return;
+        };
+        if let (Some(event), Ok(f)) = (Event::named(&event), listener.dyn_into::<Function>()) {
             self.shared.emitter.remove(event, &f);
         }
     }
 
-    fn subscribe(&self, event: &str, listener: JsValue, once: bool) -> Result<Function, JsValue> {
+    fn subscribe(
+        &self,
+        event: &JsValue,
+        listener: JsValue,
+        once: bool,
+    ) -> Result<Function, JsValue> {
         let now = now_ms();
+        let event = string_argument(event, "the event name", now).map_err(|e| to_js_error(&e))?;
+        let event = event.as_str();
         let Some(named) = Event::named(event) else {
             let err = OptaveError::validation(
                 ErrorCode::InvalidArgument,
@@ -206,8 +228,8 @@ impl OptaveClient {
     /// 131,072 bytes), `DUPLICATE_CORRELATION_ID` (the correlationId of a pending
     /// `...Async` request); WEBSOCKET `WEBSOCKET_NOT_IN_OPEN_STATE`, `SEND_FAILED`.
     #[wasm_bindgen(skip_typescript)]
-    pub fn send(&self, action: &str, params: JsValue) -> Option<String> {
-        let sent = action_named(action).and_then(|action| {
+    pub fn send(&self, action: JsValue, params: JsValue) -> Option<String> {
+        let sent = action_argument(&action).and_then(|action| {
             let out = self.shared.prepare(action, &params)?;
             let pending = self
                 .shared
@@ -238,10 +260,10 @@ impl OptaveClient {
     /// `error_code` or `REMOTE_ERROR`); WEBSOCKET `REQUEST_TIMEOUT` (after
     /// `options.timeoutMs`, default `requestTimeoutMs`), `CONNECTION_CLOSED`.
     #[wasm_bindgen(js_name = sendAsync, skip_typescript)]
-    pub fn send_async(&self, action: &str, params: JsValue, options: JsValue) -> Promise {
+    pub fn send_async(&self, action: JsValue, params: JsValue, options: JsValue) -> Promise {
         let (promise, settle) = Settle::promise();
         let Some(settle) = settle else { return promise };
-        if let Err(err) = self.register_and_send(action, &params, &options, settle.clone()) {
+        if let Err(err) = self.register_and_send(&action, &params, &options, settle.clone()) {
             self.shared.emit_error(&err);
             settle.reject_with(&to_js_error(&err));
         }
@@ -249,9 +271,17 @@ impl OptaveClient {
     }
 
     /// Cancels a pending `...Async` request: its promise rejects with VALIDATION
-    /// `REQUEST_CANCELLED`. Returns whether it was pending.
+    /// `REQUEST_CANCELLED`. Returns whether it was pending (never for
+    /// anything but a string of at most 1,024 characters).
     #[wasm_bindgen(js_name = cancelRequest)]
-    pub fn cancel_request(&self, correlation_id: &str) -> bool {
+    pub fn cancel_request(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "string")] correlation_id: JsValue,
+    ) -> bool {
+        let Ok(correlation_id) = string_argument(&correlation_id, "correlationId", now_ms()) else {
+            return false;
+        };
+        let correlation_id = correlation_id.as_str();
         let settle = self.shared.state.borrow_mut().requests.take(correlation_id);
         let Some(settle) = settle else { return false };
         let err = cancelled(now_ms()).for_request(correlation_id);

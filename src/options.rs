@@ -11,7 +11,7 @@ use js_sys::{Function, Reflect};
 use optave_core::connection::Connection;
 use optave_core::error::{ErrorCode, OptaveError};
 use optave_core::ids::IdGenerator;
-use optave_core::options::{refuse_long_options, ClientConfig};
+use optave_core::options::{check_argument, refuse_long_options, ClientConfig};
 use optave_core::outbound::{Builder, EnvelopeConfig};
 use optave_core::requests::RequestTable;
 use optave_core::url::UrlParts;
@@ -128,4 +128,15 @@ fn browser_url(text: &str) -> Option<UrlParts> {
         has_credentials: parts.get(2).as_bool()?,
         has_fragment: parts.get(3).as_bool()?,
     })
+}
+
+/// A name or id argument from the page (`what` names it in errors), copied
+/// into wasm only when it is a string of at most
+/// [`optave_core::options::MAX_ARGUMENT_UNITS`].
+///
+/// Errors: VALIDATION / `INVALID_ARGUMENT` ([`check_argument`]).
+pub fn string_argument(value: &JsValue, what: &str, now: f64) -> Result<String, OptaveError> {
+    let text = value.dyn_ref::<js_sys::JsString>();
+    check_argument(what, text.map(|t| t.length() as usize), now)?;
+    Ok(text.map(String::from).unwrap_or_default())
 }

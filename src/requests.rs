@@ -10,19 +10,19 @@ use optave_core::text::Text;
 use wasm_bindgen::JsValue;
 
 use crate::client::OptaveClient;
-use crate::options::options_text;
+use crate::options::{options_text, string_argument};
 use crate::runtime::{arm_request_timer, now_ms, Settle};
 
 impl OptaveClient {
     pub(crate) fn register_and_send(
         &self,
-        action: &str,
+        action: &JsValue,
         params: &JsValue,
         options: &JsValue,
         settle: Settle,
     ) -> Result<(), OptaveError> {
         let now = now_ms();
-        let action = action_named(action)?;
+        let action = action_argument(action)?;
         let default_timeout = self.shared.state.borrow().config.request_timeout_ms;
         let options = if options.is_undefined() || options.is_null() {
             None
@@ -50,7 +50,15 @@ impl OptaveClient {
 /// The action named `name` (method or wire name).
 ///
 /// Errors: VALIDATION `INVALID_ACTION`.
-pub fn action_named(name: &str) -> Result<Action, OptaveError> {
+/// The action the page named (a method or wire name), read only when it is
+/// a string of at most 1,024 characters.
+///
+/// Errors: VALIDATION `INVALID_ARGUMENT` (not such a string), `INVALID_ACTION`.
+pub fn action_argument(name: &JsValue) -> Result<Action, OptaveError> {
+    action_named(&string_argument(name, "the action name", now_ms())?)
+}
+
+fn action_named(name: &str) -> Result<Action, OptaveError> {
     Action::from_name(name).ok_or_else(|| {
         let names: Vec<&str> = Action::ALL.iter().map(|a| a.method_name()).collect();
         OptaveError::validation(

@@ -27,7 +27,7 @@ async fn subprotocol_ticket_connects_and_interaction_gets_superpowers() {
         "token must not be in the URL"
     );
     let id = client
-        .send("interaction", params(request(&[])))
+        .send(JsValue::from("interaction"), params(request(&[])))
         .expect("sent");
     for kind in [
         "sentiment_analysis",
@@ -90,10 +90,13 @@ async fn query_transport_with_explicit_token_connects() {
         .iter()
         .any(|l| get_str(&l, "message").is_some_and(|m| m.contains("authTransport 'query'")));
     assert!(warned, "query transport warns");
-    let reply =
-        JsFuture::from(client.send_async("summarize", params(request(&[])), JsValue::UNDEFINED))
-            .await
-            .expect("answer");
+    let reply = JsFuture::from(client.send_async(
+        JsValue::from("summarize"),
+        params(request(&[])),
+        JsValue::UNDEFINED,
+    ))
+    .await
+    .expect("answer");
     assert_eq!(get_str(&reply, "actionType").as_deref(), Some("summary"));
     client.close();
 }
@@ -124,7 +127,7 @@ async fn reused_ticket_is_refused_with_authentication_failed() {
     assert_eq!(get(&close, "code").as_f64(), Some(4401.0));
     assert_eq!(second.ready_state(), "closed");
     assert_eq!(
-        second.send("interaction", params(request(&[]))),
+        second.send(JsValue::from("interaction"), params(request(&[]))),
         None,
         "nothing is sent on a refused connection"
     );
@@ -160,10 +163,13 @@ async fn no_auth_server_accepts_without_token() {
     JsFuture::from(client.connect(None))
         .await
         .expect("connects without token");
-    let reply =
-        JsFuture::from(client.send_async("translate", params(request(&[])), JsValue::UNDEFINED))
-            .await
-            .unwrap();
+    let reply = JsFuture::from(client.send_async(
+        JsValue::from("translate"),
+        params(request(&[])),
+        JsValue::UNDEFINED,
+    ))
+    .await
+    .unwrap();
     assert_eq!(
         get_str(&reply, "actionType").as_deref(),
         Some("translation")
@@ -225,24 +231,34 @@ async fn unsubscribe_once_and_off_stop_delivery() {
     let (client, rec) = recorded_client(http_auth(), json!({}));
     let counted = Recorder::new();
     let off = client
-        .on("superpower.response", counted.listener("a").into())
+        .on(
+            JsValue::from("superpower.response"),
+            counted.listener("a").into(),
+        )
         .unwrap();
     client
-        .once("superpower.response", counted.listener("once").into())
+        .once(
+            JsValue::from("superpower.response"),
+            counted.listener("once").into(),
+        )
         .unwrap();
     let via_off = counted.listener("b");
     client
-        .on("superpower.response", via_off.clone().into())
+        .on(JsValue::from("superpower.response"), via_off.clone().into())
         .unwrap();
     connect(&client).await;
-    let id = client.send("summarize", params(request(&[]))).unwrap();
+    let id = client
+        .send(JsValue::from("summarize"), params(request(&[])))
+        .unwrap();
     wait_completed(&rec, "summary", &id).await;
     assert_eq!(counted.count("a", None), 2);
     assert_eq!(counted.count("b", None), 2);
     assert_eq!(counted.count("once", None), 1, "once delivers once");
     off.call0(&JsValue::UNDEFINED).unwrap();
-    client.off("superpower.response", via_off.into());
-    let id = client.send("summarize", params(request(&[]))).unwrap();
+    client.off(JsValue::from("superpower.response"), via_off.into());
+    let id = client
+        .send(JsValue::from("summarize"), params(request(&[])))
+        .unwrap();
     wait_completed(&rec, "summary", &id).await;
     assert_eq!(
         counted.count("a", None),
@@ -252,7 +268,10 @@ async fn unsubscribe_once_and_off_stop_delivery() {
     assert_eq!(counted.count("b", None), 2, "off() removed the listener");
     assert!(
         client
-            .on("superpowr.response", counted.listener("x").into())
+            .on(
+                JsValue::from("superpowr.response"),
+                counted.listener("x").into()
+            )
             .is_err(),
         "unknown event refused"
     );
@@ -267,14 +286,22 @@ async fn unsubscribe_once_and_off_stop_delivery() {
 async fn a_throwing_listener_is_logged_and_others_still_run() {
     let (client, rec) = recorded_client(http_auth(), json!({}));
     client
-        .on("superpower.response", rec.thrower("bad").into())
+        .on(
+            JsValue::from("superpower.response"),
+            rec.thrower("bad").into(),
+        )
         .unwrap();
     let good = Recorder::new();
     client
-        .on("superpower.response", good.listener("good").into())
+        .on(
+            JsValue::from("superpower.response"),
+            good.listener("good").into(),
+        )
         .unwrap();
     connect(&client).await;
-    let id = client.send("translate", params(request(&[]))).unwrap();
+    let id = client
+        .send(JsValue::from("translate"), params(request(&[])))
+        .unwrap();
     wait_completed(&rec, "translation", &id).await;
     assert_eq!(
         good.count("good", None),
@@ -315,7 +342,7 @@ async fn connect_close_cycles_and_free_leave_no_listeners_or_timers() {
     let (client, _rec) = recorded_client(http_auth(), json!({}));
     connect(&client).await;
     let pending = client.send_async(
-        "interaction",
+        JsValue::from("interaction"),
         params(request(&["fault:silent"])),
         JsValue::UNDEFINED,
     );
@@ -353,10 +380,13 @@ async fn assert_ticket_unspent(ticket: &str) {
     JsFuture::from(other.connect(Some(JsValue::from_str(ticket))))
         .await
         .expect("the unspent ticket is accepted");
-    let reply =
-        JsFuture::from(other.send_async("summarize", params(request(&[])), JsValue::UNDEFINED))
-            .await
-            .expect("answered on the unspent ticket");
+    let reply = JsFuture::from(other.send_async(
+        JsValue::from("summarize"),
+        params(request(&[])),
+        JsValue::UNDEFINED,
+    ))
+    .await
+    .expect("answered on the unspent ticket");
     assert_eq!(get_str(&reply, "actionType").as_deref(), Some("summary"));
     assert_eq!(rec.count("error", None), 0, "the server did not refuse it");
     other.close();

@@ -51,7 +51,7 @@ async fn a_frame_lacking_required_fields_settles_nothing() {
     let (client, rec) = recorded_client(http_auth(), json!({}));
     connect(&client).await;
     let reply = JsFuture::from(client.send_async(
-        "summarize",
+        JsValue::from("summarize"),
         params(request(&["fault:junk=cid-only"])),
         JsValue::UNDEFINED,
     ))
@@ -88,7 +88,7 @@ async fn a_correlation_id_that_is_not_a_string_is_reported() {
     let (client, rec) = recorded_client(http_auth(), json!({}));
     connect(&client).await;
     let reply = JsFuture::from(client.send_async(
-        "summarize",
+        JsValue::from("summarize"),
         params(request(&["fault:junk=cid-number"])),
         JsValue::UNDEFINED,
     ))
@@ -111,7 +111,7 @@ async fn a_deeply_nested_error_frame_rejects_its_request() {
     let (client, rec) = recorded_client(http_auth(), json!({}));
     connect(&client).await;
     let err = rejection(client.send_async(
-        "summarize",
+        JsValue::from("summarize"),
         params(request(&["fault:junk=deep-error", "fault:delay=50"])),
         JsValue::UNDEFINED,
     ))
@@ -137,7 +137,7 @@ async fn an_unparsable_frame_rejects_the_request_it_names() {
     let (client, rec) = recorded_client(http_auth(), json!({}));
     connect(&client).await;
     let err = rejection(client.send_async(
-        "summarize",
+        JsValue::from("summarize"),
         params(request(&["fault:junk=unparsable-error"])),
         js(json!({ "timeoutMs": 20_000 })),
     ))
@@ -149,10 +149,13 @@ async fn an_unparsable_frame_rejects_the_request_it_names() {
     let reported = error_with_code(&rec, "INVALID_JSON").await;
     assert_eq!(get_str(&reported, "correlationId"), Some(id));
     // The connection stays up and the next request is answered.
-    let reply =
-        JsFuture::from(client.send_async("translate", params(request(&[])), JsValue::UNDEFINED))
-            .await
-            .expect("answered");
+    let reply = JsFuture::from(client.send_async(
+        JsValue::from("translate"),
+        params(request(&[])),
+        JsValue::UNDEFINED,
+    ))
+    .await
+    .expect("answered");
     assert_eq!(
         get_str(&reply, "actionType").as_deref(),
         Some("translation")
@@ -168,7 +171,7 @@ async fn an_oversized_frame_is_refused_unread() {
     let (client, rec) = recorded_client(http_auth(), json!({ "maxInboundFrameBytes": 4096 }));
     connect(&client).await;
     let err = rejection(client.send_async(
-        "summarize",
+        JsValue::from("summarize"),
         params(request(&["fault:big=8192"])),
         JsValue::UNDEFINED,
     ))
@@ -184,7 +187,7 @@ async fn an_oversized_frame_is_refused_unread() {
     // Under the limit, though large enough that its UTF-8 size is counted,
     // the frame is read: the server's error frame rejects with its own code.
     let err = rejection(client.send_async(
-        "summarize",
+        JsValue::from("summarize"),
         params(request(&["fault:big=3000"])),
         JsValue::UNDEFINED,
     ))
@@ -197,16 +200,10 @@ async fn an_oversized_frame_is_refused_unread() {
     // growing wasm memory by anything like its size.
     let (client, _rec) = recorded_client(http_auth(), json!({}));
     connect(&client).await;
-    let memory = || {
-        wasm_bindgen::memory()
-            .unchecked_into::<js_sys::WebAssembly::Memory>()
-            .buffer()
-            .unchecked_into::<js_sys::ArrayBuffer>()
-            .byte_length()
-    };
+    let memory = wasm_memory_bytes;
     let before = memory();
     let err = rejection(client.send_async(
-        "summarize",
+        JsValue::from("summarize"),
         params(request(&["fault:big=40000000"])),
         JsValue::UNDEFINED,
     ))
@@ -234,7 +231,7 @@ async fn abnormal_closes_are_reported_on_error() {
         let (client, rec) = recorded_client(http_auth(), json!({}));
         connect(&client).await;
         client
-            .send("summarize", params(request(&[tag])))
+            .send(JsValue::from("summarize"), params(request(&[tag])))
             .expect("sent");
         let closed = wait_for(&rec, "close", None, None, None).await;
         assert_eq!(get(&closed, "code").as_f64(), Some(code), "{tag}");
@@ -259,7 +256,10 @@ async fn abnormal_closes_are_reported_on_error() {
     let (client, rec) = recorded_client(http_auth(), json!({}));
     connect(&client).await;
     client
-        .send("summarize", params(request(&["fault:close=1000"])))
+        .send(
+            JsValue::from("summarize"),
+            params(request(&["fault:close=1000"])),
+        )
         .expect("sent");
     let closed = wait_for(&rec, "close", None, None, None).await;
     assert_eq!(get(&closed, "code").as_f64(), Some(1000.0));
@@ -300,7 +300,9 @@ async fn non_finite_numbers_are_refused() {
     for value in [f64::NAN, f64::INFINITY] {
         let options = js(json!({}));
         set(&options, "timeoutMs", &JsValue::from_f64(value));
-        let err = rejection(client.send_async("summarize", params(request(&[])), options)).await;
+        let err =
+            rejection(client.send_async(JsValue::from("summarize"), params(request(&[])), options))
+                .await;
         assert_error(&err, "VALIDATION", "INVALID_ARGUMENT");
     }
     assert_eq!(errors_with_code(&rec, "INVALID_ARGUMENT").len(), 2);
@@ -334,13 +336,74 @@ async fn a_lone_surrogate_is_sent_through_unchanged() {
     let mut params_text = serde_json::to_string(&request(&[])).unwrap();
     params_text = params_text.replace("My flight was cancelled", "My flight was cancelled \\ud83d");
     let params = js_sys::JSON::parse(&params_text).expect("JSON");
-    let reply = JsFuture::from(client.send_async("summarize", params, JsValue::UNDEFINED))
-        .await
-        .expect("answered");
+    let reply =
+        JsFuture::from(client.send_async(JsValue::from("summarize"), params, JsValue::UNDEFINED))
+            .await
+            .expect("answered");
     assert_eq!(get_str(&reply, "actionType").as_deref(), Some("summary"));
     let sent = sent_frames();
     let last = sent.last().expect("a frame was sent");
     assert!(last.contains("cancelled \\ud83d and"), "{last}");
     assert_eq!(rec.all("error").length(), 0);
     client.close();
+}
+
+/// The size of wasm memory, in bytes.
+fn wasm_memory_bytes() -> u32 {
+    wasm_bindgen::memory()
+        .unchecked_into::<js_sys::WebAssembly::Memory>()
+        .buffer()
+        .unchecked_into::<js_sys::ArrayBuffer>()
+        .byte_length()
+}
+
+/// Names and ids the page passes (event and action names, a correlationId,
+/// the session id) are refused when they are not strings or are over 1,024
+/// characters, before anything is copied into wasm: a 20 MB name neither
+/// grows wasm memory nor reaches an error message.
+#[wasm_bindgen_test]
+async fn oversized_and_non_string_arguments_are_refused_uncopied() {
+    let (client, rec) = recorded_client(http_auth(), json!({}));
+    connect(&client).await;
+    let huge = JsValue::from_str(&"n".repeat(20_000_000));
+    let before = wasm_memory_bytes();
+    let noop: JsValue = js_sys::Function::new_no_args("").into();
+    for (result, what) in [
+        (
+            client.on(huge.clone(), noop.clone()).map(|_| ()),
+            "the event name",
+        ),
+        (
+            client.once(JsValue::from(7), noop.clone()).map(|_| ()),
+            "the event name",
+        ),
+    ] {
+        let err = result.expect_err(what);
+        assert_error(&err, "VALIDATION", "INVALID_ARGUMENT");
+        assert!(get_str(&err, "message").unwrap().starts_with(what));
+    }
+    client.off(huge.clone(), noop);
+    assert_eq!(client.send(huge.clone(), params(request(&[]))), None);
+    assert_eq!(client.send(JsValue::NULL, params(request(&[]))), None);
+    let err =
+        rejection(client.send_async(huge.clone(), params(request(&[])), JsValue::UNDEFINED)).await;
+    assert_error(&err, "VALIDATION", "INVALID_ARGUMENT");
+    assert!(!client.cancel_request(huge.clone()));
+    assert!(!client.cancel_request(JsValue::from(3)));
+    let api = with_js_api(client);
+    let set = js_sys::Function::new_with_args("c, v", "c.sessionId = v");
+    let thrown = set.call2(&JsValue::NULL, &api, &huge).expect_err("refused");
+    assert_error(&thrown, "VALIDATION", "INVALID_ARGUMENT");
+    set.call2(&JsValue::NULL, &api, &JsValue::from_str("s-1"))
+        .expect("a session id");
+    assert_eq!(get_str(&api, "sessionId").as_deref(), Some("s-1"));
+    let grown = wasm_memory_bytes().saturating_sub(before);
+    assert!(grown < 4 << 20, "wasm memory grew by {grown} bytes");
+    let errors = rec.all("error");
+    assert_eq!(errors.length(), 3, "send ×2 and sendAsync report on error");
+    for err in errors.iter() {
+        assert_error(&err, "VALIDATION", "INVALID_ARGUMENT");
+        assert!(get_str(&err, "message").unwrap().len() < 100);
+    }
+    call(&api, "close", vec![]);
 }

@@ -122,7 +122,7 @@ async fn a_huge_string_is_refused_before_it_is_read_and_the_client_keeps_working
     let euro = js_sys::JsString::from("\u{20ac}").repeat(2_000_000);
     Reflect::set(&message, &"content".into(), &euro).unwrap();
     let before = wasm_memory_bytes();
-    assert_eq!(client.send("interaction", huge), None);
+    assert_eq!(client.send(JsValue::from("interaction"), huge), None);
     let errors = rec.all("error");
     assert_eq!(errors.length(), 1);
     let err = errors.get(0);
@@ -133,7 +133,7 @@ async fn a_huge_string_is_refused_before_it_is_read_and_the_client_keeps_working
     );
     // The instance is intact: a normal request still goes out and is answered.
     let id = client
-        .send("interaction", params(request(&[])))
+        .send(JsValue::from("interaction"), params(request(&[])))
         .expect("sent after the refusal");
     wait_completed(&rec, "sentiment_analysis", &id).await;
     client.close();

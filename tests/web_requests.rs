@@ -62,7 +62,7 @@ async fn every_action_receives_its_superpowers() {
     connect(&client).await;
     for (action, kinds) in EXPECTED {
         let id = client
-            .send(action, params(request(&[])))
+            .send(JsValue::from(action), params(request(&[])))
             .unwrap_or_else(|| panic!("{action} was refused"));
         for kind in kinds {
             let ev = wait_completed(&rec, kind, &id).await;
@@ -82,16 +82,22 @@ async fn every_action_receives_its_superpowers() {
 async fn send_by_name_and_unknown_action() {
     let (client, rec) = recorded_client(http_auth(), json!({}));
     connect(&client).await;
-    let reply =
-        JsFuture::from(client.send_async("insights", params(request(&[])), JsValue::UNDEFINED))
-            .await
-            .unwrap();
+    let reply = JsFuture::from(client.send_async(
+        JsValue::from("insights"),
+        params(request(&[])),
+        JsValue::UNDEFINED,
+    ))
+    .await
+    .unwrap();
     assert_eq!(
         get_str(&reply, "state").as_deref(),
         Some("started"),
         "resolves with the first correlated frame"
     );
-    assert_eq!(client.send("shout", params(request(&[]))), None);
+    assert_eq!(
+        client.send(JsValue::from("shout"), params(request(&[]))),
+        None
+    );
     let err = wait_for(&rec, "error", None, None, None).await;
     assert_error(&err, "VALIDATION", "INVALID_ACTION");
     client.close();
@@ -103,7 +109,7 @@ async fn async_rejects_on_server_error_frame() {
     connect(&client).await;
     // The server answers with an error frame before anything else.
     let err = rejection(client.send_async(
-        "insights",
+        JsValue::from("insights"),
         params(request(&["fault:error-first"])),
         JsValue::UNDEFINED,
     ))
@@ -121,7 +127,7 @@ async fn async_rejects_on_server_error_frame() {
     // Error states inside envelopes after a 'started' frame: the Async form has
     // already resolved with 'started'; the error frame still reaches the page.
     let first = JsFuture::from(client.send_async(
-        "summarize",
+        JsValue::from("summarize"),
         params(request(&["fault:error"])),
         JsValue::UNDEFINED,
     ))
@@ -136,7 +142,7 @@ async fn async_rejects_on_server_error_frame() {
 
     // Input refused before sending rejects too, with the same error model.
     let err = rejection(client.send_async(
-        "interaction",
+        JsValue::from("interaction"),
         params(json!({ "request": { "reference": { "tags": [] } } })),
         JsValue::UNDEFINED,
     ))
@@ -150,7 +156,7 @@ async fn bare_frames_are_delivered_with_their_correlation_id() {
     let (client, rec) = recorded_client(http_auth(), json!({}));
     connect(&client).await;
     let reply = JsFuture::from(client.send_async(
-        "summarize",
+        JsValue::from("summarize"),
         params(request(&["fault:bare"])),
         JsValue::UNDEFINED,
     ))
@@ -167,13 +173,17 @@ async fn async_times_out_and_cancels() {
     let (client, rec) = recorded_client(http_auth(), json!({}));
     connect(&client).await;
     let opts = js(json!({ "timeoutMs": 200 }));
-    let err =
-        rejection(client.send_async("insights", params(request(&["fault:silent"])), opts)).await;
+    let err = rejection(client.send_async(
+        JsValue::from("insights"),
+        params(request(&["fault:silent"])),
+        opts,
+    ))
+    .await;
     assert_error(&err, "WEBSOCKET", "REQUEST_TIMEOUT");
     assert!(rec.count("error", None) >= 1);
 
     let p1 = client.send_async(
-        "insights",
+        JsValue::from("insights"),
         params(request(&["fault:silent"])),
         JsValue::UNDEFINED,
     );
@@ -183,19 +193,22 @@ async fn async_times_out_and_cancels() {
         .as_str()
         .unwrap()
         .to_owned();
-    assert!(client.cancel_request(&id));
-    assert!(!client.cancel_request(&id), "already settled");
+    assert!(client.cancel_request(JsValue::from(id.as_str())));
+    assert!(
+        !client.cancel_request(JsValue::from(id.as_str())),
+        "already settled"
+    );
     let err = rejection(p1).await;
     assert_error(&err, "VALIDATION", "REQUEST_CANCELLED");
     assert_eq!(get_str(&err, "correlationId").as_deref(), Some(id.as_str()));
 
     let p2 = client.send_async(
-        "insights",
+        JsValue::from("insights"),
         params(request(&["fault:silent"])),
         JsValue::UNDEFINED,
     );
     let p3 = client.send_async(
-        "summarize",
+        JsValue::from("summarize"),
         params(request(&["fault:silent"])),
         JsValue::UNDEFINED,
     );
@@ -210,7 +223,7 @@ async fn close_rejects_pending_requests() {
     let (client, rec) = recorded_client(http_auth(), json!({}));
     connect(&client).await;
     let pending = client.send_async(
-        "interaction",
+        JsValue::from("interaction"),
         params(request(&["fault:silent"])),
         JsValue::UNDEFINED,
     );
@@ -226,7 +239,7 @@ async fn dropped_connection_rejects_pending_requests() {
     let (client, rec) = recorded_client(http_auth(), json!({}));
     connect(&client).await;
     let pending = client.send_async(
-        "interaction",
+        JsValue::from("interaction"),
         params(request(&["fault:drop"])),
         JsValue::UNDEFINED,
     );
@@ -244,7 +257,10 @@ async fn invalid_json_frame_is_reported_and_the_connection_stays_up() {
     let (client, rec) = recorded_client(http_auth(), json!({}));
     connect(&client).await;
     let id = client
-        .send("summarize", params(request(&["fault:malformed"])))
+        .send(
+            JsValue::from("summarize"),
+            params(request(&["fault:malformed"])),
+        )
         .unwrap();
     let err = wait_for(&rec, "error", None, None, None).await;
     assert_error(&err, "WEBSOCKET", "INVALID_JSON");
@@ -259,7 +275,7 @@ async fn refused_input_emits_error_and_sends_nothing() {
     install_probes();
     let (client, rec) = recorded_client(http_auth(), json!({}));
     assert_eq!(
-        client.send("interaction", params(request(&[]))),
+        client.send(JsValue::from("interaction"), params(request(&[]))),
         None,
         "not open yet"
     );
@@ -271,17 +287,26 @@ async fn refused_input_emits_error_and_sends_nothing() {
     connect(&client).await;
     let before = sent_frames().len();
     assert_eq!(
-        client.send("interaction", params(json!({ "request": {} }))),
+        client.send(
+            JsValue::from("interaction"),
+            params(json!({ "request": {} }))
+        ),
         None
     );
     assert_eq!(
-        client.send("interaction", params(json!({ "payload": {} }))),
+        client.send(
+            JsValue::from("interaction"),
+            params(json!({ "payload": {} }))
+        ),
         None
     );
     let big = "x".repeat(140_000);
     let mut huge = request(&[]);
     huge["request"]["scope"]["conversations"][0]["messages"][0]["content"] = json!(big);
-    assert_eq!(client.send("interaction", params(huge)), None);
+    assert_eq!(
+        client.send(JsValue::from("interaction"), params(huge)),
+        None
+    );
     rec_wait_errors(&rec, 4).await;
     assert_eq!(
         sent_frames().len(),
@@ -307,7 +332,7 @@ async fn seed_002_envelope_has_every_header_rule_and_the_merged_defaults() {
     ))
     .unwrap();
     let id = client
-        .send("interaction", params(seed.clone()))
+        .send(JsValue::from("interaction"), params(seed.clone()))
         .expect("sent");
     let text = sent_frames().pop().unwrap();
     let env: Value = serde_json::from_str(&text).unwrap();
@@ -488,7 +513,7 @@ async fn timeouts_above_the_browser_timer_limit_are_refused() {
     let before = sent_frames().len();
     for value in [json!(3e9), json!(2_147_483_648u64), json!(1e308)] {
         let err = rejection(client.send_async(
-            "interaction",
+            JsValue::from("interaction"),
             params(request(&[])),
             js(json!({ "timeoutMs": value })),
         ))
@@ -498,7 +523,7 @@ async fn timeouts_above_the_browser_timer_limit_are_refused() {
     assert_eq!(sent_frames().len(), before, "nothing refused was sent");
     // The longest timeout accepted does not expire at once.
     let reply = JsFuture::from(client.send_async(
-        "summarize",
+        JsValue::from("summarize"),
         params(request(&[])),
         js(json!({ "timeoutMs": 2_147_483_647u64 })),
     ))
@@ -523,7 +548,11 @@ async fn send_refuses_the_correlation_id_of_a_pending_request() {
     connect(&client).await;
     let mut first = request(&["fault:silent"]);
     first["request"]["requestId"] = json!("dup-1");
-    let pending = client.send_async("interaction", params(first), JsValue::UNDEFINED);
+    let pending = client.send_async(
+        JsValue::from("interaction"),
+        params(first),
+        JsValue::UNDEFINED,
+    );
     let sent: Value = serde_json::from_str(sent_frames().last().unwrap()).unwrap();
     assert_eq!(
         sent["headers"]["correlationId"], "dup-1",
@@ -534,11 +563,17 @@ async fn send_refuses_the_correlation_id_of_a_pending_request() {
     // The same id as `request.requestId`...
     let mut again = request(&[]);
     again["request"]["requestId"] = json!("dup-1");
-    assert_eq!(client.send("interaction", params(again)), None);
+    assert_eq!(
+        client.send(JsValue::from("interaction"), params(again)),
+        None
+    );
     // ... and as `headers.correlationId`.
     let mut via_header = request(&[]);
     via_header["headers"] = json!({ "correlationId": "dup-1" });
-    assert_eq!(client.send("summarize", params(via_header)), None);
+    assert_eq!(
+        client.send(JsValue::from("summarize"), params(via_header)),
+        None
+    );
 
     rec_wait_errors(&rec, 2).await;
     let errors = rec.all("error");
@@ -554,13 +589,15 @@ async fn send_refuses_the_correlation_id_of_a_pending_request() {
     );
 
     // The pending request is untouched.
-    assert!(client.cancel_request("dup-1"));
+    assert!(client.cancel_request(JsValue::from("dup-1")));
     assert_error(&rejection(pending).await, "VALIDATION", "REQUEST_CANCELLED");
     // Once settled, the id is free again.
     let mut reuse = request(&[]);
     reuse["request"]["requestId"] = json!("dup-1");
     assert_eq!(
-        client.send("summarize", params(reuse)).as_deref(),
+        client
+            .send(JsValue::from("summarize"), params(reuse))
+            .as_deref(),
         Some("dup-1")
     );
     wait_completed(&rec, "summary", "dup-1").await;

@@ -155,7 +155,7 @@ pub fn recorded_client(http: &str, extra: Value) -> (OptaveClient, Recorder) {
         "superpower.error",
     ] {
         client
-            .on(name, rec.listener(name).into())
+            .on(JsValue::from(name), rec.listener(name).into())
             .expect("known event");
     }
     (client, rec)
@@ -286,7 +286,7 @@ pub async fn fetch_ticket(http: &str) -> String {
 pub fn listen(client: &OptaveClient, rec: &Recorder, names: &[&str]) {
     for name in names {
         client
-            .on(name, rec.listener(name).into())
+            .on(JsValue::from(*name), rec.listener(name).into())
             .expect("known event");
     }
 }

@@ -63,6 +63,29 @@ pub fn refuse_long_options(units: usize, code: ErrorCode, now_ms: f64) -> Result
     ))
 }
 
+/// The longest string argument accepted from the page where a name or an id
+/// is expected (an event or action name, a correlationId, a session id), in
+/// UTF-16 code units: 1,024. Checked on the JavaScript string's length before
+/// it is copied into wasm.
+pub const MAX_ARGUMENT_UNITS: usize = 1_024;
+
+/// Checks a name or id argument: `units` is its length when it is a string,
+/// `None` when it is not one.
+///
+/// Errors: VALIDATION / `INVALID_ARGUMENT`, naming `what`.
+pub fn check_argument(what: &str, units: Option<usize>, now_ms: f64) -> Result<(), OptaveError> {
+    let why = match units {
+        None => " must be a string",
+        Some(n) if n > MAX_ARGUMENT_UNITS => " is over 1024 characters long",
+        Some(_) => return Ok(()),
+    };
+    Err(OptaveError::validation(
+        ErrorCode::InvalidArgument,
+        Text::new(what).s(why),
+        now_ms,
+    ))
+}
+
 /// Every key `new OptaveClient(options)` accepts.
 pub const OPTION_KEYS: [&str; 12] = [
     "websocketUrl",
