@@ -6,6 +6,7 @@
 #   make demo       build everything and run the demo at http://127.0.0.1:$(PORT)/
 #   make test       lint, native tests, browser tests, type tests, size gate, e2e tests, summary
 #   make bench      browser benchmarks against the browser's own limits (BENCHMARKS.md)
+#   make fuzz       libFuzzer runs of the core (nightly + cargo-fuzz; FUZZ_SECONDS per target, FUZZ_TARGETS; FUZZING.md)
 #   make fmt        format the workspace
 #   make clean      remove build output
 #
@@ -54,13 +55,24 @@ PKG_INPUTS := $(shell find src core/src js -type f 2>/dev/null) Cargo.toml core/
 	$(wildcard Cargo.lock build.rs) $(wildcard pkg-template/*) Makefile
 PKG_STAMP := $(PKG_DIR)/.build-stamp
 
-.PHONY: help tools tool-rust tool-wasm-bindgen tool-wasm-pack tool-chromium tool-node \
+.PHONY: fuzz help tools tool-rust tool-wasm-bindgen tool-wasm-pack tool-chromium tool-node \
 	pkg server server-release demo test lint test-native test-wasm test-types test-e2e test-summary \
 	test-size bench \
 	fmt clean distclean
 
 help:
-	@sed -n '1,15p' Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '1,16p' Makefile | sed 's/^# \{0,1\}//'
+
+# ---------------------------------------------------------------------------
+# fuzz: the long runs (the short stable run is part of test-native:
+# core/tests/core_fuzz.rs). Without a nightly toolchain it says so and runs
+# the stable short run.
+
+FUZZ_SECONDS ?= 60
+FUZZ_TARGETS ?=
+
+fuzz:
+	bash scripts/fuzz.sh $(FUZZ_SECONDS) $(FUZZ_TARGETS)
 
 # ---------------------------------------------------------------------------
 # tools

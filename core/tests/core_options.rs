@@ -598,3 +598,17 @@ fn max_inbound_frame_bytes() {
         );
     }
 }
+
+/// Found by fuzzing (core/fuzz/corpus/options/bug-authtransport-escaped-query.json):
+/// an `authTransport` spelled with escapes was checked decoded but read raw,
+/// so `"\u0071uery"` passed as "query" and then meant "subprotocol".
+#[test]
+fn an_escaped_auth_transport_means_what_it_decodes_to() {
+    let config = ClientConfig::from_json(
+        r#"{"websocketUrl":"wss://x.tech","authTransport":"\u0071uery"}"#,
+        &parse_url,
+        NOW,
+    )
+    .unwrap();
+    assert_eq!(config.auth_transport, AuthTransport::Query);
+}

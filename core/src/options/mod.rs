@@ -299,7 +299,7 @@ impl ClientConfig {
         Ok(Self {
             max_inbound_frame_bytes,
             websocket_url,
-            auth_transport: match transport.map(|n| json::raw(text, &n) == "\"query\"") {
+            auth_transport: match transport.map(|n| json::string(text, &n) == "query") {
                 Some(true) => AuthTransport::Query,
                 _ => AuthTransport::Subprotocol,
             },

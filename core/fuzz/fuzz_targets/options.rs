@@ -1,0 +1,9 @@
+//! libFuzzer target: the client option parser (property: `core/tests/fuzz/mod.rs`, `check_options`).
+#![no_main]
+
+#[path = "../../tests/common/mod.rs"]
+mod common;
+#[path = "../../tests/fuzz/mod.rs"]
+mod props;
+
+libfuzzer_sys::fuzz_target!(|data: &[u8]| props::check_options(data));
