@@ -6,10 +6,12 @@
 mod common;
 #[path = "../../tests/fuzz/mod.rs"]
 mod props;
-/// The reference model the router is compared with.
+#[path = "../../tests/oracle/inbound.rs"]
+mod oracle_inbound;
+/// The reference model of the inbound router, where the shared properties
+/// look for it (`crate::oracle::inbound`).
 mod oracle {
-    #[path = "../../../tests/oracle/inbound.rs"]
-    pub mod inbound;
+    pub(crate) use super::oracle_inbound as inbound;
 }
 
 libfuzzer_sys::fuzz_target!(|data: &[u8]| props::check_inbound(data));

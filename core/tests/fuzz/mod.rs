@@ -46,6 +46,7 @@ use url::{Host, Url};
 use crate::common::{assert_uuid_v7, ids, parse_url, NOW_ISO, NOW_MS};
 
 mod inbound;
+#[allow(unused_imports)]
 pub use inbound::check_inbound;
 
 /// RFC 8259 reading into `serde_json` values (lone surrogate escapes and
