@@ -23,6 +23,7 @@ const client = new OptaveClient({
   connectionTimeoutMs: 10_000,
   requestTimeoutMs: 30_000,
   strictValidation: true,
+  maxInboundFrameBytes: 1_048_576,
   logger: console,
 });
 
@@ -179,6 +180,9 @@ client.readyState = 'open';
 
 // @ts-expect-error requestTimeoutMs is a number
 new OptaveClient({ websocketUrl: 'ws://127.0.0.1:8787/ws', requestTimeoutMs: '10' });
+
+// @ts-expect-error maxInboundFrameBytes is a number of bytes
+new OptaveClient({ websocketUrl: 'ws://127.0.0.1:8787/ws', maxInboundFrameBytes: '1MB' });
 
 // @ts-expect-error authTransport is 'subprotocol' | 'query'
 new OptaveClient({ websocketUrl: 'ws://127.0.0.1:8787/ws', authTransport: 'cookie' });
