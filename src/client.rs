@@ -133,7 +133,9 @@ impl OptaveClient {
 
     /// The session id: fills `session.sessionId` when a call leaves it empty and
     /// is sent as `OptaveTraceChatSessionId` on the next connection. Aliases:
-    /// `getSessionId()`, `setSessionId(id)`.
+    /// `getSessionId()`, `setSessionId(id)`. Setting `undefined`, `null` or
+    /// `""` clears it; anything but a string of at most 1,024 characters
+    /// throws VALIDATION `INVALID_ARGUMENT`.
     #[wasm_bindgen(getter = sessionId)]
     pub fn session_id(&self) -> Option<String> {
         self.shared.state.borrow().envelope.session_id.clone()
