@@ -83,9 +83,16 @@ fn check_unreadable(text: &str) {
     }
 }
 
-/// The core quotes a value in a message cut to its first characters and `…`
-/// (`Text::q`); the model quotes it whole.
+/// The core quotes a value in a message with control characters shown as `?`
+/// and cut to its first 80 characters and `…` (`Text::q`); the model quotes
+/// it as it is.
 fn same_message(core: &str, model: &str) -> bool {
+    let shown = |text: &str| -> String {
+        text.chars()
+            .map(|c| if c.is_control() { '?' } else { c })
+            .collect()
+    };
+    let (core, model) = (shown(core), shown(model));
     core == model
         || core
             .strip_suffix("…\"")
