@@ -1,0 +1,107 @@
+// The usage examples of the READMEs, run as written in Chromium against the
+// local OCO server: a README that lies is a failing test.
+//
+//   make test-e2e        (starts the server, sets OCO_DEMO_URL)
+//
+// Every ```js / ```ts block of README.md and pkg-template/README.md (the npm
+// package's README) that imports 'optave-client' is an example. Each is
+// compiled with esbuild (types stripped, nothing else changed) and run as a
+// module in a document served by the local server (its /healthz), with two
+// substitutions only:
+// the import specifier becomes the built package (/pkg/optave_client.js) and
+// the `websocketUrl` literal becomes the local server's /ws. Its
+// `tokenProvider` fetches real tickets from the server's /api/ws-ticket.
+//
+// Environment: OCO_DEMO_URL (base URL of a running local server), CHROMIUM.
+
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { transformSync } from 'esbuild';
+import { chromium } from 'playwright-core';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+const READMES = ['README.md', 'pkg-template/README.md'];
+const RUN_TIMEOUT_MS = 20_000;
+
+/** The runnable examples of a README: fenced js/ts blocks importing the package. */
+export function examples(file) {
+  const text = readFileSync(path.join(ROOT, file), 'utf8');
+  const blocks = [];
+  const fence = /^```(js|ts|javascript|typescript)\n([\s\S]*?)^```/gm;
+  for (let m; (m = fence.exec(text)) !== null;) {
+    if (/from\s+'optave-client'/.test(m[2])) {
+      const line = text.slice(0, m.index).split('\n').length;
+      blocks.push({ file, line, loader: m[1].startsWith('t') ? 'ts' : 'js', source: m[2] });
+    }
+  }
+  return blocks;
+}
+
+function runnable(example, wsUrl) {
+  const js = transformSync(example.source, { loader: example.loader, format: 'esm', target: 'es2022' }).code;
+  const imports = js.match(/from\s*["']optave-client["']/g) ?? [];
+  const urls = js.match(/websocketUrl:\s*["'][^"']*["']/g) ?? [];
+  assert.equal(imports.length, 1, `${example.file}:${example.line}: one import of 'optave-client'`);
+  assert.equal(urls.length, 1, `${example.file}:${example.line}: one websocketUrl literal`);
+  return js
+    .replace(/from\s*["']optave-client["']/, "from '/pkg/optave_client.js'")
+    .replace(/websocketUrl:\s*["'][^"']*["']/, `websocketUrl: ${JSON.stringify(wsUrl)}`)
+    + '\nwindow.__exampleDone = true;\n';
+}
+
+describe('README examples', () => {
+  const base = (process.env.OCO_DEMO_URL ?? '').replace(/\/+$/, '');
+  let browser;
+
+  before(async () => {
+    assert.ok(base, 'OCO_DEMO_URL is not set: run this through `make test-e2e`, which starts the local server');
+    browser = await chromium.launch({
+      executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+      args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking',
+        '--disable-component-update', '--disable-sync'],
+    });
+  });
+
+  after(async () => {
+    await browser?.close();
+  });
+
+  test('every README has runnable examples', () => {
+    for (const file of READMES) assert.ok(examples(file).length >= 1, `${file} has no example that imports 'optave-client'`);
+  });
+
+  for (const example of READMES.flatMap(examples)) {
+    test(`${example.file}:${example.line} runs as written`, async () => {
+      const wsUrl = base.replace(/^http/, 'ws') + '/ws';
+      const page = await browser.newPage();
+      const logs = [];
+      const problems = [];
+      page.on('console', (msg) => {
+        // The browser asks for the document's favicon on its own.
+        if (msg.location().url.endsWith('/favicon.ico')) return;
+        const line = `${msg.type()}: ${msg.text()}`;
+        logs.push(line);
+        if (msg.type() === 'error' || msg.type() === 'warning') problems.push(line);
+      });
+      page.on('pageerror', (err) => problems.push(`pageerror: ${err.message}`));
+      try {
+        // A page the server itself serves (a document made up by the test
+        // would count as a public one, which Chromium's local network access
+        // checks keep from opening a socket to 127.0.0.1).
+        await page.goto(`${base}/healthz`);
+        await page.addScriptTag({ type: 'module', content: runnable(example, wsUrl) });
+        await page.waitForFunction(() => window.__exampleDone === true, null, { timeout: RUN_TIMEOUT_MS })
+          .catch(() => assert.fail(`did not finish within ${RUN_TIMEOUT_MS} ms; problems: ${problems.join(' | ')}; console: ${logs.join(' | ')}`));
+        assert.deepEqual(problems, [], 'no errors or warnings');
+        // The listener logged the superpower frame the ...Async call resolved with.
+        const events = logs.filter((l) => l.startsWith('log: ') && / (started|completed)\b/.test(l));
+        assert.ok(events.length >= 1, `a superpower event was logged; console: ${logs.join(' | ')}`);
+      } finally {
+        await page.close();
+      }
+    });
+  }
+});
