@@ -8,10 +8,13 @@ mod common;
 mod props;
 #[path = "../../tests/oracle/inbound.rs"]
 mod oracle_inbound;
-/// The reference model of the inbound router, where the shared properties
-/// look for it (`crate::oracle::inbound`).
+#[path = "../../tests/oracle/json.rs"]
+mod oracle_json;
+/// The parts of the reference model the shared properties use, where they
+/// look for them (`crate::oracle::...`).
 mod oracle {
     pub(crate) use super::oracle_inbound as inbound;
+    pub(crate) use super::oracle_json as json;
 }
 
 libfuzzer_sys::fuzz_target!(|data: &[u8]| props::check_inbound(data));

@@ -50,9 +50,9 @@ mod inbound;
 pub use inbound::check_inbound;
 
 /// RFC 8259 reading into `serde_json` values (lone surrogate escapes and
-/// numbers beyond `f64`, which `serde_json` alone refuses), no depth limit.
-#[path = "../oracle/json.rs"]
-mod rfc_json;
+/// numbers beyond `f64`, which `serde_json` alone refuses), no depth limit:
+/// the reference model's reader (`tests/oracle/json.rs`).
+use crate::oracle::json as rfc_json;
 
 /// The envelope size limit of protocol.md section 3, in UTF-8 bytes.
 pub const ENVELOPE_LIMIT: usize = 131_072;
