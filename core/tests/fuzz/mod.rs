@@ -38,7 +38,7 @@ use std::net::Ipv6Addr;
 use optave_core::action::Action;
 use optave_core::error::{Detail, ErrorCategory, ErrorCode, OptaveError};
 use optave_core::legacy::Deprecation;
-use optave_core::options::{check_websocket_url, AuthTransport, ClientConfig};
+use optave_core::options::{check_websocket_url, AuthTransport, ClientConfig, OPTION_KEYS};
 use optave_core::outbound::{build, Builder, EnvelopeConfig, Outbound};
 use serde_json::{Map, Value};
 use url::{Host, Url};
@@ -77,22 +77,6 @@ pub const ACTIONS: [(Action, &str); 9] = [
     (Action::Elevate, "elevate"),
     (Action::Adjust, "adjust"),
     (Action::CustomerInteraction, "customerinteraction"),
-];
-
-/// Every option `new OptaveClient(options)` accepts (protocol.md section 7).
-pub const OPTION_NAMES: [&str; 12] = [
-    "websocketUrl",
-    "tokenProvider",
-    "authTransport",
-    "authRequired",
-    "organizationId",
-    "tenantId",
-    "connectionTimeoutMs",
-    "requestTimeoutMs",
-    "strictValidation",
-    "maxInboundFrameBytes",
-    "logger",
-    "clientSecret",
 ];
 
 /// Params the reused [`Builder`] builds first, so that a second build shows
@@ -471,7 +455,7 @@ pub fn check_options(data: &[u8]) {
 fn same_options(config: &ClientConfig, options: &Map<String, Value>, context: &str) {
     for key in options.keys() {
         assert!(
-            OPTION_NAMES.contains(&key.as_str()),
+            OPTION_KEYS.contains(&key.as_str()),
             "{context}: accepted with the unknown option {key:?}"
         );
     }
