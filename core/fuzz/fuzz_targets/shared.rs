@@ -9,6 +9,8 @@ mod common;
 mod props;
 #[path = "../../tests/oracle/inbound.rs"]
 mod oracle_inbound;
+// Each target uses only part of the reader.
+#[allow(dead_code)]
 #[path = "../../tests/oracle/json.rs"]
 mod oracle_json;
 mod oracle {
