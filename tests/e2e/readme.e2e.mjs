@@ -5,7 +5,8 @@
 //
 // Every ```js / ```ts block of README.md and pkg-template/README.md (the npm
 // package's README) that imports 'optave-client' is an example. Each is
-// compiled with esbuild (types stripped, nothing else changed) and run as a
+// type-checked as written with `tsc --strict` against the package's .d.ts
+// (tests/tsconfig.json's settings), then compiled with esbuild (types stripped, nothing else changed) and run as a
 // module in a document served by the local server (its /healthz), with two
 // substitutions only:
 // the import specifier becomes the built package (/pkg/optave_client.js) and
@@ -16,7 +17,9 @@
 
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { transformSync } from 'esbuild';
@@ -71,6 +74,36 @@ describe('README examples', () => {
 
   test('every README has runnable examples', () => {
     for (const file of READMES) assert.ok(examples(file).length >= 1, `${file} has no example that imports 'optave-client'`);
+  });
+
+  test('every example type-checks with tsc --strict', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'optave-readme-'));
+    try {
+      const files = READMES.flatMap(examples).map((example, i) => {
+        // A js block is checked as JavaScript (checkJs: its JSDoc types count).
+        const file = path.join(dir, `example-${i}.${example.loader}`);
+        writeFileSync(file, `// ${example.file}:${example.line}\n${example.source}\nexport {};\n`);
+        return file;
+      });
+      const base = JSON.parse(readFileSync(path.join(ROOT, 'tests', 'tsconfig.json'), 'utf8'));
+      const config = {
+        compilerOptions: {
+          ...base.compilerOptions,
+          allowJs: true,
+          checkJs: true,
+          paths: { 'optave-client': [path.join(ROOT, 'pkg', 'optave_client.d.ts')] },
+        },
+        files,
+      };
+      writeFileSync(path.join(dir, 'tsconfig.json'), JSON.stringify(config));
+      try {
+        execFileSync(path.join(ROOT, 'node_modules', '.bin', 'tsc'), ['-p', dir], { encoding: 'utf8' });
+      } catch (e) {
+        assert.fail(`tsc --strict refused a README example:\n${e.stdout}${e.stderr}`);
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   for (const example of READMES.flatMap(examples)) {
