@@ -244,6 +244,7 @@ fn connection_options() {
             "connectionTimeoutMs?: number;",
             "requestTimeoutMs?: number;",
             "strictValidation?: boolean;",
+            "maxInboundFrameBytes?: number;",
             "clientSecret?: never;"
         ]
     );
