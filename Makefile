@@ -52,7 +52,7 @@ CRATE_VERSION = $(shell awk -F'"' '/^\[/ { sec = $$0 } sec == "[package]" && /^v
 
 # Inputs of the package build: rebuild pkg/ only when one of them changed.
 PKG_INPUTS := $(shell find src core/src js -type f 2>/dev/null) Cargo.toml core/Cargo.toml \
-	$(wildcard Cargo.lock build.rs) $(wildcard pkg-template/*) Makefile
+	$(wildcard Cargo.lock build.rs) $(wildcard pkg-template/*) LICENSE-MIT LICENSE-APACHE Makefile
 PKG_STAMP := $(PKG_DIR)/.build-stamp
 
 .PHONY: fuzz help tools tool-rust tool-wasm-bindgen tool-wasm-pack tool-chromium tool-node \
@@ -180,6 +180,7 @@ $(PKG_STAMP): $(PKG_INPUTS) | tools
 			cp -R "$$f" $(PKG_DIR)/
 		fi
 	done
+	cp LICENSE-MIT LICENSE-APACHE $(PKG_DIR)/
 	echo "==> pkg: check (validate + instantiate the wasm in node, npm pack --dry-run)"
 	node scripts/check-pkg.mjs $(PKG_DIR) $(CRATE_VERSION)
 	touch $(PKG_STAMP)

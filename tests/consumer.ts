@@ -181,6 +181,9 @@ client.readyState = 'open';
 // @ts-expect-error requestTimeoutMs is a number
 new OptaveClient({ websocketUrl: 'ws://127.0.0.1:8787/ws', requestTimeoutMs: '10' });
 
+// @ts-expect-error the action is one of the nine names (Action), not any string
+client.send('interactoin', {});
+
 // @ts-expect-error maxInboundFrameBytes is a number of bytes
 new OptaveClient({ websocketUrl: 'ws://127.0.0.1:8787/ws', maxInboundFrameBytes: '1MB' });
 

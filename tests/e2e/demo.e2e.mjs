@@ -161,7 +161,13 @@ describe('demo page', () => {
   });
 
   test('Insights on the flight conversation renders sentiment and performance cards', async () => {
-    await page.goto(baseUrl, { waitUntil: 'load' });
+    const response = await page.goto(baseUrl, { waitUntil: 'load' });
+    // The whole run happens under the strict policy a host page may have:
+    // WebAssembly is allowed ('wasm-unsafe-eval'), nothing else is relaxed.
+    assert.equal(
+      response.headers()['content-security-policy'],
+      "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; connect-src 'self' ws://127.0.0.1:*",
+    );
     await waitOpen();
 
     await page.selectOption(sel.conversation, 'flight');

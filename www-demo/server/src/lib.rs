@@ -27,12 +27,14 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
+use axum::http::{header, HeaderValue};
 use axum::routing::{get, post};
 use axum::{middleware, Router};
 use tokio::net::TcpListener;
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 use tower_http::services::ServeDir;
+use tower_http::set_header::SetResponseHeader;
 
 use crate::auth::TicketStore;
 
@@ -117,9 +119,19 @@ pub struct AppState {
     pub shutdown: watch::Receiver<bool>,
 }
 
+/// The Content-Security-Policy of the static pages (the demo): the strict
+/// policy a chat widget's host page may have, plus `'wasm-unsafe-eval'`,
+/// which compiling the SDK's WebAssembly needs.
+pub const PAGE_CSP: &str = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; \
+connect-src 'self' ws://127.0.0.1:*";
+
 /// Builds the router.
 pub fn router(state: AppState) -> Router {
-    let root = ServeDir::new(&state.config.root);
+    let root = SetResponseHeader::if_not_present(
+        ServeDir::new(&state.config.root),
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(PAGE_CSP),
+    );
     let pkg = ServeDir::new(&state.config.pkg);
     Router::new()
         .route("/healthz", get(http::healthz))

@@ -28,6 +28,12 @@ async fn serves_root_and_pkg_files() {
             .unwrap()
             .starts_with("text/html"));
         assert_eq!(body, b"<h1>demo</h1>");
+        // The demo is served with a strict CSP that allows WebAssembly only.
+        assert_eq!(
+            header(&headers, "content-security-policy"),
+            Some(oco_local_server::PAGE_CSP)
+        );
+        assert!(oco_local_server::PAGE_CSP.contains("script-src 'self' 'wasm-unsafe-eval';"));
         let (status, _, body) = http(addr, "GET", "/index.html", &[], "").await;
         assert_eq!(
             (status, body.as_slice()),
