@@ -69,7 +69,8 @@ impl OptaveClient {
     /// `openConnection(token?)`.
     ///
     /// Resolves on `open` (at once when already open). Rejects with an
-    /// `OptaveError`: AUTHENTICATION `MISSING_TOKEN`, `INVALID_TOKEN`,
+    /// `OptaveError`: AUTHENTICATION `MISSING_TOKEN`, `INVALID_TOKEN` (not
+    /// usable as a subprotocol, or over 16,384 characters),
     /// `TOKEN_PROVIDER_FAILED`, `AUTHENTICATION_FAILED` (close code 4401/4403/1008);
     /// WEBSOCKET `CONNECTION_TIMEOUT` (after `connectionTimeoutMs`, the socket is
     /// closed), `CONNECTION_ERROR`, `CONNECTION_CLOSED` (close() before open);
