@@ -14,6 +14,7 @@ use crate::error::{Detail, ErrorCode, OptaveError};
 use crate::text::Text;
 
 mod io;
+pub mod queue;
 pub mod retry;
 pub use io::{Effect, Input, ReadyState};
 
