@@ -1,0 +1,84 @@
+// Errors the page shows and the envelope log (every frame in and out, and
+// what the SDK logs).
+//
+// Part of the demo page (see app.js): text only, never markup.
+
+import { $, MAX_LOG_ENTRIES, state } from './state.js';
+import { badge, clockNow, h, safeJson, shortId, toText } from './dom.js';
+
+// ---------------------------------------------------------------------------
+// Errors and the envelope log
+
+export function reportError(err) {
+  if (err && typeof err === 'object') {
+    if (state.seenErrors.has(err)) return;
+    state.seenErrors.add(err);
+  }
+  const category = err?.category ?? (err instanceof Error ? err.name : 'ERROR');
+  const code = err?.code ?? '';
+  const message = err?.message ?? toText(err);
+  const cid = err?.correlationId ?? '';
+  // The same failure may arrive twice (a rejected promise and an 'error' event).
+  const key = `${category}|${code}|${message}|${cid}`;
+  const now = Date.now();
+  if (now - (state.recentErrors.get(key) ?? 0) < 1500) return;
+  state.recentErrors.set(key, now);
+
+  const suggestions = Array.isArray(err?.suggestions) ? err.suggestions : [];
+  const details = err?.details;
+  const entry = h(
+    'li',
+    { class: 'error-entry', 'data-testid': 'error-entry', 'data-code': code },
+    h(
+      'div',
+      { class: 'error-head' },
+      badge(String(category), 'bad'),
+      code ? h('code', { class: 'error-code', text: code }) : null,
+      h('time', { text: clockNow() }),
+    ),
+    h('p', { class: 'error-message', text: message }),
+    cid ? h('p', { class: 'muted' }, 'correlationId ', h('code', { text: cid })) : null,
+    suggestions.length ? h('ul', { class: 'bullets' }, suggestions.map((s) => h('li', { text: toText(s) }))) : null,
+    details !== undefined && details !== null && !(typeof details === 'object' && !Array.isArray(details) && Object.keys(details).length === 0)
+      ? h('details', null, h('summary', { text: 'details' }), h('pre', { class: 'json', text: safeJson(details) }))
+      : null,
+  );
+  $('error-list').prepend(entry);
+  $('error-area').hidden = false;
+  logEntry('sys', `error ${code || category}`, cid, message);
+}
+
+export function logEntry(direction, label, correlationId, detail) {
+  const list = $('envelope-log');
+  const arrow = direction === 'out' ? '→' : direction === 'in' ? '←' : '•';
+  const li = h(
+    'li',
+    { class: `log-item ${direction}`, 'data-testid': 'log-entry', 'data-direction': direction },
+    h('span', { class: 'log-arrow', text: arrow }),
+    h('span', { class: 'log-label', text: label }),
+    correlationId ? h('code', { class: 'log-id', title: correlationId, text: shortId(correlationId) }) : null,
+    detail ? h('span', { class: 'log-detail', text: detail }) : null,
+    h('time', { class: 'log-time', text: clockNow() }),
+  );
+  list.prepend(li);
+  while (list.children.length > MAX_LOG_ENTRIES) list.lastElementChild.remove();
+  $('log-count').textContent = String(list.children.length);
+}
+
+export function fmtArgs(args) {
+  return args.map(toText).join(' ');
+}
+
+/** Logger handed to the SDK: console plus the page's log for warnings and errors. */
+export const sdkLogger = {
+  debug: (...a) => console.debug('[optave]', ...a),
+  info: (...a) => console.info('[optave]', ...a),
+  warn: (...a) => {
+    console.warn('[optave]', ...a);
+    logEntry('sys', 'sdk warning', '', fmtArgs(a));
+  },
+  error: (...a) => {
+    console.error('[optave]', ...a);
+    logEntry('sys', 'sdk error', '', fmtArgs(a));
+  },
+};

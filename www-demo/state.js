@@ -1,0 +1,58 @@
+// Constants of the demo and the page state its modules share.
+//
+// Part of the demo page (see app.js): text only, never markup.
+
+import { CONVERSATIONS } from './seed-data.js';
+import { newId } from './dom.js';
+
+export const SDK_URL = '/pkg/optave_client.js';
+export const TICKET_URL = '/api/ws-ticket';
+export const MAX_LOG_ENTRIES = 300;
+
+export const ACTION_LABELS = {
+  interaction: 'Interaction',
+  reception: 'Reception',
+  insights: 'Insights',
+  summarize: 'Summarize',
+  translate: 'Translate',
+  recommend: 'Recommend',
+  adjust: 'Adjust',
+  elevate: 'Elevate',
+  customerInteraction: 'Customer Interaction',
+  customerinteraction: 'Customer Interaction',
+};
+
+export const TYPE_LABELS = {
+  sentiment_analysis: 'Sentiment',
+  risk_assessment: 'Risk assessment',
+  escalation_need: 'Escalation need',
+  language_identification: 'Language',
+  search_requirements: 'Search requirements',
+  performance_criteria: 'Performance criteria',
+  recommend: 'Recommendations',
+  summary: 'Summary',
+  translation: 'Translation',
+  adjust_suggestion: 'Adjusted reply',
+  elevate_suggestion: 'Elevation',
+};
+
+// ---------------------------------------------------------------------------
+// State
+
+export const state = {
+  conversations: structuredClone(CONVERSATIONS),
+  current: 'greeting',
+  client: null,
+  sessionId: newId(),
+  lastCorrelationId: null,
+  sendSeq: 0,
+  /** correlationId -> { el, cards, action, participants } */
+  groups: new Map(),
+  /** `${correlationId}\u0000${actionType}` -> card element */
+  cards: new Map(),
+  recentErrors: new Map(),
+  seenErrors: new WeakSet(),
+  closeNote: '',
+};
+
+export const $ = (id) => document.getElementById(id);
