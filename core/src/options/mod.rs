@@ -14,17 +14,20 @@ use crate::json::{self, Doc, Kind, Node};
 use crate::text::Text;
 use crate::url::UrlParts;
 
+mod bounds;
 mod target;
-pub use target::{connect_target, refuse_long_token, ConnectTarget, MAX_TOKEN_UNITS};
+mod timeouts;
+mod url_rule;
+pub use bounds::{
+    check_argument, refuse_long_options, refuse_long_token, MAX_ARGUMENT_UNITS, MAX_OPTIONS_UNITS,
+    MAX_TOKEN_UNITS,
+};
+pub use target::{connect_target, ConnectTarget};
+pub use timeouts::{number, request_timeout, DEFAULT_TIMEOUT_MS, MAX_TIMEOUT_MS, NON_FINITE};
+pub use url_rule::check_websocket_url;
 
 /// The subprotocol that announces a token in the second protocol entry.
 pub const SUBPROTOCOL: &str = "optave-v1";
-/// Default `connectionTimeoutMs` and `requestTimeoutMs`: 30,000 ms.
-pub const DEFAULT_TIMEOUT_MS: f64 = 30_000.0;
-/// The longest timeout accepted, in ms: 2,147,483,647 (2^31 − 1), the longest
-/// delay a browser timer honours.
-pub const MAX_TIMEOUT_MS: f64 = 2_147_483_647.0;
-
 /// How the token reaches the server (protocol.md section 1).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub enum AuthTransport {
@@ -33,57 +36,6 @@ pub enum AuthTransport {
     Subprotocol,
     /// `url?Authorization=<token>`: discouraged, warns once.
     Query,
-}
-
-/// How the facade passes a number JSON cannot carry (`NaN`, `Infinity`,
-/// `-Infinity`, which `JSON.stringify` would turn into `null`, i.e. "absent"):
-/// as its name in a string, so a number option refuses it by name.
-pub const NON_FINITE: [&str; 3] = ["NaN", "Infinity", "-Infinity"];
-
-/// The longest JSON text of options accepted (constructor options or a
-/// request's `{ timeoutMs }`), in UTF-16 code units: 65,536. Checked on the
-/// JavaScript string's length before the text is copied into wasm.
-pub const MAX_OPTIONS_UNITS: usize = 65_536;
-
-/// Refuses options whose JSON text has `units` UTF-16 code units when that is
-/// over [`MAX_OPTIONS_UNITS`], without looking at the text.
-///
-/// Errors: VALIDATION / `code` (`INVALID_OPTION` for the constructor's,
-/// `INVALID_ARGUMENT` for a request's).
-pub fn refuse_long_options(units: usize, code: ErrorCode, now_ms: f64) -> Result<(), OptaveError> {
-    if units <= MAX_OPTIONS_UNITS {
-        return Ok(());
-    }
-    Err(OptaveError::validation(
-        code,
-        Text::new("options are ")
-            .n(units as u64)
-            .s(" characters of JSON; at most 65536 are accepted"),
-        now_ms,
-    ))
-}
-
-/// The longest string argument accepted from the page where a name or an id
-/// is expected (an event or action name, a correlationId, a session id), in
-/// UTF-16 code units: 1,024. Checked on the JavaScript string's length before
-/// it is copied into wasm.
-pub const MAX_ARGUMENT_UNITS: usize = 1_024;
-
-/// Checks a name or id argument: `units` is its length when it is a string,
-/// `None` when it is not one.
-///
-/// Errors: VALIDATION / `INVALID_ARGUMENT`, naming `what`.
-pub fn check_argument(what: &str, units: Option<usize>, now_ms: f64) -> Result<(), OptaveError> {
-    let why = match units {
-        None => " must be a string",
-        Some(n) if n > MAX_ARGUMENT_UNITS => " is over 1024 characters long",
-        Some(_) => return Ok(()),
-    };
-    Err(OptaveError::validation(
-        ErrorCode::InvalidArgument,
-        Text::new(what).s(why),
-        now_ms,
-    ))
 }
 
 /// Every key `new OptaveClient(options)` accepts.
@@ -310,163 +262,5 @@ impl ClientConfig {
             request_timeout_ms: timeout("requestTimeoutMs", req_ms)?,
             strict: flag(strict).unwrap_or(false),
         })
-    }
-}
-
-/// The value of a JSON number token (`JSON.stringify` output: digits, an
-/// optional fraction and exponent). Accurate to a few units in the last place,
-/// which is plenty for milliseconds.
-pub fn number(raw: &str) -> Option<f64> {
-    let (negative, digits) = match raw.strip_prefix('-') {
-        Some(rest) => (true, rest),
-        None => (false, raw),
-    };
-    let (mantissa, exponent) = match digits.find(['e', 'E']) {
-        Some(at) => (digits.get(..at)?, digits.get(at + 1..)?),
-        None => (digits, ""),
-    };
-    let mut value = 0f64;
-    let mut scale: i32 = 0;
-    let mut in_fraction = false;
-    for b in mantissa.bytes() {
-        match b {
-            b'.' if !in_fraction => in_fraction = true,
-            b'0'..=b'9' => {
-                value = value * 10.0 + f64::from(b - b'0');
-                if in_fraction {
-                    scale -= 1;
-                }
-            }
-            _ => return None,
-        }
-    }
-    if !exponent.is_empty() {
-        let (sign, e) = match exponent.as_bytes().first() {
-            Some(b'-') => (-1, exponent.get(1..)?),
-            Some(b'+') => (1, exponent.get(1..)?),
-            _ => (1, exponent),
-        };
-        let e: i32 = e.parse().ok()?;
-        scale = scale.saturating_add(sign * e);
-    }
-    let value = value * libm_pow10(scale);
-    Some(if negative { -value } else { value })
-}
-
-/// 10 to the power `e`, by repeated multiplication (no float library).
-fn libm_pow10(e: i32) -> f64 {
-    let mut out = 1f64;
-    let base = if e < 0 { 0.1 } else { 10.0 };
-    for _ in 0..e.unsigned_abs().min(400) {
-        out *= base;
-    }
-    out
-}
-
-/// Checks a WebSocket URL as `parsed` by a WHATWG URL parser (`None` when
-/// the parser refused it): `ws` or `wss`, a host, no user name or password,
-/// no fragment, no white space or control character in the text; `ws://`
-/// only to `localhost`, `127.0.0.0/8` or `[::1]` ([`crate::url`]). The host
-/// judged is the parser's, so `ws://evil.example\\@127.0.0.1/`, which a
-/// browser reads as a path on `evil.example`, is refused, and `ws://127.1/`,
-/// which it reads as `127.0.0.1`, is accepted.
-///
-/// Errors: VALIDATION / `INVALID_WEBSOCKET_URL`.
-pub fn check_websocket_url(
-    url: &str,
-    parsed: Option<&UrlParts>,
-    now_ms: f64,
-) -> Result<(), OptaveError> {
-    let bad = |why: &str| {
-        OptaveError::validation(
-            ErrorCode::InvalidWebsocketUrl,
-            Text::new("websocketUrl ").q(url).s(" ").s(why),
-            now_ms,
-        )
-        .with_details(Detail::Map(vec![(
-            "websocketUrl",
-            Detail::str(String::from(url)),
-        )]))
-        .suggest("Use wss://ws-{tenant}.oco.optave.{tld}")
-    };
-    if url.is_empty() {
-        return Err(bad("is missing"));
-    }
-    if url.chars().any(|c| c.is_whitespace() || c.is_control()) {
-        return Err(bad("must not contain white space or control characters"));
-    }
-    let parsed = parsed.ok_or_else(|| bad("is not an absolute URL"))?;
-    let secure = match parsed.scheme.as_str() {
-        "wss:" => true,
-        "ws:" => false,
-        _ => return Err(bad("has a scheme other than wss (or ws to localhost)")),
-    };
-    if parsed.has_credentials {
-        return Err(bad("must not carry a user name or password"));
-    }
-    if parsed.has_fragment {
-        return Err(bad("must not contain a fragment"));
-    }
-    if parsed.host.is_empty() {
-        return Err(bad("has no host"));
-    }
-    if !secure && !crate::url::is_loopback(&parsed.host) {
-        return Err(bad("uses ws:// to a non-loopback host; use wss://")
-            .suggest("ws:// is allowed only for localhost, 127.0.0.1 and [::1]"));
-    }
-    Ok(())
-}
-
-/// The timeout of one request: `options.timeoutMs` (JSON text of the options,
-/// `None` when absent) or `default_ms`.
-///
-/// Errors: VALIDATION / `INVALID_ARGUMENT` for anything but an object whose
-/// only key is `timeoutMs`, or a timeout that is not a number > 0.
-pub fn request_timeout(
-    options_json: Option<&str>,
-    default_ms: f64,
-    now_ms: f64,
-) -> Result<f64, OptaveError> {
-    let bad = |m: Text| OptaveError::validation(ErrorCode::InvalidArgument, m, now_ms);
-    let Some(text) = options_json else {
-        return Ok(default_ms);
-    };
-    let mut doc = Doc::default();
-    if doc.parse(text).is_err() || doc.node(0).is_none_or(|n| n.kind != Kind::Obj) {
-        return Err(bad(Text::new("request options must be an object")));
-    }
-    let mut timeout = None;
-    for child in doc.children(0) {
-        let Some(node) = doc.node(child) else {
-            continue;
-        };
-        if !json::key_is(text, node, "timeoutMs") {
-            return Err(bad(Text::new("request options: unknown field ")
-                .q(&json::key(text, node))
-                .s(", expected timeoutMs")));
-        }
-        match node.kind {
-            Kind::Null => {}
-            Kind::Num => timeout = number(json::raw(text, node)),
-            Kind::Str if NON_FINITE.contains(&&*json::string(text, node)) => {
-                return Err(bad(Text::new(
-                    "timeoutMs must be a number of ms from 1 to 2147483647, got ",
-                )
-                .s(&json::string(text, node))))
-            }
-            other => {
-                return Err(bad(Text::new(
-                    "request options: timeoutMs: expected a number, got ",
-                )
-                .s(other.name())))
-            }
-        }
-    }
-    match timeout {
-        None => Ok(default_ms),
-        Some(ms) if ms > 0.0 && ms <= MAX_TIMEOUT_MS => Ok(ms),
-        Some(_) => Err(bad(Text::new(
-            "timeoutMs must be a number of ms from 1 to 2147483647",
-        ))),
     }
 }

@@ -18,30 +18,6 @@ pub struct ConnectTarget {
     pub protocols: Vec<String>,
 }
 
-/// The longest token accepted, in UTF-16 code units (16,384): far above any
-/// ticket or JWT, and checked on the JavaScript string's length before the
-/// token is copied into wasm.
-pub const MAX_TOKEN_UNITS: usize = 16_384;
-
-/// Refuses a token of `units` UTF-16 code units when that is over
-/// [`MAX_TOKEN_UNITS`], without looking at it.
-///
-/// Errors: AUTHENTICATION / `INVALID_TOKEN` (the message gives the length,
-/// never the token).
-pub fn refuse_long_token(units: usize, now_ms: f64) -> Result<(), OptaveError> {
-    if units <= MAX_TOKEN_UNITS {
-        return Ok(());
-    }
-    Err(OptaveError::authentication(
-        ErrorCode::InvalidToken,
-        crate::text::Text::new("the token is ")
-            .n(units as u64)
-            .s(" characters long; at most 16384 are accepted"),
-        now_ms,
-    )
-    .suggest("Pass the ticket or access token itself, not a document that contains it"))
-}
-
 /// Builds the connection target from the configuration, the token (explicit
 /// or from `tokenProvider`) and the session id.
 ///
