@@ -16,11 +16,11 @@ use js_sys::{Function, Promise};
 use optave_core::connection::Input;
 use optave_core::error::{ErrorCode, OptaveError};
 use optave_core::legacy::Deprecation;
-use optave_core::options::refuse_long_token;
 use optave_core::text::Text;
 use optave_core::{SCHEMA_REF, SDK_VERSION, SPEC_VERSION};
 use wasm_bindgen::prelude::*;
 
+use crate::connect::bounded_token;
 use crate::events::{Event, EVENTS};
 use crate::js_error::to_js_error;
 use crate::options::string_argument;
@@ -85,12 +85,10 @@ impl OptaveClient {
         let token = match token.filter(|t| !t.is_undefined()) {
             None => None,
             Some(t) => match t.dyn_ref::<js_sys::JsString>() {
-                Some(s) => {
-                    if let Err(err) = refuse_long_token(s.length() as usize, now) {
-                        return Promise::reject(&to_js_error(&err));
-                    }
-                    Some(String::from(s))
-                }
+                Some(s) => match bounded_token(s, now) {
+                    Ok(token) => Some(token),
+                    Err(err) => return Promise::reject(&to_js_error(&err)),
+                },
                 None => {
                     let err = OptaveError::validation(
                         ErrorCode::InvalidArgument,

@@ -72,8 +72,16 @@ fn token_of(ok: bool, value: &JsValue) -> Result<Option<String>, OptaveError> {
     let token = value
         .dyn_ref::<JsString>()
         .ok_or_else(|| failed("it returned something that is not a string"))?;
-    refuse_long_token(token.length() as usize, now_ms())?;
-    Ok(Some(String::from(token)))
+    bounded_token(token, now_ms()).map(Some)
+}
+
+/// A token from the page (`connect(token)` or `tokenProvider()`), copied into
+/// wasm only when it is at most `MAX_TOKEN_UNITS` long.
+///
+/// Errors: AUTHENTICATION / `INVALID_TOKEN` (`refuse_long_token`).
+pub fn bounded_token(token: &JsString, now: f64) -> Result<String, OptaveError> {
+    refuse_long_token(token.length() as usize, now)?;
+    Ok(String::from(token))
 }
 
 /// Opens the socket for `attempt` with `token`.

@@ -306,13 +306,4 @@ fn mismatch(path: &str, expected: &str, got: &Value, found: &mut Vec<Mismatch>) 
 }
 
 /// The JSON kind of a value, for messages (`string`, `array`, ...).
-pub fn kind(value: &Value) -> &'static str {
-    match value {
-        Value::Null => "null",
-        Value::Bool(_) => "boolean",
-        Value::Number(_) => "number",
-        Value::String(_) => "string",
-        Value::Array(_) => "array",
-        Value::Object(_) => "object",
-    }
-}
+pub use crate::common::kind;
