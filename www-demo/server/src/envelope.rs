@@ -82,6 +82,8 @@ pub struct ValidRequest {
     pub action: Action,
     /// `headers.traceId`, when sent.
     pub trace_id: Option<String>,
+    /// `headers.idempotencyKey`, when sent.
+    pub idempotency_key: Option<String>,
     /// `payload.request` (`null` when absent).
     pub request: Value,
     /// `payload.session` (`null` when absent).
@@ -159,6 +161,7 @@ pub fn validate(text: &str) -> Result<ValidRequest, Rejection> {
     };
     let (action, trace_id) = check_headers(headers).map_err(with_ids)?;
     let correlation_id = correlation_id.clone().unwrap_or_default();
+    let idempotency_key = headers.get("idempotencyKey").and_then(Value::as_str);
     let request = payload.get("request").cloned().unwrap_or(Value::Null);
     let session = payload.get("session").cloned().unwrap_or(Value::Null);
     let missing = missing_fields(action, &request);
@@ -178,6 +181,7 @@ pub fn validate(text: &str) -> Result<ValidRequest, Rejection> {
         correlation_id,
         action,
         trace_id,
+        idempotency_key: idempotency_key.map(str::to_owned),
         request,
         session,
     })

@@ -88,6 +88,11 @@ pub struct Faults {
     pub malformed: bool,
     /// `fault:drop`: drop the TCP connection without answering.
     pub drop: bool,
+    /// `fault:drop-before-answer`: the first time the request's
+    /// `headers.idempotencyKey` is seen, drop the TCP connection at once
+    /// (nothing sent, nothing recorded); a repeat is answered normally. No
+    /// effect on a request without a key.
+    pub drop_before_answer: bool,
     /// `fault:close=<code>`: close the socket with this code (1000..=4999).
     pub close: Option<u16>,
     /// `fault:error`: answer every superpower with an error frame.
@@ -167,6 +172,7 @@ impl Faults {
             ("silent", None) => self.silent = true,
             ("malformed", None) => self.malformed = true,
             ("drop", None) => self.drop = true,
+            ("drop-before-answer", None) => self.drop_before_answer = true,
             ("error", None) => self.error = true,
             ("error-first", None) => self.error_first = true,
             ("bare", None) => self.bare = true,
@@ -188,7 +194,10 @@ mod tests {
         ] } });
         let f = Faults::from_request(&req);
         assert_eq!(f.delay, Some(Duration::from_millis(120)));
-        assert!(f.bare && f.error && !f.silent && !f.drop);
+        assert!(f.bare && f.error && !f.silent && !f.drop && !f.drop_before_answer);
+        let once =
+            Faults::from_request(&json!({"reference": {"tags": ["fault:drop-before-answer"]}}));
+        assert!(once.drop_before_answer && !once.drop);
         assert_eq!(f.close, None);
         let capped =
             Faults::from_request(&json!({"reference": {"tags": ["fault:delay=999999999"]}}));

@@ -1,6 +1,7 @@
 //! The plain HTTP routes and layers: the ticket endpoint and its CORS policy
-//! (loopback origins only), `/healthz`, and the guard that keeps the
-//! server's own sources (`/server/...`) out of the static file service.
+//! (loopback origins only), the CORS policy and origin guard of the test
+//! controls, `/healthz`, and the guard that keeps the server's own sources
+//! (`/server/...`) out of the static file service.
 
 use axum::extract::{Request, State};
 use axum::http::{header, HeaderValue, Method, StatusCode};
@@ -95,6 +96,31 @@ pub fn ticket_cors() -> CorsLayer {
         }))
         .allow_methods([Method::POST])
         .allow_headers(AllowHeaders::mirror_request())
+}
+
+/// CORS for the test control endpoints (of this server and of the
+/// supervisor): any loopback origin may GET and POST.
+pub fn test_cors() -> CorsLayer {
+    CorsLayer::new()
+        .allow_origin(AllowOrigin::predicate(|origin: &HeaderValue, _| {
+            origin.to_str().is_ok_and(is_loopback_origin)
+        }))
+        .allow_methods([Method::GET, Method::POST])
+        .allow_headers(AllowHeaders::mirror_request())
+}
+
+/// Middleware: 403 for a request whose `Origin` header is not a loopback
+/// origin (a page elsewhere cannot drive the test controls, even with a
+/// request that needs no CORS preflight).
+pub async fn loopback_only(req: Request, next: Next) -> Response {
+    let foreign = req
+        .headers()
+        .get(header::ORIGIN)
+        .is_some_and(|o| !o.to_str().is_ok_and(is_loopback_origin));
+    if foreign {
+        return (StatusCode::FORBIDDEN, "origin not allowed").into_response();
+    }
+    next.run(req).await
 }
 
 /// True when a request path (percent-encoded) points into `/server`.

@@ -8,16 +8,26 @@
 //!
 //! Routes: `/` static files from the demo root (never `/server/...`), `/pkg/*`
 //! the built wasm package, `POST /api/ws-ticket`, `GET /ws`, `GET /echo`,
-//! `GET /healthz`.
+//! `GET /healthz`, and the test controls `/api/test/*` ([`test_routes`]).
+//!
+//! The [`supervisor`] module is the library side of the `oco-supervisor`
+//! binary, which runs this server as a child process it can kill and start
+//! again on the same port.
 
 #![warn(missing_docs)]
 
 pub mod analysis;
 pub mod auth;
+pub mod conn;
+pub mod control;
 pub mod envelope;
 pub mod faults;
 pub mod frames;
 pub mod http;
+pub mod replay;
+pub mod requests;
+pub mod supervisor;
+pub mod test_routes;
 pub mod timestamp;
 pub mod ws;
 
@@ -37,6 +47,8 @@ use tower_http::services::ServeDir;
 use tower_http::set_header::SetResponseHeader;
 
 use crate::auth::TicketStore;
+use crate::conn::{Cut, CutListener};
+use crate::control::TestControl;
 
 /// How long a shutdown waits for open HTTP connections before giving up.
 const SHUTDOWN_GRACE: Duration = Duration::from_secs(5);
@@ -114,6 +126,8 @@ pub struct AppState {
     pub config: Arc<Config>,
     /// One-time tickets.
     pub tickets: Arc<TicketStore>,
+    /// Test control: idempotency record, open sockets, refuse/stall windows.
+    pub test: Arc<TestControl>,
     /// Flips to `true` when the server shuts down (open sockets then close
     /// with 1001).
     pub shutdown: watch::Receiver<bool>,
@@ -141,6 +155,7 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/ws", get(ws::ws_handler))
         .route("/echo", get(ws::echo_handler))
+        .merge(test_routes::routes())
         .nest_service("/pkg", pkg)
         .fallback_service(root)
         .layer(middleware::from_fn(http::guard_sources))
@@ -191,10 +206,12 @@ pub async fn start(config: Config) -> io::Result<ServerHandle> {
     let (stop, shutdown) = watch::channel(false);
     let state = AppState {
         tickets: Arc::new(TicketStore::new(config.ticket_ttl)),
+        test: Arc::new(TestControl::default()),
         config: Arc::new(config),
         shutdown: shutdown.clone(),
     };
-    let app = router(state);
+    let app = router(state).into_make_service_with_connect_info::<Cut>();
+    let listener = CutListener::new(listener);
     let mut signal = shutdown;
     let task = tokio::spawn(async move {
         axum::serve(listener, app)

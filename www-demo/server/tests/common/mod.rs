@@ -356,3 +356,22 @@ pub async fn read_answer(ws: &mut Ws, count: usize) -> Vec<Value> {
     }
     frames
 }
+
+/// `GET /api/test/stats`, parsed.
+pub async fn test_stats(addr: SocketAddr) -> Value {
+    let (status, _, body) = http(addr, "GET", "/api/test/stats", &[], "").await;
+    assert_eq!(status, 200);
+    serde_json::from_slice(&body).expect("stats JSON")
+}
+
+/// Waits (bounded) until the server counts `n` open sockets: a socket is
+/// registered once its upgrade completed on the server side.
+pub async fn wait_open_sockets(addr: SocketAddr, n: u64) {
+    for _ in 0..200 {
+        if test_stats(addr).await["openSockets"] == n {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    panic!("the server never counted {n} open sockets");
+}

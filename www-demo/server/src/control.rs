@@ -1,0 +1,182 @@
+//! Test control of one server, shared by all its sockets: the idempotency
+//! record ([`ReplayStore`]), the registry of open WebSockets (so that
+//! `POST /api/test/drop` can abort them), and the windows during which
+//! `/ws` upgrades are refused or stalled. The `/api/test/*` handlers live in
+//! [`crate::test_routes`].
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::{Duration, Instant};
+
+use tokio::sync::oneshot;
+
+use crate::replay::ReplayStore;
+
+/// Longest refuse or stall window.
+pub const MAX_WINDOW: Duration = Duration::from_millis(600_000);
+/// How long a stalled upgrade is held beyond the end of its stall window.
+pub const STALL_GRACE: Duration = Duration::from_secs(60);
+
+/// What to do with a `/ws` upgrade request right now.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Gate {
+    /// Serve it.
+    Open,
+    /// Answer 503.
+    Refuse,
+    /// Hold it this long, then drop the connection without an answer.
+    Stall(Duration),
+}
+
+#[derive(Debug, Default)]
+struct Windows {
+    refuse_until: Option<Instant>,
+    stall_until: Option<Instant>,
+}
+
+/// The open WebSockets of a server, each with a switch that aborts it.
+#[derive(Debug, Default)]
+pub struct Sockets {
+    next_id: AtomicU64,
+    accepted: AtomicU64,
+    open: Mutex<HashMap<u64, oneshot::Sender<()>>>,
+}
+
+/// Keeps a socket registered until dropped (when its connection ends).
+#[derive(Debug)]
+pub struct SocketGuard {
+    id: u64,
+    sockets: Arc<Sockets>,
+}
+
+impl Drop for SocketGuard {
+    fn drop(&mut self) {
+        self.sockets.lock().remove(&self.id);
+    }
+}
+
+impl Sockets {
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<u64, oneshot::Sender<()>>> {
+        self.open.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Registers an accepted socket. The receiver resolves when the socket
+    /// must be aborted (drop the TCP connection, no close frame).
+    pub fn register(self: &Arc<Self>) -> (SocketGuard, oneshot::Receiver<()>) {
+        let id = self.next_id.fetch_add(1, Ordering::Relaxed);
+        self.accepted.fetch_add(1, Ordering::Relaxed);
+        let (tx, rx) = oneshot::channel();
+        self.lock().insert(id, tx);
+        let guard = SocketGuard {
+            id,
+            sockets: Arc::clone(self),
+        };
+        (guard, rx)
+    }
+
+    /// Aborts every open socket; returns how many there were.
+    pub fn abort_all(&self) -> usize {
+        let open: Vec<_> = self.lock().drain().map(|(_, tx)| tx).collect();
+        let count = open.len();
+        for tx in open {
+            let _ = tx.send(());
+        }
+        count
+    }
+
+    /// Sockets open now.
+    pub fn open_count(&self) -> usize {
+        self.lock().len()
+    }
+
+    /// Sockets accepted since the server started.
+    pub fn accepted_count(&self) -> u64 {
+        self.accepted.load(Ordering::Relaxed)
+    }
+}
+
+/// The test-control state of one server.
+#[derive(Debug, Default)]
+pub struct TestControl {
+    /// Answers recorded per idempotency key.
+    pub replay: ReplayStore,
+    /// Open WebSockets (`/ws` and `/echo`).
+    pub sockets: Arc<Sockets>,
+    windows: Mutex<Windows>,
+}
+
+impl TestControl {
+    fn windows(&self) -> std::sync::MutexGuard<'_, Windows> {
+        self.windows.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Refuses `/ws` upgrades for the next `span` (capped at
+    /// [`MAX_WINDOW`]; zero ends a refusal); returns the span used.
+    pub fn refuse_for(&self, span: Duration) -> Duration {
+        let span = span.min(MAX_WINDOW);
+        self.windows().refuse_until = Some(Instant::now() + span);
+        span
+    }
+
+    /// Stalls `/ws` upgrades for the next `span` (capped at [`MAX_WINDOW`];
+    /// zero ends a stall); returns the span used.
+    pub fn stall_for(&self, span: Duration) -> Duration {
+        let span = span.min(MAX_WINDOW);
+        self.windows().stall_until = Some(Instant::now() + span);
+        span
+    }
+
+    /// What to do with a `/ws` upgrade request arriving now (a refusal wins
+    /// over a stall).
+    pub fn gate(&self) -> Gate {
+        let now = Instant::now();
+        let windows = self.windows();
+        if windows.refuse_until.is_some_and(|t| now < t) {
+            return Gate::Refuse;
+        }
+        match windows.stall_until {
+            Some(t) if now < t => Gate::Stall(t - now + STALL_GRACE),
+            _ => Gate::Open,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn windows_open_and_close() {
+        let control = TestControl::default();
+        assert_eq!(control.gate(), Gate::Open);
+        assert_eq!(
+            control.stall_for(Duration::from_secs(5)),
+            Duration::from_secs(5)
+        );
+        assert!(
+            matches!(control.gate(), Gate::Stall(d) if d > STALL_GRACE && d <= STALL_GRACE + Duration::from_secs(5))
+        );
+        control.refuse_for(Duration::from_secs(5));
+        assert_eq!(control.gate(), Gate::Refuse);
+        control.refuse_for(Duration::ZERO);
+        control.stall_for(Duration::ZERO);
+        assert_eq!(control.gate(), Gate::Open);
+        assert_eq!(control.refuse_for(Duration::from_secs(10_000)), MAX_WINDOW);
+    }
+
+    #[tokio::test]
+    async fn sockets_are_counted_and_aborted() {
+        let sockets = Arc::new(Sockets::default());
+        let (a, mut a_rx) = sockets.register();
+        let (b, _b_rx) = sockets.register();
+        assert_eq!((sockets.open_count(), sockets.accepted_count()), (2, 2));
+        drop(b);
+        assert_eq!(sockets.open_count(), 1);
+        assert_eq!(sockets.abort_all(), 1);
+        assert!((&mut a_rx).await.is_ok());
+        assert_eq!(sockets.open_count(), 0);
+        drop(a);
+        assert_eq!((sockets.open_count(), sockets.accepted_count()), (0, 2));
+    }
+}

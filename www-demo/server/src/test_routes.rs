@@ -1,0 +1,107 @@
+//! The test control endpoints (`/api/test/*`), for browser tests of a
+//! client's reconnection: abort every open socket, refuse or stall `/ws`
+//! upgrades for a while, and read per-key analysis and replay counts. JSON
+//! answers, CORS for loopback origins; a request with a foreign `Origin`
+//! gets 403 and changes nothing.
+
+use std::collections::HashMap;
+use std::time::Duration;
+
+use axum::extract::{Query, State};
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{middleware, Json, Router};
+use serde_json::{json, Value};
+
+use crate::control::MAX_WINDOW;
+use crate::http::{loopback_only, test_cors};
+use crate::AppState;
+
+/// The `/api/test/*` routes, with their CORS policy and origin guard.
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/api/test/drop", post(drop_sockets))
+        .route("/api/test/refuse", post(refuse))
+        .route("/api/test/stall", post(stall))
+        .route("/api/test/stats", get(stats))
+        .layer(middleware::from_fn(loopback_only))
+        .layer(test_cors())
+}
+
+fn answer(status: StatusCode, body: Value) -> Response {
+    (status, [(header::CACHE_CONTROL, "no-store")], Json(body)).into_response()
+}
+
+/// Reads `?ms=N` (a whole number of milliseconds), capped at
+/// [`MAX_WINDOW`]; `None` when absent or not a number.
+fn window(query: &HashMap<String, String>) -> Option<Duration> {
+    let ms = query.get("ms")?.trim().parse::<u64>().ok()?;
+    Some(Duration::from_millis(ms).min(MAX_WINDOW))
+}
+
+fn bad_window() -> Response {
+    answer(
+        StatusCode::BAD_REQUEST,
+        json!({ "error": "query parameter ms must be a whole number of milliseconds" }),
+    )
+}
+
+fn millis(d: Duration) -> u64 {
+    u64::try_from(d.as_millis()).unwrap_or(u64::MAX)
+}
+
+/// `POST /api/test/drop`: aborts every open WebSocket of this server (the
+/// TCP connection is dropped, no close frame). Answers `{"dropped": n}`.
+pub async fn drop_sockets(State(state): State<AppState>) -> Response {
+    let dropped = state.test.sockets.abort_all();
+    tracing::debug!(dropped, "test control: sockets aborted");
+    answer(StatusCode::OK, json!({ "dropped": dropped }))
+}
+
+/// `POST /api/test/refuse?ms=N`: for the next N ms (at most 600,000), `/ws`
+/// upgrade requests get HTTP 503. Answers `{"refusingForMs": N}`.
+pub async fn refuse(
+    State(state): State<AppState>,
+    Query(query): Query<HashMap<String, String>>,
+) -> Response {
+    match window(&query) {
+        Some(span) => {
+            let span = state.test.refuse_for(span);
+            answer(StatusCode::OK, json!({ "refusingForMs": millis(span) }))
+        }
+        None => bad_window(),
+    }
+}
+
+/// `POST /api/test/stall?ms=N`: for the next N ms (at most 600,000), `/ws`
+/// upgrade requests are held unanswered, then their connection is dropped
+/// (at most N ms + 60 s later). Answers `{"stallingForMs": N}`.
+pub async fn stall(
+    State(state): State<AppState>,
+    Query(query): Query<HashMap<String, String>>,
+) -> Response {
+    match window(&query) {
+        Some(span) => {
+            let span = state.test.stall_for(span);
+            answer(StatusCode::OK, json!({ "stallingForMs": millis(span) }))
+        }
+        None => bad_window(),
+    }
+}
+
+/// `GET /api/test/stats`: `{"analysed": {key: n}, "replayed": {key: n},
+/// "openSockets": n, "acceptedSockets": n}` (keys still in the replay
+/// window).
+pub async fn stats(State(state): State<AppState>) -> Response {
+    let replay = state.test.replay.stats();
+    answer(
+        StatusCode::OK,
+        json!({
+            "analysed": replay.analysed,
+            "replayed": replay.replayed,
+            "openSockets": state.test.sockets.open_count(),
+            "acceptedSockets": state.test.sockets.accepted_count(),
+        }),
+    )
+}
