@@ -226,7 +226,7 @@ test-native:
 
 test-wasm: tools server
 	@mkdir -p $(LOG_DIR)
-	echo "==> test-wasm: wasm-pack test --headless --chrome against two local servers (auth, --no-auth)"
+	echo "==> test-wasm: wasm-pack test --headless --chrome against three local servers (auth, --no-auth, and a supervised --no-auth one the fault matrix restarts)"
 	bash scripts/test-wasm.sh $(WASM_TEST_ARGS) 2>&1 | tee $(LOG_DIR)/wasm.log
 
 test-types: pkg
@@ -242,9 +242,10 @@ test-types: pkg
 
 # Size gate: prints the gzip -9 size of wasm + glue + snippets against the
 # 28,000 B budget and fails above the growth ceiling SIZE_CEILING (the
-# 40,000 B target is still missed; BENCHMARKS.md).
+# 40,000 B target is still missed; the resilient session costs about 7 KB;
+# BENCHMARKS.md, "Size").
 SIZE_BUDGET ?= 28000
-SIZE_CEILING ?= 61000
+SIZE_CEILING ?= 68500
 test-size: pkg
 	@mkdir -p $(LOG_DIR)
 	node scripts/size-check.mjs $(PKG_DIR) $(SIZE_BUDGET) --ceiling=$(SIZE_CEILING) 2>&1 | tee $(LOG_DIR)/size.log

@@ -166,3 +166,23 @@ export function parseUrl(text) {
   try { u = new URL(text); } catch (_) { return undefined; }
   return [u.protocol, u.hostname, u.username !== '' || u.password !== '', u.href.includes('#')];
 }
+
+// The session's events and signals (src/runtime.rs, src/signals.rs).
+export function stateInfo(previous, current, reason, retryInMs) {
+  const o = { previous, current };
+  if (reason !== undefined) o.reason = reason;
+  if (retryInMs !== undefined) o.retryInMs = retryInMs;
+  return o;
+}
+export function sentInfo(correlationId, kind) {
+  return { correlationId, kind };
+}
+export function globalTarget() {
+  return globalThis;
+}
+export function pageDocument() {
+  return typeof document === 'undefined' ? undefined : document;
+}
+export function pageVisible() {
+  return typeof document === 'undefined' || document.visibilityState !== 'hidden';
+}

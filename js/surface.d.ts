@@ -36,6 +36,10 @@ export interface OptaveEventMap {
     "superpower.response": (event: SuperpowerEvent) => void;
     /** A server error frame (`category` ORCHESTRATOR). */
     "superpower.error": (error: OptaveError) => void;
+    /** The connection state changed (`client.state`); `reason` says why, `retryInMs` when the next attempt is due. */
+    "stateChange": (event: StateChangeEvent) => void;
+    /** A queued envelope went out once connected, or an envelope on the wire of a lost connection was sent again. */
+    "sent": (event: SentEvent) => void;
     /** @deprecated Every parsed inbound frame, raw. Use `superpower.response` / `superpower.error`. */
     "message": (frame: unknown) => void;
 }

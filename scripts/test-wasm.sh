@@ -1,9 +1,13 @@
 #!/usr/bin/env bash
 # Browser tests: `wasm-pack test --headless --chrome` in Debian's Chromium,
-# against two local oco-local-server instances:
-#   OCO_TEST_HTTP         auth ON  (tests fetch tickets from /api/ws-ticket)
-#   OCO_TEST_HTTP_NOAUTH  --no-auth
-# The tests read both with option_env! at compile time, so cargo rebuilds the
+# against three local oco-local-server instances:
+#   OCO_TEST_HTTP                  auth ON  (tests fetch tickets from /api/ws-ticket)
+#   OCO_TEST_HTTP_NOAUTH           --no-auth
+#   OCO_TEST_HTTP_RESTART          --no-auth, run under oco-supervisor, whose control
+#   OCO_TEST_HTTP_RESTART_CONTROL  endpoints (POST /kill, /start, /restart?downMs=N,
+#                                  GET /status) stop and start the server process on
+#                                  the same port
+# The tests read them with option_env! at compile time, so cargo rebuilds the
 # test crates when the ports change.
 #
 # Chromium's capabilities come from webdriver.json (crate root). Each run gets a
@@ -36,6 +40,15 @@ EOF
 export WASM_BINDGEN_TEST_WEBDRIVER_JSON=$caps
 echo "test-wasm: chromedriver $CHROMEDRIVER, capabilities $caps, fresh profile $profile" >&2
 
-OCO_SERVER_URL_VAR=OCO_TEST_HTTP_NOAUTH "$root/scripts/with-server.sh" --no-auth -- \
-    env OCO_SERVER_URL_VAR=OCO_TEST_HTTP "$root/scripts/with-server.sh" -- \
-    wasm-pack test --mode no-install --headless --chrome --chromedriver "$CHROMEDRIVER" "$@"
+# The tests' console lines are shown (--nocapture): some print figures (the
+# fault matrix's memory growth). Given runner arguments of its own, the
+# caller decides.
+args=("$@")
+has_separator=0
+for a in "$@"; do [[ $a == -- ]] && has_separator=1; done
+((has_separator)) || args+=(-- --nocapture)
+
+OCO_SERVER_SUPERVISED=1 OCO_SERVER_URL_VAR=OCO_TEST_HTTP_RESTART "$root/scripts/with-server.sh" --no-auth -- \
+    env OCO_SERVER_SUPERVISED=0 OCO_SERVER_URL_VAR=OCO_TEST_HTTP_NOAUTH "$root/scripts/with-server.sh" --no-auth -- \
+    env OCO_SERVER_SUPERVISED=0 OCO_SERVER_URL_VAR=OCO_TEST_HTTP "$root/scripts/with-server.sh" -- \
+    wasm-pack test --mode no-install --headless --chrome --chromedriver "$CHROMEDRIVER" "${args[@]}"

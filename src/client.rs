@@ -25,7 +25,8 @@ use crate::events::{Event, EVENTS};
 use crate::js_error::to_js_error;
 use crate::options::string_argument;
 use crate::requests::{action_argument, cancelled};
-use crate::runtime::{arm_request_timer, feed, now_ms, reject_all, Settle, Shared};
+use crate::runtime::{feed, now_ms, rearm, Settle, Shared};
+use crate::signals::Signals;
 
 /// A client of the Optave OCO message API over one browser WebSocket.
 ///
@@ -99,19 +100,22 @@ impl OptaveClient {
                 }
             },
         };
-        let timeout_ms = {
+        let explicit_token = token.is_some();
+        let install = {
             let mut st = self.shared.state.borrow_mut();
             st.connect_waiters.extend(settle);
-            if token.is_some() {
-                st.explicit_token = token;
-            }
-            st.config.connection_timeout_ms
+            st.explicit_token = token;
+            st.signals.is_none()
         };
+        if install {
+            let signals = Signals::install(&self.shared);
+            self.shared.state.borrow_mut().signals = Some(signals);
+        }
         feed(
             &self.shared,
             Input::Connect {
                 now_ms: now,
-                timeout_ms,
+                explicit_token,
             },
         );
         promise
@@ -122,12 +126,29 @@ impl OptaveClient {
     /// socket has closed. Alias: `closeConnection()`.
     pub fn close(&self) {
         feed(&self.shared, Input::Close { now_ms: now_ms() });
+        let signals = self.shared.state.borrow_mut().signals.take();
+        drop(signals);
     }
 
-    /// The connection state: `'connecting' | 'open' | 'closing' | 'closed'`.
+    /// The WebSocket-style state, for parity with the official client:
+    /// `'connecting' | 'open' | 'closing' | 'closed'` (`disconnected`,
+    /// `suspended`, `failed` and `initialized` read as `'closed'`). See
+    /// `state` for the session's own.
     #[wasm_bindgen(getter = readyState, unchecked_return_type = "ReadyState")]
     pub fn ready_state(&self) -> String {
-        String::from(self.shared.state.borrow().conn.ready_state().as_str())
+        String::from(self.shared.state.borrow().session.ready_state().as_str())
+    }
+
+    /// The connection state: `'initialized'`, `'connecting'`, `'connected'`,
+    /// `'disconnected'` (retrying after a backoff delay), `'suspended'`
+    /// (down for `connectionStateTtlMs`; one attempt every
+    /// `reconnect.maxDelayMs`), `'closing'`, `'closed'` (by `close()`) or
+    /// `'failed'` (will not retry on its own). Each change is emitted as
+    /// `stateChange`. Source: the resilient-session issue, "Connection
+    /// states".
+    #[wasm_bindgen(getter, unchecked_return_type = "ConnectionState")]
+    pub fn state(&self) -> String {
+        String::from(self.shared.state.borrow().session.state().as_str())
     }
 
     /// The session id: fills `session.sessionId` when a call leaves it empty and
@@ -232,15 +253,7 @@ impl OptaveClient {
     pub fn send(&self, action: JsValue, params: JsValue) -> Option<String> {
         let sent = action_argument(&action).and_then(|action| {
             let out = self.shared.prepare(action, &params)?;
-            let pending = self
-                .shared
-                .state
-                .borrow()
-                .requests
-                .check_free(&out.correlation_id, now_ms());
-            pending?;
-            self.shared.transmit(&out)?;
-            Ok(out.correlation_id)
+            self.shared.submit(out, None, 0.0)
         });
         match sent {
             Ok(id) => Some(id),
@@ -283,20 +296,29 @@ impl OptaveClient {
             return false;
         };
         let correlation_id = correlation_id.as_str();
-        let settle = self.shared.state.borrow_mut().requests.take(correlation_id);
+        let settle = self
+            .shared
+            .state
+            .borrow_mut()
+            .session
+            .cancel(correlation_id);
         let Some(settle) = settle else { return false };
         let err = cancelled(now_ms()).for_request(correlation_id);
         settle.reject_with(&to_js_error(&err));
-        arm_request_timer(&self.shared);
+        rearm(&self.shared);
         true
     }
 
     /// Cancels every pending `...Async` request (`REQUEST_CANCELLED`). Returns how many.
     #[wasm_bindgen(js_name = cancelPendingRequests)]
     pub fn cancel_pending_requests(&self) -> u32 {
-        let count = self.shared.state.borrow().requests.len();
-        reject_all(&self.shared, &cancelled(now_ms()));
-        count as u32
+        let pending = self.shared.state.borrow_mut().session.cancel_all();
+        let err = cancelled(now_ms());
+        for (id, settle) in &pending {
+            settle.reject_with(&to_js_error(&err.clone().for_request(id.as_str())));
+        }
+        rearm(&self.shared);
+        pending.len() as u32
     }
 
     /// The error a freed client's methods throw: VALIDATION `CLIENT_FREED`.
@@ -337,17 +359,21 @@ impl Drop for OptaveClient {
     fn drop(&mut self) {
         let now = now_ms();
         let err = OptaveError::websocket(ErrorCode::ConnectionClosed, "the client was freed", now);
-        let (socket, waiters, conn_timer, token_wait) = {
+        let (socket, waiters, timer, token_wait, signals, pending) = {
             let mut st = self.shared.state.borrow_mut();
             (
                 st.socket.take(),
                 core::mem::take(&mut st.connect_waiters),
-                st.conn_timer.take(),
+                st.timer.take(),
                 st.token_wait.take(),
+                st.signals.take(),
+                st.session.cancel_all(),
             )
         };
-        drop((socket, conn_timer, token_wait));
-        reject_all(&self.shared, &err);
+        drop((socket, timer, token_wait, signals));
+        for (id, settle) in pending {
+            settle.reject_with(&to_js_error(&err.clone().for_request(id)));
+        }
         let js = to_js_error(&err);
         for w in waiters {
             w.reject_with(&js);

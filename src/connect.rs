@@ -34,8 +34,8 @@ pub type TokenWait = Closure<dyn FnMut(bool, JsValue)>;
 /// then opens the socket.
 pub fn start_attempt(shared: &Rc<Shared>, attempt: u32) {
     let (explicit, provider) = {
-        let mut st = shared.state.borrow_mut();
-        (st.explicit_token.take(), st.token_provider.clone())
+        let st = shared.state.borrow_mut();
+        (st.explicit_token.clone(), st.token_provider.clone())
     };
     let provider = match (explicit, provider) {
         (Some(token), _) => return open_socket(shared, attempt, Ok(Some(token))),
@@ -86,7 +86,7 @@ pub fn bounded_token(token: &JsString, now: f64) -> Result<String, OptaveError> 
 
 /// Opens the socket for `attempt` with `token`.
 fn open_socket(shared: &Rc<Shared>, attempt: u32, token: Result<Option<String>, OptaveError>) {
-    if !shared.state.borrow().conn.wants_socket(attempt) {
+    if !shared.state.borrow().session.wants_socket(attempt) {
         return; // superseded: the token is dropped, no socket is opened
     }
     let now = now_ms();
@@ -102,7 +102,16 @@ fn open_socket(shared: &Rc<Shared>, attempt: u32, token: Result<Option<String>, 
     });
     let target = match target {
         Ok(target) => target,
-        Err(error) => return feed(shared, Input::AttemptFailed { attempt, error }),
+        Err(error) => {
+            return feed(
+                shared,
+                Input::AttemptFailed {
+                    attempt,
+                    error,
+                    now_ms: now,
+                },
+            )
+        }
     };
     if shared.state.borrow().config.auth_transport == AuthTransport::Query {
         shared.warn_once(&[Deprecation::QueryAuthTransport]);
@@ -126,7 +135,14 @@ fn open_socket(shared: &Rc<Shared>, attempt: u32, token: Result<Option<String>, 
                     .s(&redact(&describe(&thrown), secret.as_deref())),
                 now,
             );
-            feed(shared, Input::AttemptFailed { attempt, error });
+            feed(
+                shared,
+                Input::AttemptFailed {
+                    attempt,
+                    error,
+                    now_ms: now,
+                },
+            );
         }
     }
 }

@@ -67,18 +67,24 @@ pub enum Event {
     Response,
     /// `superpower.error`.
     SuperpowerError,
+    /// `stateChange`.
+    StateChange,
+    /// `sent` (a queued or resent envelope went out).
+    Sent,
 }
 
 impl Event {
     /// The event named `name`, if it is one of [`EVENTS`].
     pub fn named(name: &str) -> Option<Event> {
-        const ALL: [Event; 6] = [
+        const ALL: [Event; 8] = [
             Event::Open,
             Event::Close,
             Event::Error,
             Event::Message,
             Event::Response,
             Event::SuperpowerError,
+            Event::StateChange,
+            Event::Sent,
         ];
         EVENTS
             .iter()
@@ -92,13 +98,15 @@ impl Event {
 }
 
 /// Event names the client emits (see `OptaveEventMap` in the .d.ts).
-pub const EVENTS: [&str; 6] = [
+pub const EVENTS: [&str; 8] = [
     "open",
     "close",
     "error",
     "message",
     "superpower.response",
     "superpower.error",
+    "stateChange",
+    "sent",
 ];
 
 /// The listener registry, kept for the client's life (emptied, never replaced).

@@ -11,13 +11,19 @@ use wasm_bindgen::JsValue;
 
 use crate::events::{response_event, Event};
 use crate::js_error::{to_js_error, to_js_error_with};
-use crate::runtime::{arm_request_timer, feed, now_ms, Settle, Shared};
+use crate::runtime::{feed, now_ms, rearm, Settle, Shared};
 use crate::socket::{error_fields_ref, read_error_fields, Frame, SocketEvent};
 
 pub fn on_socket_event(shared: &Rc<Shared>, attempt: u32, event: SocketEvent) {
     let now = now_ms();
     match event {
-        SocketEvent::Open => feed(shared, Input::SocketOpen { attempt }),
+        SocketEvent::Open => feed(
+            shared,
+            Input::SocketOpen {
+                attempt,
+                now_ms: now,
+            },
+        ),
         SocketEvent::Error => feed(
             shared,
             Input::SocketError {
@@ -71,14 +77,20 @@ fn on_frame(shared: &Rc<Shared>, mut frame: Frame, now: f64) {
     };
     match routed {
         Ok(Routed::Deliver(inbound)) => {
+            let Some(settle) = first_time(shared, &inbound) else {
+                return;
+            };
             shared.emit(Event::Message, &frame.value);
-            deliver(shared, &frame.value, inbound);
+            deliver(shared, &frame.value, inbound, settle);
         }
         Ok(Routed::Error(inbound)) => {
+            let Some(settle) = first_time(shared, &inbound) else {
+                return;
+            };
             shared.emit(Event::Message, &frame.value);
             let fields = read_error_fields(&frame.value, body_is_top);
             let err = remote_error(&inbound, &error_fields_ref(&fields), now);
-            deliver_error(shared, &frame.value, &inbound, &err);
+            deliver_error(shared, &frame.value, &err, settle);
         }
         Ok(Routed::Reread) => {}
         Err(err) => shared.report_error(&err, &to_js_error_with(&err, &frame.value)),
@@ -97,16 +109,33 @@ fn unreadable(shared: &Rc<Shared>, err: &OptaveError) {
 }
 
 fn take_request(shared: &Rc<Shared>, correlation_id: Option<&str>) -> Option<Settle> {
-    let settle = correlation_id.and_then(|id| shared.state.borrow_mut().requests.take(id));
-    if settle.is_some() {
-        arm_request_timer(shared);
-    }
+    let settle = correlation_id.and_then(|id| shared.state.borrow_mut().session.forget(id));
+    rearm(shared);
     settle
 }
 
+/// The session's decision on a frame: `None` for a repeat of a tracked
+/// request's `(actionType, state)` (not delivered again), else the
+/// `...Async` promise it settles, if any.
+fn first_time(shared: &Rc<Shared>, inbound: &Inbound) -> Option<Option<Settle>> {
+    let Some(id) = inbound.correlation_id.as_deref() else {
+        return Some(None);
+    };
+    let outcome = shared.state.borrow_mut().session.frame(
+        id,
+        inbound.action_type.as_deref().unwrap_or_default(),
+        inbound.state.as_deref().unwrap_or_default(),
+    );
+    // The timer stays armed at the earliest deadline it knew (a Tick with
+    // nothing due re-arms it); once nothing is tracked it is cleared now.
+    if shared.state.borrow().session.outbox().is_empty() {
+        rearm(shared);
+    }
+    outcome.deliver.then_some(outcome.waiter)
+}
+
 /// `superpower.response`, and the request waiting on its correlationId resolves.
-fn deliver(shared: &Rc<Shared>, frame: &JsValue, inbound: Inbound) {
-    let settle = take_request(shared, inbound.correlation_id.as_deref());
+fn deliver(shared: &Rc<Shared>, frame: &JsValue, inbound: Inbound, settle: Option<Settle>) {
     let event = response_event(
         frame,
         inbound.enveloped,
@@ -120,8 +149,7 @@ fn deliver(shared: &Rc<Shared>, frame: &JsValue, inbound: Inbound) {
 }
 
 /// `superpower.error` and `error`, and the request waiting on its correlationId rejects.
-fn deliver_error(shared: &Rc<Shared>, frame: &JsValue, inbound: &Inbound, err: &OptaveError) {
-    let settle = take_request(shared, inbound.correlation_id.as_deref());
+fn deliver_error(shared: &Rc<Shared>, frame: &JsValue, err: &OptaveError, settle: Option<Settle>) {
     let js = to_js_error_with(err, frame);
     shared.emit(Event::SuperpowerError, &js);
     shared.report_error(err, &js);

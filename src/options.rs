@@ -8,12 +8,11 @@ use alloc::vec::Vec;
 use core::cell::RefCell;
 
 use js_sys::{Function, Reflect};
-use optave_core::connection::Connection;
+use optave_core::connection::Session;
 use optave_core::error::{ErrorCode, OptaveError};
 use optave_core::ids::IdGenerator;
 use optave_core::options::{check_argument, refuse_long_options, ClientConfig};
 use optave_core::outbound::{Builder, EnvelopeConfig};
-use optave_core::requests::RequestTable;
 use optave_core::url::UrlParts;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -65,12 +64,12 @@ pub fn create(options: &JsValue) -> Result<OptaveClient, OptaveError> {
         session_id: None,
         strict: config.strict,
     };
+    let session = config.session(token_provider.is_some());
     let state = State {
         config,
         envelope,
         builder: Builder::default(),
-        conn: Connection::default(),
-        requests: RequestTable::default(),
+        session: Session::new(session),
         socket: None,
         ids: IdGenerator::new(CryptoRandom),
         warned: 0,
@@ -78,8 +77,8 @@ pub fn create(options: &JsValue) -> Result<OptaveClient, OptaveError> {
         token_wait: None,
         explicit_token: None,
         connect_waiters: Vec::new(),
-        conn_timer: None,
-        request_timer: None,
+        timer: None,
+        signals: None,
     };
     Ok(OptaveClient {
         shared: Rc::new(Shared {

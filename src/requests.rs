@@ -1,5 +1,5 @@
-//! Sending one request for the page: the action by name, the request
-//! options, the envelope, the pending-request table and its timer.
+//! Sending one `...Async` request for the page: the action by name, the
+//! request options, the envelope, handed to the session with its promise.
 
 use alloc::vec::Vec;
 
@@ -11,7 +11,7 @@ use wasm_bindgen::JsValue;
 
 use crate::client::OptaveClient;
 use crate::options::{options_text, string_argument};
-use crate::runtime::{arm_request_timer, now_ms, Settle};
+use crate::runtime::{now_ms, Settle};
 
 impl OptaveClient {
     pub(crate) fn register_and_send(
@@ -31,19 +31,7 @@ impl OptaveClient {
         };
         let timeout = request_timeout(options.as_deref(), default_timeout, now)?;
         let out = self.shared.prepare(action, params)?;
-        let id = out.correlation_id.clone();
-        {
-            let mut st = self.shared.state.borrow_mut();
-            st.requests.check_free(&id, now)?;
-            // Free, as just checked: registering cannot fail.
-            let _ = st.requests.register(id.clone(), now + timeout, settle);
-        }
-        if let Err(err) = self.shared.transmit(&out) {
-            self.shared.state.borrow_mut().requests.take(&id);
-            return Err(err);
-        }
-        arm_request_timer(&self.shared);
-        Ok(())
+        self.shared.submit(out, Some(settle), timeout).map(drop)
     }
 }
 

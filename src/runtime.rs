@@ -12,14 +12,14 @@ use core::cell::RefCell;
 
 use js_sys::{Function, JsString, Promise, JSON};
 use optave_core::action::Action;
-use optave_core::connection::{Connection, Effect, Input, ReadyState};
+use optave_core::connection::{Effect, Input, SendKind, Session, StateChange};
 use optave_core::error::{ErrorCode, OptaveError};
 use optave_core::ids::IdGenerator;
 use optave_core::legacy::Deprecation;
 use optave_core::options::ClientConfig;
 use optave_core::outbound::{refuse_oversized, Builder, EnvelopeConfig, Outbound};
-use optave_core::requests::RequestTable;
 use optave_core::text::Text;
+use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsValue;
 
 use crate::browser::Timeout;
@@ -27,7 +27,23 @@ use crate::events::{close_info, Emitter, Event};
 use crate::js_error::{describe, to_js_error};
 use crate::logger::{Level, Logger};
 use crate::random::CryptoRandom;
+use crate::signals::Signals;
 use crate::socket::Socket;
+
+#[wasm_bindgen(module = "/js/bindings.js")]
+extern "C" {
+    /// The `stateChange` event object (`StateChangeEvent`).
+    #[wasm_bindgen(js_name = stateInfo)]
+    fn state_info(
+        previous: &str,
+        current: &str,
+        reason: JsValue,
+        retry_in_ms: Option<f64>,
+    ) -> JsValue;
+    /// The `sent` event object (`SentEvent`).
+    #[wasm_bindgen(js_name = sentInfo)]
+    fn sent_info(correlation_id: &str, kind: &str) -> JsValue;
+}
 
 /// The two functions that settle a promise.
 #[derive(Debug, Clone)]
@@ -63,8 +79,8 @@ pub struct State {
     pub config: ClientConfig,
     pub envelope: EnvelopeConfig,
     pub builder: Builder,
-    pub conn: Connection,
-    pub requests: RequestTable<Settle>,
+    /// The session machine: connection states, reconnection, the requests.
+    pub session: Session<Settle>,
     pub socket: Option<Socket>,
     pub ids: IdGenerator<CryptoRandom>,
     /// Deprecations already warned about ([`Deprecation::bit`]).
@@ -72,10 +88,14 @@ pub struct State {
     pub token_provider: Option<Function>,
     /// The pending `tokenProvider()` call, if any.
     pub token_wait: Option<crate::connect::TokenWait>,
+    /// The token passed to `connect(token)`, reused for every attempt.
     pub explicit_token: Option<String>,
     pub connect_waiters: Vec<Settle>,
-    pub conn_timer: Option<Timeout>,
-    pub request_timer: Option<Timeout>,
+    /// The one timer, armed at the session's next wake-up (ms since epoch).
+    pub timer: Option<(f64, Timeout)>,
+    /// The window and document listeners (online, offline, visibility, page
+    /// lifecycle), from `connect()` to `close()` or `free()`.
+    pub signals: Option<Signals>,
 }
 
 /// Everything a client owns.
@@ -155,30 +175,54 @@ impl Shared {
         Ok(outbound)
     }
 
-    /// Sends a built envelope.
+    /// Hands a built envelope to the session: sent now when connected,
+    /// queued while connecting or reconnecting. `waiter` is the `...Async`
+    /// promise, due in `timeout_ms`.
     ///
-    /// Errors: WEBSOCKET / `WEBSOCKET_NOT_IN_OPEN_STATE`, `SEND_FAILED`.
-    pub fn transmit(&self, outbound: &Outbound) -> Result<(), OptaveError> {
-        let st = self.state.borrow();
+    /// Errors: WEBSOCKET `WEBSOCKET_NOT_IN_OPEN_STATE`, `QUEUE_FULL`,
+    /// `SEND_FAILED`; VALIDATION `DUPLICATE_CORRELATION_ID`.
+    pub fn submit(
+        self: &Rc<Self>,
+        outbound: Outbound,
+        waiter: Option<Settle>,
+        timeout_ms: f64,
+    ) -> Result<String, OptaveError> {
+        let id = outbound.correlation_id;
         let now = now_ms();
-        let state = st.conn.ready_state();
-        let socket = st.socket.as_ref().filter(|_| state == ReadyState::Open);
-        let Some(socket) = socket else {
-            return Err(OptaveError::websocket(
-                ErrorCode::WebsocketNotInOpenState,
-                Text::new("cannot send: the connection is ").s(state.as_str()),
-                now,
-            )
-            .for_request(outbound.correlation_id.clone())
-            .suggest("await client.connect() before sending"));
+        let submitted = self.state.borrow_mut().session.submit(
+            id.clone(),
+            outbound.text,
+            waiter,
+            timeout_ms,
+            now,
+        );
+        let result = match submitted {
+            Ok(Some(text)) => self.transmit(&id, &text).inspect_err(|_| {
+                self.state.borrow_mut().session.forget(&id);
+            }),
+            Ok(None) => Ok(()),
+            Err((_, err)) => Err(err),
         };
-        socket.send(&outbound.text).map_err(|thrown| {
+        rearm(self);
+        result.map(|()| id)
+    }
+
+    /// `socket.send(text)`.
+    ///
+    /// Errors: WEBSOCKET / `SEND_FAILED`.
+    fn transmit(&self, correlation_id: &str, text: &str) -> Result<(), OptaveError> {
+        let st = self.state.borrow();
+        let sent = match st.socket.as_ref() {
+            Some(socket) => socket.send(text).map_err(|thrown| describe(&thrown)),
+            None => Err(String::from("no socket")),
+        };
+        sent.map_err(|why| {
             OptaveError::websocket(
                 ErrorCode::SendFailed,
-                Text::new("WebSocket.send failed: ").s(&describe(&thrown)),
-                now,
+                Text::new("WebSocket.send failed: ").s(&why),
+                now_ms(),
             )
-            .for_request(outbound.correlation_id.clone())
+            .for_request(correlation_id)
         })
     }
 }
@@ -198,17 +242,23 @@ fn stringify(value: &JsValue) -> Result<JsString, String> {
     })
 }
 
-/// Feeds one input to the connection state machine and carries out the effects.
+/// Feeds one input to the session machine, carries out the effects and
+/// re-arms the timer.
 pub fn feed(shared: &Rc<Shared>, input: Input) {
-    let effects = shared.state.borrow_mut().conn.handle(input);
+    let effects = shared
+        .state
+        .borrow_mut()
+        .session
+        .handle(input, &mut CryptoRandom);
     run(shared, effects);
+    rearm(shared);
 }
 
-fn run(shared: &Rc<Shared>, effects: Vec<Effect>) {
+fn run(shared: &Rc<Shared>, effects: Vec<Effect<Settle>>) {
     for effect in effects {
         match effect {
             Effect::StartAttempt { attempt } => crate::connect::start_attempt(shared, attempt),
-            Effect::ArmTimer { at_ms } => arm_connection_timer(shared, at_ms),
+            Effect::State(change) => emit_state(shared, change),
             Effect::SettleConnect(result) => {
                 let waiters = core::mem::take(&mut shared.state.borrow_mut().connect_waiters);
                 let value = match &result {
@@ -232,6 +282,11 @@ fn run(shared: &Rc<Shared>, effects: Vec<Effect>) {
                 shared.emit(Event::Close, &close_info(code, &reason, was_clean));
             }
             Effect::EmitError(err) => shared.emit_error(&err),
+            Effect::Transmit {
+                correlation_id,
+                text,
+                kind,
+            } => resend(shared, &correlation_id, &text, kind),
             Effect::CloseSocket { code, reason } => {
                 if let Some(socket) = shared.state.borrow().socket.as_ref() {
                     socket.close(code, reason);
@@ -239,61 +294,64 @@ fn run(shared: &Rc<Shared>, effects: Vec<Effect>) {
             }
             Effect::ReleaseSocket => {
                 let socket = shared.state.borrow_mut().socket.take();
-                let timer = shared.state.borrow_mut().conn_timer.take();
-                drop((socket, timer));
+                drop(socket);
             }
-            Effect::RejectPending(err) => reject_all(shared, &err),
+            Effect::Reject(settle, err) => settle.reject_with(&to_js_error(&err)),
         }
     }
 }
 
-/// Rejects every pending request with `err` (each with its correlationId).
-pub fn reject_all(shared: &Shared, err: &OptaveError) {
-    let pending = {
-        let mut st = shared.state.borrow_mut();
-        st.request_timer = None;
-        st.requests.drain()
-    };
-    for (id, settle) in pending {
-        settle.reject_with(&to_js_error(&err.clone().for_request(id)));
+/// A queued or lost envelope goes out after a reconnect; `sent` tells the page.
+fn resend(shared: &Rc<Shared>, correlation_id: &str, text: &str, kind: SendKind) {
+    match shared.transmit(correlation_id, text) {
+        Ok(()) => {
+            if shared.emitter.has(Event::Sent) {
+                shared.emit(Event::Sent, &sent_info(correlation_id, kind.as_str()));
+            }
+        }
+        Err(err) => {
+            let waiter = shared.state.borrow_mut().session.forget(correlation_id);
+            let js = to_js_error(&err);
+            shared.report_error(&err, &js);
+            if let Some(waiter) = waiter {
+                waiter.reject_with(&js);
+            }
+        }
     }
 }
 
-fn arm_connection_timer(shared: &Rc<Shared>, at_ms: f64) {
-    let weak = Rc::downgrade(shared);
-    let timer = Timeout::new(at_ms - now_ms(), move || {
-        if let Some(shared) = weak.upgrade() {
-            shared.state.borrow_mut().conn_timer = None;
-            feed(&shared, Input::Tick { now_ms: now_ms() });
-        }
-    });
-    shared.state.borrow_mut().conn_timer = Some(timer);
+fn emit_state(shared: &Shared, change: StateChange) {
+    let reason = change
+        .reason
+        .as_ref()
+        .map_or(JsValue::UNDEFINED, to_js_error);
+    let info = state_info(
+        change.previous.as_str(),
+        change.current.as_str(),
+        reason,
+        change.retry_in_ms,
+    );
+    shared.emit(Event::StateChange, &info);
 }
 
-/// Re-arms the single request timer for the earliest pending deadline.
-pub fn arm_request_timer(shared: &Rc<Shared>) {
-    let next = shared.state.borrow().requests.next_deadline();
+/// Arms the one timer at the session's next wake-up (or clears it).
+pub fn rearm(shared: &Rc<Shared>) {
+    let next = shared.state.borrow().session.next_wakeup();
+    let armed = shared.state.borrow().timer.as_ref().map(|(at, _)| *at);
+    if next == armed {
+        return;
+    }
     let timer = next.map(|at| {
         let weak = Rc::downgrade(shared);
-        Timeout::new(at - now_ms(), move || {
-            let Some(shared) = weak.upgrade() else { return };
-            let now = now_ms();
-            let expired = shared.state.borrow_mut().requests.expire(now);
-            for (id, settle) in expired {
-                let err = OptaveError::websocket(
-                    ErrorCode::RequestTimeout,
-                    Text::new("no response to request ")
-                        .s(&id)
-                        .s(" before its timeout"),
-                    now,
-                )
-                .for_request(id)
-                .suggest("Raise timeoutMs (or requestTimeoutMs), or check the connection");
-                settle.reject_with(&to_js_error(&err));
-                shared.emit_error(&err);
+        let timeout = Timeout::new(at - now_ms(), move || {
+            if let Some(shared) = weak.upgrade() {
+                let fired = shared.state.borrow_mut().timer.take();
+                feed(&shared, Input::Tick { now_ms: now_ms() });
+                drop(fired);
             }
-            arm_request_timer(&shared);
-        })
+        });
+        (at, timeout)
     });
-    shared.state.borrow_mut().request_timer = timer;
+    let old = core::mem::replace(&mut shared.state.borrow_mut().timer, timer);
+    drop(old);
 }

@@ -5,7 +5,7 @@
 // after a `// @ts-expect-error` comment is a mistake that the declarations must
 // reject. If tsc reports "Unused '@ts-expect-error' directive", the mistake was
 // accepted. Put each mistake on one line so that its error lands on that line.
-import init, { OptaveClient } from '../pkg/optave_client.js';
+import init, { OptaveClient, type ConnectionState, type OptaveEventMap, type SentEvent, type StateChangeEvent } from '../pkg/optave_client.js';
 
 await init();
 
@@ -147,6 +147,38 @@ void [sid, sid2];
 const state: 'connecting' | 'open' | 'closing' | 'closed' = client.readyState;
 void state;
 
+const connectionState: ConnectionState = client.state;
+const everyState: Record<ConnectionState, true> = {
+  initialized: true, connecting: true, connected: true, disconnected: true,
+  suspended: true, closing: true, closed: true, failed: true,
+};
+void [connectionState, everyState];
+
+client.on('stateChange', (ev: StateChangeEvent) => {
+  const previous: ConnectionState = ev.previous;
+  const current: ConnectionState = ev.current;
+  const wait: number | undefined = ev.retryInMs;
+  const why: string | undefined = ev.reason?.code;
+  void [previous, current, wait, why];
+});
+const onStateChange: OptaveEventMap['stateChange'] = (ev) => void ev.current;
+client.on('stateChange', onStateChange);
+client.on('sent', (ev: SentEvent) => {
+  const kind: 'queued' | 'resent' = ev.kind;
+  const cid: string = ev.correlationId;
+  void [kind, cid];
+});
+
+new OptaveClient({
+  websocketUrl: 'ws://127.0.0.1:8787/ws',
+  reconnect: { minDelayMs: 500, maxDelayMs: 20_000, maxAttempts: Infinity },
+  connectionStateTtlMs: 120_000,
+  queueLimit: 100,
+  queueWhileDisconnected: true,
+  resendOnReconnect: false,
+});
+new OptaveClient({ websocketUrl: 'ws://127.0.0.1:8787/ws', reconnect: false });
+
 const sdkVersion: string = OptaveClient.sdkVersion;
 const specVersion: string = OptaveClient.specVersion;
 const schemaRef: string = OptaveClient.schemaRef;
@@ -177,6 +209,22 @@ client.notAMethod();
 
 // @ts-expect-error readyState is read-only
 client.readyState = 'open';
+
+// @ts-expect-error state is read-only
+client.state = 'connected';
+
+// @ts-expect-error no such state
+const noState: ConnectionState = 'reconnecting';
+void noState;
+
+// @ts-expect-error a stateChange listener receives the event object, not a string
+client.on('stateChange', (ev: string) => void ev);
+
+// @ts-expect-error reconnect takes a boolean or { minDelayMs, maxDelayMs, maxAttempts }
+new OptaveClient({ websocketUrl: 'ws://127.0.0.1:8787/ws', reconnect: { minDelay: 5 } });
+
+// @ts-expect-error queueLimit is a number
+new OptaveClient({ websocketUrl: 'ws://127.0.0.1:8787/ws', queueLimit: '100' });
 
 // @ts-expect-error requestTimeoutMs is a number
 new OptaveClient({ websocketUrl: 'ws://127.0.0.1:8787/ws', requestTimeoutMs: '10' });

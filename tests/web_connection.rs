@@ -178,14 +178,22 @@ async fn no_auth_server_accepts_without_token() {
 }
 
 #[wasm_bindgen_test]
-async fn connection_timeout_closes_the_attempt() {
-    let opts = js(json!({ "websocketUrl": ws_url(http_auth()), "connectionTimeoutMs": 150 }));
+async fn a_token_provider_that_never_answers_fails_the_attempt_at_the_connection_timeout() {
+    let opts = js(json!({
+        "websocketUrl": ws_url(http_auth()),
+        "connectionTimeoutMs": 150,
+        "reconnect": false,
+    }));
     let never = js_sys::Function::new_no_args("return new Promise(() => {})");
     js_sys::Reflect::set(&opts, &"tokenProvider".into(), &never).unwrap();
     let client = OptaveClient::new(opts).unwrap();
     let err = rejection(client.connect(None)).await;
-    assert_error(&err, "WEBSOCKET", "CONNECTION_TIMEOUT");
+    // A socket that never opens is CONNECTION_TIMEOUT (tests/web_session.rs,
+    // the stalled handshake); an attempt still waiting for its token names
+    // the provider.
+    assert_error(&err, "AUTHENTICATION", "TOKEN_PROVIDER_FAILED");
     assert_eq!(client.ready_state(), "closed");
+    assert_eq!(client.state(), "failed");
 }
 
 #[wasm_bindgen_test]
@@ -420,11 +428,13 @@ async fn a_ticket_arriving_after_close_opens_no_socket() {
 #[wasm_bindgen_test]
 async fn a_ticket_arriving_after_the_connection_timeout_opens_no_socket() {
     let ticket = fetch_ticket(http_auth()).await;
-    let (client, rec, deferred) = deferred_client(json!({ "connectionTimeoutMs": 100 }));
+    let (client, rec, deferred) =
+        deferred_client(json!({ "connectionTimeoutMs": 100, "reconnect": false }));
     let sockets = count_sockets();
     let started = js_sys::Date::now();
     let err = rejection(client.connect(None)).await;
-    assert_error(&err, "WEBSOCKET", "CONNECTION_TIMEOUT");
+    // The attempt timed out waiting for its token: the provider is named.
+    assert_error(&err, "AUTHENTICATION", "TOKEN_PROVIDER_FAILED");
     assert_eq!(client.ready_state(), "closed");
     assert_eq!(deferred.calls(), 1, "the provider was asked once");
     assert_eq!(sockets.count(), 0, "no socket before the token arrived");

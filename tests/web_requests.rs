@@ -235,8 +235,8 @@ async fn close_rejects_pending_requests() {
 }
 
 #[wasm_bindgen_test]
-async fn dropped_connection_rejects_pending_requests() {
-    let (client, rec) = recorded_client(http_auth(), json!({}));
+async fn dropped_connection_without_reconnect_rejects_pending_requests() {
+    let (client, rec) = recorded_client(http_auth(), json!({ "reconnect": false }));
     connect(&client).await;
     let pending = client.send_async(
         JsValue::from("interaction"),
@@ -247,7 +247,8 @@ async fn dropped_connection_rejects_pending_requests() {
     let ev = wait_for(&rec, "close", None, None, None).await;
     assert_eq!(get(&ev, "wasClean").as_bool(), Some(false));
     assert_eq!(client.ready_state(), "closed");
-    // The client reconnects with a fresh ticket from the provider.
+    assert_eq!(client.state(), "failed", "reconnect: false never retries");
+    // connect() starts again, with a fresh ticket from the provider.
     connect(&client).await;
     client.close();
 }

@@ -79,6 +79,11 @@ error_codes! {
     ConnectionError => "CONNECTION_ERROR",
     /// The connection closed while requests were pending.
     ConnectionClosed => "CONNECTION_CLOSED",
+    /// The connection was lost with the request on the wire and
+    /// `resendOnReconnect: false`.
+    ConnectionLost => "CONNECTION_LOST",
+    /// The offline queue is full (`queueLimit` envelopes, or 1 MiB of text).
+    QueueFull => "QUEUE_FULL",
     /// An inbound frame is not valid JSON.
     InvalidJson => "INVALID_JSON",
     /// An inbound frame is JSON but not a frame or envelope of the protocol.

@@ -31,7 +31,6 @@ extern crate alloc;
 
 pub mod action;
 pub mod connection;
-pub mod dedup;
 pub mod error;
 pub mod headers;
 pub mod ids;
@@ -40,7 +39,6 @@ pub mod json;
 pub mod legacy;
 pub mod options;
 pub mod outbound;
-pub mod requests;
 pub mod text;
 pub mod time;
 pub mod url;

@@ -54,7 +54,18 @@ fn codes_are_unique_screaming_snake_case() {
             .collect();
         assert_eq!(format!("{code:?}"), camel);
     }
-    assert_eq!(ErrorCode::ALL.len(), 26);
+    assert_eq!(ErrorCode::ALL.len(), 28);
+    // The session's two codes follow CONNECTION_CLOSED.
+    let at = ErrorCode::ALL
+        .iter()
+        .position(|c| *c == ErrorCode::ConnectionClosed)
+        .expect("CONNECTION_CLOSED");
+    assert_eq!(
+        ErrorCode::ALL[at + 1..at + 3],
+        [ErrorCode::ConnectionLost, ErrorCode::QueueFull]
+    );
+    assert_eq!(ErrorCode::ConnectionLost.as_str(), "CONNECTION_LOST");
+    assert_eq!(ErrorCode::QueueFull.as_str(), "QUEUE_FULL");
     assert_eq!(ErrorCode::ALL[0], ErrorCode::InvalidWebsocketUrl);
     assert_eq!(ErrorCode::ALL.last(), Some(&ErrorCode::ClientFreed));
 }

@@ -7,6 +7,7 @@ mod common;
 use std::net::{Ipv4Addr, Ipv6Addr};
 
 use common::{details, parse_url};
+use optave_core::connection::retry::RetryPolicy;
 use optave_core::error::{ErrorCategory, ErrorCode, OptaveError};
 use optave_core::options::{
     check_websocket_url, connect_target, request_timeout, AuthTransport, ClientConfig,
@@ -50,6 +51,10 @@ fn defaults() {
             request_timeout_ms: 30_000.0,
             strict: false,
             max_inbound_frame_bytes: 1_048_576,
+            reconnect: Some(RetryPolicy::default()),
+            queue_limit: 100,
+            queue_while_disconnected: true,
+            resend_on_reconnect: true,
         }
     );
     assert_eq!(DEFAULT_TIMEOUT_MS, 30_000.0);
@@ -208,7 +213,7 @@ fn unknown_options_are_refused_by_name() {
     assert_eq!(details(&err)["allowed"], json!(OPTION_KEYS));
     // Every key is an option (functions are absent from the JSON text; null
     // stands for not given).
-    assert_eq!(OPTION_KEYS.len(), 12);
+    assert_eq!(OPTION_KEYS.len(), 17);
     let mut every = Map::new();
     for key in OPTION_KEYS {
         every.insert(key.to_owned(), Value::Null);

@@ -186,3 +186,64 @@ export function allText(v) {
   }
   return parts.join('\n');
 }
+
+// ---------------------------------------------------------------------------
+// The session's fault matrix (tests/web_session.rs).
+
+// POSTs to a control endpoint of the local server or its supervisor; resolves
+// with the JSON answer.
+export async function postJson(url) {
+  const res = await fetch(url, { method: 'POST' });
+  if (!res.ok) throw new Error(url + ' answered ' + res.status);
+  return res.json();
+}
+export async function getJson(url) {
+  const res = await fetch(url);
+  if (!res.ok) throw new Error(url + ' answered ' + res.status);
+  return res.json();
+}
+
+// Counts the listeners live on the global object and the document (online,
+// offline, pageshow, pagehide, visibilitychange), by wrapping their own
+// addEventListener/removeEventListener. Installed once per page.
+export function installGlobalProbes() {
+  if (globalThis.__globalProbes) return globalThis.__globalProbes;
+  const probes = { live: new Set() };
+  const wrap = (target, label) => {
+    if (!target) return;
+    const add = target.addEventListener.bind(target), remove = target.removeEventListener.bind(target);
+    const key = (type, fn) => label + '\u0000' + type + '\u0000' + (fn && (fn.__gid || (fn.__gid = Math.random())));
+    target.addEventListener = (type, fn, opts) => { probes.live.add(key(type, fn)); return add(type, fn, opts); };
+    target.removeEventListener = (type, fn, opts) => { probes.live.delete(key(type, fn)); return remove(type, fn, opts); };
+  };
+  wrap(globalThis, 'global');
+  wrap(typeof document === 'undefined' ? undefined : document, 'document');
+  globalThis.__globalProbes = probes;
+  return probes;
+}
+// The names of the live global and document listeners, e.g. "global online".
+export function globalListeners() {
+  return globalThis.__globalProbes ? [...globalThis.__globalProbes.live].map((k) => k.split('\u0000').slice(0, 2).join(' ')) : [];
+}
+
+// Dispatches a plain event named `name` on the global object.
+export function fireGlobal(name) { globalThis.dispatchEvent(new Event(name)); }
+
+// A tokenProvider that plays `script` in turn, then `fallback` forever:
+// 'throw', 'hang', 'number', or anything else as the token to return.
+export function scriptedProvider(script, fallback) {
+  const p = { calls: 0 };
+  p.provider = () => {
+    const step = p.calls < script.length ? script[p.calls] : fallback;
+    p.calls++;
+    if (typeof step === 'function') return step();
+    if (step === 'throw') throw new Error('ticket endpoint down');
+    if (step === 'hang') return new Promise(() => {});
+    if (step === 'number') return 42;
+    return step;
+  };
+  return p;
+}
+
+// Bytes of the wasm instance's linear memory.
+export function memoryBytes(memory) { return memory.buffer.byteLength; }

@@ -1,9 +1,62 @@
-//! What goes into the connection state machine ([`Input`]) and what comes out
-//! ([`Effect`]), and the `readyState` it reports.
+//! What goes into the session machine ([`Input`]), what comes out
+//! ([`Effect`]), and the states it reports ([`ConnectionState`],
+//! [`ReadyState`]).
 
+use alloc::rc::Rc;
 use alloc::string::String;
 
 use crate::error::OptaveError;
+
+/// The connection state (`client.state`), named as realtime SDKs name them
+/// (the resilient-session issue, "Connection states").
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ConnectionState {
+    /// Created; `connect()` not called yet.
+    Initialized,
+    /// Getting a token or waiting for the socket to open.
+    Connecting,
+    /// Open: requests go out at once.
+    Connected,
+    /// The connection was lost; the next attempt is scheduled (backoff).
+    Disconnected,
+    /// Down for `connectionStateTtlMs`; one attempt every `maxDelayMs`.
+    Suspended,
+    /// `close()` was called; waiting for the close handshake.
+    Closing,
+    /// Closed by `close()`.
+    Closed,
+    /// Will not retry on its own (refused credentials, `maxAttempts` spent,
+    /// or `reconnect: false`); `connect()` starts again.
+    Failed,
+}
+
+impl ConnectionState {
+    /// `"initialized"`, `"connecting"`, `"connected"`, `"disconnected"`,
+    /// `"suspended"`, `"closing"`, `"closed"` or `"failed"`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Initialized => "initialized",
+            Self::Connecting => "connecting",
+            Self::Connected => "connected",
+            Self::Disconnected => "disconnected",
+            Self::Suspended => "suspended",
+            Self::Closing => "closing",
+            Self::Closed => "closed",
+            Self::Failed => "failed",
+        }
+    }
+
+    /// The WebSocket-style `readyState` of this state, kept for parity with
+    /// the official client.
+    pub fn ready_state(self) -> ReadyState {
+        match self {
+            Self::Connecting => ReadyState::Connecting,
+            Self::Connected => ReadyState::Open,
+            Self::Closing => ReadyState::Closing,
+            _ => ReadyState::Closed,
+        }
+    }
+}
 
 /// The WebSocket `readyState`, as the page sees it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -30,15 +83,17 @@ impl ReadyState {
     }
 }
 
-/// What happened.
+/// What happened: the page's calls, the socket's events, the browser's
+/// signals and the timer. Each carries the time, in ms.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Input {
-    /// The page called `connect()`.
+    /// The page called `connect(token?)`; `explicit_token` says whether a
+    /// token was given (it is then reused for every attempt).
     Connect {
         /// Now, ms.
         now_ms: f64,
-        /// `connectionTimeoutMs`.
-        timeout_ms: f64,
+        /// A token was passed to `connect()`.
+        explicit_token: bool,
     },
     /// The token for `attempt` is ready and the socket was created.
     SocketCreated {
@@ -51,11 +106,15 @@ pub enum Input {
         attempt: u32,
         /// Why.
         error: OptaveError,
+        /// Now, ms.
+        now_ms: f64,
     },
     /// The socket's `open` event.
     SocketOpen {
         /// The attempt.
         attempt: u32,
+        /// Now, ms.
+        now_ms: f64,
     },
     /// The socket's `error` event.
     SocketError {
@@ -82,26 +141,84 @@ pub enum Input {
         /// Now, ms.
         now_ms: f64,
     },
-    /// A timer fired.
+    /// The timer armed at [`super::Session::next_wakeup`] fired.
     Tick {
+        /// Now, ms.
+        now_ms: f64,
+    },
+    /// `window` `offline`.
+    Offline {
+        /// Now, ms.
+        now_ms: f64,
+    },
+    /// `window` `online`.
+    Online {
+        /// Now, ms.
+        now_ms: f64,
+    },
+    /// `visibilitychange` to visible, or `pageshow` (from the back/forward
+    /// cache or not): reconnect now if the socket is not open.
+    Resume {
+        /// Now, ms.
+        now_ms: f64,
+    },
+    /// `pagehide`: the socket is closed so the page stays eligible for the
+    /// back/forward cache; `Resume` reconnects.
+    PageHide {
         /// Now, ms.
         now_ms: f64,
     },
 }
 
-/// What the facade must do, in order.
+/// Why an envelope goes out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SendKind {
+    /// Sent when the page asked, the connection being open.
+    Direct,
+    /// Built while the connection was down; sent once it was up again.
+    Queued,
+    /// Sent on a connection that was lost before the request completed; sent
+    /// again, the same text, after the reconnect.
+    Resent,
+}
+
+impl SendKind {
+    /// `"direct"`, `"queued"` or `"resent"`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Direct => "direct",
+            Self::Queued => "queued",
+            Self::Resent => "resent",
+        }
+    }
+}
+
+/// A `stateChange` event.
 #[derive(Debug, Clone, PartialEq)]
-pub enum Effect {
-    /// Get a token and create the socket for this attempt.
+pub struct StateChange {
+    /// The state left.
+    pub previous: ConnectionState,
+    /// The state entered.
+    pub current: ConnectionState,
+    /// What caused it, when an error did.
+    pub reason: Option<OptaveError>,
+    /// When the next attempt is due, in ms from now (`disconnected`,
+    /// `suspended`).
+    pub retry_in_ms: Option<f64>,
+}
+
+/// What the facade must do, in order. `T` is what the facade keeps per
+/// `...Async` request (its promise's settle functions).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Effect<T> {
+    /// Get a token (the explicit one, else `tokenProvider()`) and create the
+    /// socket for this attempt.
     StartAttempt {
         /// The attempt number to pass back in later inputs.
         attempt: u32,
     },
-    /// Arm a timer to deliver `Tick` at this time (ms).
-    ArmTimer {
-        /// When.
-        at_ms: f64,
-    },
+    /// Emit `stateChange`.
+    State(StateChange),
     /// Settle every waiting `connect()` promise.
     SettleConnect(Result<(), OptaveError>),
     /// Emit `open`.
@@ -117,6 +234,15 @@ pub enum Effect {
     },
     /// Emit `error`.
     EmitError(OptaveError),
+    /// `socket.send(text)`.
+    Transmit {
+        /// The envelope's correlationId.
+        correlation_id: String,
+        /// The envelope text.
+        text: Rc<str>,
+        /// Why it goes out now.
+        kind: SendKind,
+    },
     /// Call `socket.close(code, reason)`.
     CloseSocket {
         /// Close code.
@@ -126,6 +252,6 @@ pub enum Effect {
     },
     /// Remove the socket's listeners and drop it.
     ReleaseSocket,
-    /// Reject every pending request with this error.
-    RejectPending(OptaveError),
+    /// Reject one `...Async` request with this error (its correlationId set).
+    Reject(T, OptaveError),
 }

@@ -105,6 +105,43 @@ pub struct CloseInfo {
     pub was_clean: bool,
 }
 
+/// The `stateChange` event: the connection state changed.
+#[derive(Debug, Clone, Serialize, Tsify)]
+#[serde(rename_all = "camelCase")]
+pub struct StateChangeEvent {
+    /// The state left.
+    pub previous: super::ConnectionState,
+    /// The state entered.
+    pub current: super::ConnectionState,
+    /// The error that caused it, when one did (e.g. CONNECTION_CLOSED,
+    /// CONNECTION_TIMEOUT, AUTHENTICATION_FAILED).
+    #[tsify(optional)]
+    pub reason: Option<OptaveError>,
+    /// In `disconnected` and `suspended`: ms until the next attempt.
+    #[tsify(optional)]
+    pub retry_in_ms: Option<f64>,
+}
+
+/// How an envelope reached the socket after the connection came back.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Tsify)]
+#[serde(rename_all = "lowercase")]
+pub enum SentKind {
+    /// Built while the connection was down, sent once it was up.
+    Queued,
+    /// On the wire when the connection was lost; sent again, the same text.
+    Resent,
+}
+
+/// The `sent` event: a queued or resent envelope went out.
+#[derive(Debug, Clone, Serialize, Tsify)]
+#[serde(rename_all = "camelCase")]
+pub struct SentEvent {
+    /// The envelope's `headers.correlationId`.
+    pub correlation_id: String,
+    /// Why it went out now.
+    pub kind: SentKind,
+}
+
 /// Superpower names the seeds and the local server use.
 pub const SUPERPOWER_TYPES: [&str; 12] = [
     "sentiment_analysis",

@@ -12,10 +12,12 @@ mod scope;
 mod session;
 
 pub use events::{
-    CloseInfo, ErrorCategory, OptaveError, ResponseHeaders, SuperpowerEvent, SuperpowerMessage,
-    SuperpowerResult, SuperpowerState, SUPERPOWER_TYPES,
+    CloseInfo, ErrorCategory, OptaveError, ResponseHeaders, SentEvent, SentKind, StateChangeEvent,
+    SuperpowerEvent, SuperpowerMessage, SuperpowerResult, SuperpowerState, SUPERPOWER_TYPES,
 };
-pub use options::{AuthTransport, ConnectionOptions, ReadyState, RequestOptions};
+pub use options::{
+    AuthTransport, ConnectionOptions, ConnectionState, ReadyState, ReconnectOptions, RequestOptions,
+};
 pub use request::{
     A2a, Attributes, Code, Connections, Context, Cursor, Link, Reference, ReferenceId, Request,
     Resources, Settings,
@@ -83,10 +85,15 @@ pub fn declarations() -> Vec<&'static str> {
         <ResponseHeaders as T>::DECL,
         <SuperpowerEvent as T>::DECL,
         <CloseInfo as T>::DECL,
+        <StateChangeEvent as T>::DECL,
+        <SentKind as T>::DECL,
+        <SentEvent as T>::DECL,
         <AuthTransport as T>::DECL,
         <ConnectionOptions as T>::DECL,
         <RequestOptions as T>::DECL,
         <ReadyState as T>::DECL,
+        <ReconnectOptions as T>::DECL,
+        <ConnectionState as T>::DECL,
         <ErrorCategory as T>::DECL,
         <OptaveError as T>::DECL,
     ]

@@ -60,10 +60,81 @@ pub struct ConnectionOptions {
     #[serde(default)]
     #[tsify(optional)]
     pub max_inbound_frame_bytes: Option<f64>,
+    /// Automatic reconnection: on by default (`true`); `false` turns it off
+    /// (a lost connection then goes to `failed`); an object tunes it.
+    /// Delays use full jitter, `random(0, min(maxDelayMs, minDelayMs * 2^attempt))`.
+    #[serde(default)]
+    #[tsify(optional, type = "boolean | ReconnectOptions")]
+    pub reconnect: Option<Value>,
+    /// After this long without a connection, in ms, the state is
+    /// `suspended` and one attempt is made every `reconnect.maxDelayMs`
+    /// (default 120,000).
+    #[serde(default)]
+    #[tsify(optional)]
+    pub connection_state_ttl_ms: Option<f64>,
+    /// Sends made while `connecting`, `disconnected` or `suspended` are
+    /// queued, at most this many envelopes (default 100; 0 to 100,000) and
+    /// 1 MiB of text; over it a send is refused with WEBSOCKET QUEUE_FULL.
+    #[serde(default)]
+    #[tsify(optional)]
+    pub queue_limit: Option<f64>,
+    /// `false` refuses sends with WEBSOCKET_NOT_IN_OPEN_STATE whenever the
+    /// client is not `connected`, instead of queueing them (default true).
+    #[serde(default)]
+    #[tsify(optional)]
+    pub queue_while_disconnected: Option<bool>,
+    /// Requests on the wire when the connection is lost are sent again
+    /// after the reconnect, the same envelope text (default true); `false`
+    /// rejects their promises with WEBSOCKET CONNECTION_LOST instead.
+    #[serde(default)]
+    #[tsify(optional)]
+    pub resend_on_reconnect: Option<bool>,
     /// Never allowed in a browser: refused with UNSUPPORTED_IN_BROWSER.
     #[serde(default)]
     #[tsify(optional, type = "never")]
     pub client_secret: Option<Value>,
+}
+
+/// The `reconnect` option's tuning (the resilient-session issue).
+#[derive(Debug, Clone, Default, Deserialize, Tsify)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ReconnectOptions {
+    /// Base delay of the backoff, in ms (default 500).
+    #[serde(default)]
+    #[tsify(optional)]
+    pub min_delay_ms: Option<f64>,
+    /// Largest delay, and the pace while `suspended`, in ms (default 20,000).
+    #[serde(default)]
+    #[tsify(optional)]
+    pub max_delay_ms: Option<f64>,
+    /// Attempts since the last connection that stayed open 5 s, after which
+    /// the client is `failed` (default `Infinity`).
+    #[serde(default)]
+    #[tsify(optional)]
+    pub max_attempts: Option<f64>,
+}
+
+/// The connection state, `client.state` (the resilient-session issue).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Tsify)]
+#[serde(rename_all = "lowercase")]
+pub enum ConnectionState {
+    /// Created; `connect()` not called yet.
+    Initialized,
+    /// Getting a token or waiting for the socket to open.
+    Connecting,
+    /// Open: requests go out at once.
+    Connected,
+    /// The connection was lost; the next attempt waits out a backoff delay.
+    Disconnected,
+    /// Down for `connectionStateTtlMs`; one attempt every `reconnect.maxDelayMs`.
+    Suspended,
+    /// `close()` was called; waiting for the close handshake.
+    Closing,
+    /// Closed by `close()`.
+    Closed,
+    /// Will not retry on its own (credentials refused, `maxAttempts` spent,
+    /// `reconnect: false`); `connect()` starts again.
+    Failed,
 }
 
 /// Options of one `...Async` request.

@@ -9,12 +9,15 @@ use alloc::string::String;
 use alloc::vec;
 use alloc::vec::Vec;
 
+use crate::connection::retry::RetryPolicy;
+use crate::connection::SessionConfig;
 use crate::error::{Detail, ErrorCode, OptaveError};
 use crate::json::{self, Doc, Kind, Node};
 use crate::text::Text;
 use crate::url::UrlParts;
 
 mod bounds;
+mod session;
 mod target;
 mod timeouts;
 mod url_rule;
@@ -22,6 +25,7 @@ pub use bounds::{
     check_argument, refuse_long_options, refuse_long_token, MAX_ARGUMENT_UNITS, MAX_OPTIONS_UNITS,
     MAX_TOKEN_UNITS,
 };
+pub use session::MAX_QUEUE_LIMIT;
 pub use target::{connect_target, ConnectTarget};
 pub use timeouts::{number, request_timeout, DEFAULT_TIMEOUT_MS, MAX_TIMEOUT_MS, NON_FINITE};
 pub use url_rule::check_websocket_url;
@@ -39,7 +43,7 @@ pub enum AuthTransport {
 }
 
 /// Every key `new OptaveClient(options)` accepts.
-pub const OPTION_KEYS: [&str; 12] = [
+pub const OPTION_KEYS: [&str; 17] = [
     "websocketUrl",
     "tokenProvider",
     "authTransport",
@@ -50,6 +54,11 @@ pub const OPTION_KEYS: [&str; 12] = [
     "requestTimeoutMs",
     "strictValidation",
     "maxInboundFrameBytes",
+    "reconnect",
+    "connectionStateTtlMs",
+    "queueLimit",
+    "queueWhileDisconnected",
+    "resendOnReconnect",
     "logger",
     "clientSecret",
 ];
@@ -77,6 +86,30 @@ pub struct ClientConfig {
     /// bytes of UTF-8 are dropped unread (WEBSOCKET /
     /// `INBOUND_FRAME_TOO_LARGE`). Default 1,048,576.
     pub max_inbound_frame_bytes: u32,
+    /// `reconnect` and `connectionStateTtlMs`; `None` for `reconnect: false`.
+    pub reconnect: Option<RetryPolicy>,
+    /// `queueLimit` (default 100).
+    pub queue_limit: usize,
+    /// `queueWhileDisconnected` (default true).
+    pub queue_while_disconnected: bool,
+    /// `resendOnReconnect` (default true).
+    pub resend_on_reconnect: bool,
+}
+
+impl ClientConfig {
+    /// The session machine's settings; `has_token_provider` says whether
+    /// the page gave a `tokenProvider`.
+    pub fn session(&self, has_token_provider: bool) -> SessionConfig {
+        SessionConfig {
+            connection_timeout_ms: self.connection_timeout_ms,
+            request_timeout_ms: self.request_timeout_ms,
+            reconnect: self.reconnect,
+            queue_limit: self.queue_limit,
+            queue_while_disconnected: self.queue_while_disconnected,
+            resend_on_reconnect: self.resend_on_reconnect,
+            has_token_provider,
+        }
+    }
 }
 
 fn invalid(message: impl Into<String>, now_ms: f64) -> OptaveError {
@@ -93,7 +126,7 @@ enum Want {
     Any,
 }
 
-const WANT: [(&str, Want); 10] = [
+const WANT: [(&str, Want); 14] = [
     ("websocketUrl", Want::Str),
     ("authTransport", Want::Transport),
     ("authRequired", Want::Bool),
@@ -104,6 +137,10 @@ const WANT: [(&str, Want); 10] = [
     ("strictValidation", Want::Bool),
     ("maxInboundFrameBytes", Want::Num),
     ("clientSecret", Want::Any),
+    ("connectionStateTtlMs", Want::Num),
+    ("queueLimit", Want::Num),
+    ("queueWhileDisconnected", Want::Bool),
+    ("resendOnReconnect", Want::Bool),
 ];
 
 impl ClientConfig {
@@ -130,6 +167,7 @@ impl ClientConfig {
         let text = options_json;
         let mut unknown: Vec<String> = Vec::new();
         let mut values: [Option<Node>; WANT.len()] = [None; WANT.len()];
+        let mut reconnect_at = None;
         for child in doc.children(0) {
             let Some(node) = doc.node(child) else {
                 continue;
@@ -138,6 +176,9 @@ impl ClientConfig {
             if !OPTION_KEYS.contains(&&*key) {
                 unknown.push(key.into_owned());
                 continue;
+            }
+            if key == "reconnect" {
+                reconnect_at = Some(child);
             }
             let Some(at) = WANT.iter().position(|(name, _)| *name == key) else {
                 continue;
@@ -209,7 +250,7 @@ impl ClientConfig {
                 ));
             }
         }
-        let [url, transport, auth_required, org, tenant, conn_ms, req_ms, strict, max_frame, secret] =
+        let [url, transport, auth_required, org, tenant, conn_ms, req_ms, strict, max_frame, secret, ttl_ms, queue_limit, queue_while, resend] =
             values;
         let string = |n: Option<Node>| n.map(|n| String::from(json::string(text, &n)));
         let flag = |n: Option<Node>| n.map(|n| json::raw(text, &n) == "true");
@@ -248,7 +289,15 @@ impl ClientConfig {
                     now_ms,
                 )),
             };
+        let ttl_ms = match ttl_ms {
+            None => RetryPolicy::default().state_ttl_ms,
+            some => timeout("connectionStateTtlMs", some)?,
+        };
         Ok(Self {
+            reconnect: session::reconnect(&doc, text, reconnect_at, ttl_ms, now_ms)?,
+            queue_limit: session::queue_limit(queue_limit.map(|n| json::raw(text, &n)), now_ms)?,
+            queue_while_disconnected: flag(queue_while).unwrap_or(true),
+            resend_on_reconnect: flag(resend).unwrap_or(true),
             max_inbound_frame_bytes,
             websocket_url,
             auth_transport: match transport.map(|n| json::string(text, &n) == "query") {

@@ -1,0 +1,363 @@
+//! Every request the session is responsible for, in the order the page made
+//! them: queued while the connection is down, tracked on the wire until its
+//! answer is complete, sent again after a reconnect, and de-duplicated on the
+//! way back (the resilient-session issue, "Offline queue" and "Pending
+//! `...Async` requests across a reconnect").
+//!
+//! A request is *complete* once a frame has arrived for it and every
+//! superpower that reported `started` has reported again (`completed`,
+//! `error`, or any other state), or once an `actionType: "error"` frame
+//! arrived. Until then its frames are de-duplicated by
+//! `(actionType, state)`, and a reconnect sends its envelope again, the same
+//! text. An `...Async` request also ends at its deadline; a fire-and-forget
+//! request stops being tracked at its deadline (`requestTimeoutMs` after it
+//! was sent).
+
+use alloc::rc::Rc;
+use alloc::string::String;
+use alloc::vec::Vec;
+
+use super::io::SendKind;
+
+/// Default `queueLimit`: 100 envelopes.
+pub const DEFAULT_QUEUE_LIMIT: usize = 100;
+/// The most envelope text the queue holds: 1 MiB (1,048,576 bytes of UTF-8).
+pub const QUEUE_MAX_BYTES: usize = 1_048_576;
+/// Fire-and-forget requests tracked on the wire at most; a send beyond this
+/// goes out untracked (it is not sent again after a reconnect).
+pub const MAX_TRACKED: usize = 1_000;
+/// Bytes of fire-and-forget envelope text tracked on the wire at most
+/// (8 MiB); beyond this a send goes out untracked.
+pub const MAX_TRACKED_BYTES: usize = 8 << 20;
+
+/// Where a request's envelope is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Wire {
+    /// Built while the connection was down; never sent.
+    Queued,
+    /// Sent on the current connection.
+    Sent,
+    /// Sent on a connection that was lost before the answer was complete.
+    Lost,
+}
+
+#[derive(Debug)]
+struct Entry<T> {
+    id: String,
+    text: Rc<str>,
+    deadline_ms: f64,
+    /// The `...Async` promise, until the first frame settles it.
+    waiter: Option<T>,
+    /// Whether it was sent with a waiter (an `...Async` request).
+    is_async: bool,
+    wire: Wire,
+    /// `(actionType, state)` pairs delivered.
+    seen: Vec<(String, String)>,
+}
+
+impl<T> Entry<T> {
+    fn complete(&self) -> bool {
+        !self.seen.is_empty()
+            && self.seen.iter().all(|(t, s)| {
+                s != "started" || self.seen.iter().any(|(t2, s2)| t2 == t && s2 != "started")
+            })
+    }
+}
+
+/// Why a request was not accepted (the outbox is left as it was).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Refusal {
+    /// A request with this correlationId is tracked.
+    Duplicate,
+    /// The queue holds `queueLimit` envelopes.
+    QueueCount {
+        /// `queueLimit`.
+        limit: usize,
+    },
+    /// The queue would hold more than [`QUEUE_MAX_BYTES`].
+    QueueBytes {
+        /// Bytes it would hold with this envelope.
+        would_hold: usize,
+    },
+}
+
+/// What became of an inbound frame naming a tracked request.
+#[derive(Debug, PartialEq)]
+pub struct FrameOutcome<T> {
+    /// Deliver it to the page (false for a repeat).
+    pub deliver: bool,
+    /// The `...Async` promise it settles, the first time.
+    pub waiter: Option<T>,
+}
+
+/// The requests, in the order the page made them. A page has a handful in
+/// flight, so a vector searched in order is both the smallest and the
+/// fastest table.
+#[derive(Debug)]
+pub struct Outbox<T> {
+    entries: Vec<Entry<T>>,
+    queued: usize,
+    queued_bytes: usize,
+    tracked_plain: usize,
+    tracked_plain_bytes: usize,
+}
+
+impl<T> Default for Outbox<T> {
+    fn default() -> Self {
+        Self {
+            entries: Vec::new(),
+            queued: 0,
+            queued_bytes: 0,
+            tracked_plain: 0,
+            tracked_plain_bytes: 0,
+        }
+    }
+}
+
+impl<T> Outbox<T> {
+    /// Requests tracked (queued or on the wire).
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    /// True when nothing is tracked.
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    /// Envelopes queued (never sent).
+    pub fn queued(&self) -> usize {
+        self.queued
+    }
+
+    /// Bytes of queued envelope text.
+    pub fn queued_bytes(&self) -> usize {
+        self.queued_bytes
+    }
+
+    /// `...Async` requests whose promise has not settled.
+    pub fn waiting(&self) -> usize {
+        self.entries.iter().filter(|e| e.waiter.is_some()).count()
+    }
+
+    /// Whether a request with this correlationId is tracked.
+    pub fn contains(&self, id: &str) -> bool {
+        self.find(id).is_some()
+    }
+
+    fn find(&self, id: &str) -> Option<usize> {
+        self.entries.iter().position(|e| e.id == id)
+    }
+
+    /// Takes a request: sent now (`queue == false`) or queued (subject to
+    /// `limit` envelopes and [`QUEUE_MAX_BYTES`]). A fire-and-forget request
+    /// (`waiter` is `None`) sent now beyond [`MAX_TRACKED`] or
+    /// [`MAX_TRACKED_BYTES`] is sent untracked. Returns the text to send now,
+    /// if any.
+    ///
+    /// Errors: [`Refusal`], with the waiter handed back.
+    #[allow(clippy::too_many_arguments)]
+    pub fn submit(
+        &mut self,
+        id: String,
+        text: String,
+        waiter: Option<T>,
+        deadline_ms: f64,
+        queue: bool,
+        limit: usize,
+    ) -> Result<Option<Rc<str>>, (Option<T>, Refusal)> {
+        if self.contains(&id) {
+            return Err((waiter, Refusal::Duplicate));
+        }
+        let bytes = text.len();
+        let is_async = waiter.is_some();
+        if queue {
+            if self.queued >= limit {
+                return Err((waiter, Refusal::QueueCount { limit }));
+            }
+            let would_hold = self.queued_bytes.saturating_add(bytes);
+            if would_hold > QUEUE_MAX_BYTES {
+                return Err((waiter, Refusal::QueueBytes { would_hold }));
+            }
+            self.queued += 1;
+            self.queued_bytes = would_hold;
+        } else if !is_async {
+            let over = self.tracked_plain >= MAX_TRACKED
+                || self.tracked_plain_bytes.saturating_add(bytes) > MAX_TRACKED_BYTES;
+            if over {
+                return Ok(Some(Rc::from(text)));
+            }
+        }
+        let text: Rc<str> = Rc::from(text);
+        let out = (!queue).then(|| text.clone());
+        let entry = Entry {
+            id,
+            text,
+            deadline_ms,
+            waiter,
+            is_async,
+            wire: if queue { Wire::Queued } else { Wire::Sent },
+            seen: Vec::new(),
+        };
+        if !is_async && !queue {
+            self.tracked_plain += 1;
+            self.tracked_plain_bytes += bytes;
+        }
+        self.entries.push(entry);
+        Ok(out)
+    }
+
+    fn remove_at(&mut self, at: usize) -> Option<Entry<T>> {
+        if at >= self.entries.len() {
+            return None;
+        }
+        let entry = self.entries.remove(at);
+        self.account_out(&entry);
+        Some(entry)
+    }
+
+    fn account_out(&mut self, entry: &Entry<T>) {
+        if entry.wire == Wire::Queued {
+            self.queued = self.queued.saturating_sub(1);
+            self.queued_bytes = self.queued_bytes.saturating_sub(entry.text.len());
+        } else if !entry.is_async {
+            self.tracked_plain = self.tracked_plain.saturating_sub(1);
+            self.tracked_plain_bytes = self.tracked_plain_bytes.saturating_sub(entry.text.len());
+        }
+    }
+
+    /// Stops tracking `id` entirely (a send that failed, a frame that could
+    /// not be read); returns its waiter.
+    pub fn remove(&mut self, id: &str) -> Option<T> {
+        let at = self.find(id)?;
+        self.remove_at(at)?.waiter
+    }
+
+    /// Cancels the `...Async` request `id` whose promise has not settled:
+    /// it is no longer tracked (nor queued). `None` for anything else.
+    pub fn cancel(&mut self, id: &str) -> Option<T> {
+        let at = self.find(id)?;
+        if self.entries.get(at).is_none_or(|e| e.waiter.is_none()) {
+            return None;
+        }
+        self.remove_at(at)?.waiter
+    }
+
+    /// Cancels every `...Async` request whose promise has not settled.
+    pub fn cancel_all(&mut self) -> Vec<(String, T)> {
+        self.take_where(|e| e.waiter.is_some())
+    }
+
+    /// Removes the entries `pick` chooses, in order; returns their
+    /// unsettled waiters.
+    fn take_where(&mut self, pick: impl Fn(&Entry<T>) -> bool) -> Vec<(String, T)> {
+        let mut out = Vec::new();
+        let mut at = 0;
+        while let Some(entry) = self.entries.get(at) {
+            if !pick(entry) {
+                at += 1;
+                continue;
+            }
+            if let Some(entry) = self.remove_at(at) {
+                if let Some(waiter) = entry.waiter {
+                    out.push((entry.id, waiter));
+                }
+            }
+        }
+        out
+    }
+
+    /// Forgets everything (`close()`): returns the unsettled waiters.
+    pub fn clear(&mut self) -> Vec<(String, T)> {
+        self.take_where(|_| true)
+    }
+
+    /// The connection carrying the sent requests was lost. With `resend`,
+    /// they are kept to be sent again; without, they stop being tracked and
+    /// the unsettled waiters are returned (to be rejected).
+    pub fn lost(&mut self, resend: bool) -> Vec<(String, T)> {
+        if resend {
+            for entry in self.entries.iter_mut() {
+                if entry.wire == Wire::Sent {
+                    entry.wire = Wire::Lost;
+                }
+            }
+            return Vec::new();
+        }
+        self.take_where(|e| e.wire != Wire::Queued)
+    }
+
+    /// The connection is up: every lost and queued envelope, in the order
+    /// the page made the requests, to send now. Queued fire-and-forget
+    /// requests are tracked from now, until `now_ms + plain_timeout_ms`.
+    pub fn connected(
+        &mut self,
+        now_ms: f64,
+        plain_timeout_ms: f64,
+    ) -> Vec<(String, Rc<str>, SendKind)> {
+        let mut out = Vec::new();
+        for entry in self.entries.iter_mut() {
+            let kind = match entry.wire {
+                Wire::Sent => continue,
+                Wire::Lost => SendKind::Resent,
+                Wire::Queued => {
+                    if !entry.is_async {
+                        entry.deadline_ms = now_ms + plain_timeout_ms;
+                        self.tracked_plain += 1;
+                        self.tracked_plain_bytes += entry.text.len();
+                    }
+                    SendKind::Queued
+                }
+            };
+            entry.wire = Wire::Sent;
+            out.push((entry.id.clone(), entry.text.clone(), kind));
+        }
+        self.queued = 0;
+        self.queued_bytes = 0;
+        out
+    }
+
+    /// A frame for `id` arrived. `None` when `id` is not tracked (deliver it
+    /// as is).
+    pub fn frame(&mut self, id: &str, action_type: &str, state: &str) -> Option<FrameOutcome<T>> {
+        let at = self.find(id)?;
+        let entry = self.entries.get_mut(at)?;
+        if entry
+            .seen
+            .iter()
+            .any(|(t, s)| t == action_type && s == state)
+        {
+            return Some(FrameOutcome {
+                deliver: false,
+                waiter: None,
+            });
+        }
+        entry
+            .seen
+            .push((String::from(action_type), String::from(state)));
+        let waiter = entry.waiter.take();
+        if action_type == "error" || entry.complete() {
+            self.remove_at(at);
+        }
+        Some(FrameOutcome {
+            deliver: true,
+            waiter,
+        })
+    }
+
+    /// Removes every request whose deadline is at or before `now_ms` (a
+    /// queued fire-and-forget request waits for the connection instead);
+    /// returns the unsettled waiters (timed out).
+    pub fn expire(&mut self, now_ms: f64) -> Vec<(String, T)> {
+        self.take_where(|e| e.deadline_ms <= now_ms && (e.is_async || e.wire != Wire::Queued))
+    }
+
+    /// The earliest deadline that [`Outbox::expire`] acts on.
+    pub fn next_deadline(&self) -> Option<f64> {
+        self.entries
+            .iter()
+            .filter(|e| e.is_async || e.wire != Wire::Queued)
+            .map(|e| e.deadline_ms)
+            .min_by(f64::total_cmp)
+    }
+}
