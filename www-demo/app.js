@@ -10,23 +10,10 @@ import { h } from './dom.js';
 import { logEntry, reportError, sdkLogger } from './log.js';
 import { appendMessage, renderConversation, sendAction, updateParentHint } from './conversation.js';
 import { onSuperpower, onSuperpowerError } from './panel.js';
+import { connect, disconnect, dropConnection, onClose, onSent, onStateChange, showState } from './connection.js';
 
 // ---------------------------------------------------------------------------
 // Connection
-
-function refreshStatus() {
-  const rs = state.client ? String(state.client.readyState ?? 'closed') : 'unavailable';
-  const el = $('ready-state');
-  if (el.dataset.state !== rs) {
-    el.dataset.state = rs;
-    el.textContent = rs;
-    $('status-dot').className = `status-dot ${rs}`;
-  }
-  el.title = state.closeNote;
-  $('btn-connect').disabled = !state.client || rs !== 'closed';
-  $('btn-disconnect').disabled = !state.client || rs === 'closed' || rs === 'closing';
-  for (const b of document.querySelectorAll('button.action')) b.disabled = rs !== 'open';
-}
 
 async function tokenProvider() {
   const res = await fetch(TICKET_URL, { method: 'POST', headers: { accept: 'application/json' } });
@@ -34,30 +21,6 @@ async function tokenProvider() {
   const body = await res.json();
   if (!body || typeof body.ticket !== 'string' || !body.ticket) throw new Error('ticket endpoint returned no ticket');
   return body.ticket;
-}
-
-async function connect() {
-  if (!state.client) return;
-  state.closeNote = '';
-  refreshStatus();
-  try {
-    const p = state.client.connect();
-    refreshStatus();
-    await p;
-  } catch (err) {
-    reportError(err);
-  }
-  refreshStatus();
-}
-
-function disconnect() {
-  if (!state.client) return;
-  try {
-    state.client.close();
-  } catch (err) {
-    reportError(err);
-  }
-  refreshStatus();
 }
 
 function websocketUrl() {
@@ -118,6 +81,7 @@ function setupStaticUi() {
   }
   $('btn-connect').addEventListener('click', connect);
   $('btn-disconnect').addEventListener('click', disconnect);
+  $('btn-drop').addEventListener('click', dropConnection);
   $('btn-clear').addEventListener('click', () => {
     state.groups.clear();
     state.cards.clear();
@@ -128,14 +92,15 @@ function setupStaticUi() {
   });
 
   renderConversation();
-  refreshStatus();
+  showState('loading');
 }
 
 async function main() {
   setupStaticUi();
   const sdk = await loadSdk();
   if (!sdk) {
-    refreshStatus();
+    state.sdkFailed = true;
+    showState('unavailable');
     return;
   }
   let client;
@@ -149,27 +114,23 @@ async function main() {
     });
   } catch (err) {
     reportError(err);
-    refreshStatus();
+    state.sdkFailed = true;
+    showState('unavailable');
     return;
   }
   state.client = client;
+  state.connState = String(client.state);
   window.ocoDemo = { client, state };
 
   client.on('superpower.response', onSuperpower);
   client.on('superpower.error', onSuperpowerError);
   client.on('error', reportError);
-  client.on('open', () => {
-    logEntry('sys', 'connection open', '', websocketUrl());
-    refreshStatus();
-  });
-  client.on('close', (ev) => {
-    state.closeNote = `closed: code ${ev?.code ?? '?'}${ev?.reason ? `, ${ev.reason}` : ''}${ev?.wasClean === false ? ' (not clean)' : ''}`;
-    logEntry('sys', 'connection closed', '', state.closeNote);
-    refreshStatus();
-  });
+  client.on('stateChange', onStateChange);
+  client.on('sent', onSent);
+  client.on('open', () => logEntry('sys', 'connection open', '', websocketUrl()));
+  client.on('close', onClose);
+  showState(state.connState);
 
-  // readyState has no event for 'connecting' / 'closing': poll it for the badge.
-  setInterval(refreshStatus, 250);
   await connect();
 }
 

@@ -178,6 +178,8 @@ export function sendAction(action) {
   }
 
   const params = buildParams(action);
+  // Sends made while the session is not connected are queued by the SDK.
+  const queued = String(client.state) !== 'connected';
   let id;
   try {
     id = client[action](params);
@@ -189,7 +191,8 @@ export function sendAction(action) {
     last.textContent = id;
     last.title = id;
     ensureGroup(id, action, currentConv());
-    logEntry('out', `${ACTION_LABELS[action] ?? action}`, id, summarizeOutgoing(action, params));
+    const tag = queued ? { text: 'queued', kind: 'queued' } : undefined;
+    logEntry('out', `${ACTION_LABELS[action] ?? action}`, id, summarizeOutgoing(action, params), tag);
   } else {
     // The SDK refused the request before sending and fired 'error'.
     last.textContent = 'refused';

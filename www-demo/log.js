@@ -48,14 +48,30 @@ export function reportError(err) {
   logEntry('sys', `error ${code || category}`, cid, message);
 }
 
-export function logEntry(direction, label, correlationId, detail) {
+/**
+ * Adds an entry to the envelope log. `tag` ({ text, kind }) marks how an
+ * outbound envelope went out: `queued` (held until connected), `sent` (a
+ * queued one went out), `resent` (sent again after a reconnect).
+ */
+export function logEntry(direction, label, correlationId, detail, tag) {
   const list = $('envelope-log');
   const arrow = direction === 'out' ? '→' : direction === 'in' ? '←' : '•';
   const li = h(
     'li',
-    { class: `log-item ${direction}`, 'data-testid': 'log-entry', 'data-direction': direction },
+    {
+      class: `log-item ${direction}`,
+      'data-testid': 'log-entry',
+      'data-direction': direction,
+      'data-delivery': tag?.kind,
+      'data-correlation-id': correlationId || undefined,
+    },
     h('span', { class: 'log-arrow', text: arrow }),
-    h('span', { class: 'log-label', text: label }),
+    h(
+      'span',
+      { class: 'log-label' },
+      label,
+      tag ? h('span', { class: `log-tag ${tag.kind}`, 'data-testid': 'log-tag', text: tag.text }) : null,
+    ),
     correlationId ? h('code', { class: 'log-id', title: correlationId, text: shortId(correlationId) }) : null,
     detail ? h('span', { class: 'log-detail', text: detail }) : null,
     h('time', { class: 'log-time', text: clockNow() }),

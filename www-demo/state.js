@@ -7,6 +7,8 @@ import { newId } from './dom.js';
 
 export const SDK_URL = '/pkg/optave_client.js';
 export const TICKET_URL = '/api/ws-ticket';
+/** The local server's test control: aborts every open WebSocket. */
+export const DROP_URL = '/api/test/drop';
 export const MAX_LOG_ENTRIES = 300;
 
 export const ACTION_LABELS = {
@@ -52,7 +54,14 @@ export const state = {
   cards: new Map(),
   recentErrors: new Map(),
   seenErrors: new WeakSet(),
-  closeNote: '',
+  /** `client.state`, as the last `stateChange` reported it. */
+  connState: 'initialized',
+  sdkFailed: false,
+  /** The countdown to the next attempt: its interval and when it ends (ms since epoch). */
+  retryTimer: null,
+  retryAt: 0,
+  /** A drop request is on its way. */
+  dropping: false,
 };
 
 export const $ = (id) => document.getElementById(id);

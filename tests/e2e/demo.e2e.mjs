@@ -107,12 +107,63 @@ const sel = {
     (state ? `[data-state="${state}"]` : ''),
 };
 
-async function waitOpen() {
+/** Waits until the header shows the session state `connected` (`client.state`). */
+async function waitConnected() {
   await page.waitForFunction(
-    (s) => document.querySelector(s)?.textContent.trim() === 'open',
+    (s) => document.querySelector(s)?.textContent.trim() === 'connected',
     sel.ready,
     { timeout: CARD_TIMEOUT_MS },
   );
+}
+
+/** Waits for a completed card of every superpower `action` yields for `id`, and none in error. */
+async function expectCards(action, id) {
+  await page.waitForSelector(sel.card(id, null, 'completed'), { timeout: CARD_TIMEOUT_MS });
+  for (const type of EXPECTED_TYPES[action]) {
+    await page.waitForSelector(sel.card(id, type, 'completed'), { timeout: CARD_TIMEOUT_MS }).catch((err) => {
+      throw new Error(`${action}: no completed ${type} card for ${id} (${err.message})`);
+    });
+  }
+  const failed = await page.$$(sel.card(id, null, 'error'));
+  assert.equal(failed.length, 0, `${action}: a card for ${id} is in the error state`);
+}
+
+/**
+ * Records every value the header's state takes from now on (and every reason
+ * code it shows): attribute mutations keep their old values, so even a state
+ * that lasts a few ms is seen.
+ */
+async function recordStates() {
+  await page.evaluate((s) => {
+    const el = document.querySelector(s);
+    window.__stateLog?.observer.disconnect();
+    const log = { states: [el.dataset.state], reasons: [], records: [] };
+    log.observer = new MutationObserver((records) => log.records.push(...records.map((r) => [r.attributeName, r.oldValue])));
+    log.observer.observe(el, { attributes: true, attributeOldValue: true, attributeFilter: ['data-state', 'data-reason'] });
+    window.__stateLog = log;
+  }, sel.ready);
+}
+
+/** The states (in order, repeats merged) and reason codes the header showed since recordStates(). */
+async function recordedStates() {
+  return page.evaluate((s) => {
+    const el = document.querySelector(s);
+    const log = window.__stateLog;
+    log.records.push(...log.observer.takeRecords().map((r) => [r.attributeName, r.oldValue]));
+    const states = log.records.filter(([name]) => name === 'data-state').map(([, old]) => old);
+    states.push(el.dataset.state);
+    const reasons = log.records.filter(([name, old]) => name === 'data-reason' && old).map(([, old]) => old);
+    if (el.dataset.reason) reasons.push(el.dataset.reason);
+    return { states: states.filter((v, i) => i === 0 || v !== states[i - 1]), reasons: [...new Set(reasons)] };
+  }, sel.ready);
+}
+
+/** Error codes the drop of a connection may report (the socket's error, then the close). */
+const DROP_ERROR_CODES = new Set(['CONNECTION_CLOSED', 'WEBSOCKET_ERROR']);
+
+async function unexpectedErrorsAfterDrop() {
+  const codes = await page.$$eval(sel.errors, (els) => els.map((e) => e.dataset.code));
+  return codes.filter((c) => !DROP_ERROR_CODES.has(c));
 }
 
 async function errorEntries() {
@@ -168,7 +219,7 @@ describe('demo page', () => {
       response.headers()['content-security-policy'],
       "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; connect-src 'self' ws://127.0.0.1:*",
     );
-    await waitOpen();
+    await waitConnected();
 
     await page.selectOption(sel.conversation, 'flight');
     const messages = await page.$$eval('[data-testid="chat-message"]', (els) => els.map((e) => e.textContent));
@@ -191,8 +242,26 @@ describe('demo page', () => {
     assert.deepEqual(await errorEntries(), []);
   });
 
+  test('the header shows client.state: connected after load, with the buttons of that state', async () => {
+    await waitConnected();
+    const header = await page.$eval(sel.ready, (e) => ({ text: e.textContent.trim(), state: e.dataset.state, title: e.title }));
+    assert.deepEqual(header, { text: 'connected', state: 'connected', title: '' });
+    assert.equal(await page.evaluate(() => window.ocoDemo.client.state), 'connected');
+    assert.equal(await page.evaluate(() => window.ocoDemo.client.readyState), 'open');
+    assert.ok(await page.$eval('#status-dot', (e) => e.classList.contains('connected')), 'status dot is not green');
+    assert.equal(await page.$eval('[data-testid="retry-countdown"]', (e) => e.hidden), true, 'a countdown shows while connected');
+    assert.equal(await page.isDisabled('[data-testid="connect"]'), true, 'Connect is enabled while connected');
+    assert.equal(await page.isDisabled('[data-testid="disconnect"]'), false, 'Disconnect is disabled while connected');
+    assert.equal(await page.isDisabled('[data-testid="btn-drop"]'), false, 'Drop connection is disabled while connected');
+    const disabledActions = await page.$$eval('button.action', (els) => els.filter((b) => b.disabled).map((b) => b.dataset.action));
+    assert.deepEqual(disabledActions, [], 'action buttons are disabled while connected');
+    // The state changes reach the envelope log too.
+    const stateLines = await page.$$eval('[data-testid="log-entry"][data-direction="sys"] .log-label', (els) => els.map((e) => e.textContent));
+    assert.ok(stateLines.includes('state connecting') && stateLines.includes('state connected'), `state lines: ${stateLines}`);
+  });
+
   test('every action yields completed superpower cards for its correlationId', async () => {
-    await waitOpen();
+    await waitConnected();
     const order = [
       ['interaction', 'flight'],
       ['reception', 'greeting'],
@@ -211,14 +280,7 @@ describe('demo page', () => {
       assert.notEqual(id, previous, `${action} reused the previous correlationId`);
       previous = id;
 
-      await page.waitForSelector(sel.card(id, null, 'completed'), { timeout: CARD_TIMEOUT_MS });
-      for (const type of EXPECTED_TYPES[action]) {
-        await page.waitForSelector(sel.card(id, type, 'completed'), { timeout: CARD_TIMEOUT_MS }).catch((err) => {
-          throw new Error(`${action}: no completed ${type} card for ${id} (${err.message})`);
-        });
-      }
-      const failed = await page.$$(sel.card(id, null, 'error'));
-      assert.equal(failed.length, 0, `${action}: a card for ${id} is in the error state`);
+      await expectCards(action, id);
       assert.deepEqual(await errorEntries(), [], `${action}: the error area is not empty`);
     }
 
@@ -232,6 +294,111 @@ describe('demo page', () => {
     assert.ok(outgoing.length >= order.length + 1, 'envelope log misses outgoing requests');
     await page.evaluate(() => window.scrollTo(0, 0));
     await page.screenshot({ path: SCREENSHOT_ALL });
+  });
+
+  test('Drop connection: the header goes down and back to connected, then actions work', async () => {
+    await waitConnected();
+    await recordStates();
+    const dropAnswer = page.waitForResponse((r) => r.url().endsWith('/api/test/drop') && r.request().method() === 'POST');
+    await page.click('[data-testid="btn-drop"]');
+    const answer = await dropAnswer;
+    assert.equal(answer.status(), 200);
+    const body = await answer.json();
+    assert.ok(body.dropped >= 1, `the server dropped no socket: ${JSON.stringify(body)}`);
+
+    await page.waitForFunction(
+      (s) => {
+        const log = window.__stateLog;
+        const seen = log.records.filter(([name]) => name === 'data-state').map(([, old]) => old);
+        return seen.some((v) => v === 'disconnected' || v === 'connecting') && document.querySelector(s)?.dataset.state === 'connected';
+      },
+      sel.ready,
+      { timeout: CARD_TIMEOUT_MS },
+    );
+    const { states, reasons } = await recordedStates();
+    assert.equal(states[0], 'connected', `states: ${states}`);
+    assert.equal(states.at(-1), 'connected', `states: ${states}`);
+    assert.ok(states.includes('disconnected'), `the header never showed disconnected: ${states}`);
+    assert.ok(states.indexOf('connecting', states.indexOf('disconnected')) > 0, `no new attempt after the drop: ${states}`);
+    assert.ok(reasons.includes('CONNECTION_CLOSED'), `the reason code never showed: ${reasons}`);
+    assert.equal(await page.$eval(sel.ready, (e) => e.textContent.trim()), 'connected');
+    assert.equal(await page.$eval(sel.ready, (e) => e.title), '', 'a reason is still shown while connected');
+
+    // The drop is in the log; the countdown interval is gone once connected.
+    const sysLines = await page.$$eval('[data-testid="log-entry"][data-direction="sys"]', (els) => els.map((e) => e.textContent));
+    assert.ok(sysLines.some((t) => t.includes('connection dropped') && /aborted \d+ WebSocket/.test(t)), 'the drop is not logged');
+    assert.equal(await page.evaluate(() => window.ocoDemo.state.retryTimer), null, 'the countdown interval still runs');
+    assert.equal(await page.$eval('[data-testid="retry-countdown"]', (e) => e.hidden), true);
+    assert.deepEqual(await unexpectedErrorsAfterDrop(), []);
+
+    await page.selectOption(sel.conversation, 'flight');
+    const id = await clickAction('insights');
+    await expectCards('insights', id);
+    const outbound = await page.$eval(`[data-testid="log-entry"][data-direction="out"][data-correlation-id="${id}"]`, (e) => e.dataset.delivery ?? '');
+    assert.equal(outbound, '', 'a send while connected is marked');
+    assert.deepEqual(await unexpectedErrorsAfterDrop(), []);
+  });
+
+  test('a send while disconnected is queued, counted down, and goes out after the reconnect', async () => {
+    await waitConnected();
+    await page.selectOption(sel.conversation, 'flight');
+    // In the first stateChange to 'disconnected' after the drop, the page is
+    // already updated (its listener came first): read it and click an action.
+    const seen = await page.evaluate(
+      () =>
+        new Promise((resolve, reject) => {
+          const client = window.ocoDemo.client;
+          const timer = setTimeout(() => reject(new Error('no stateChange to disconnected within 10 s')), 10_000);
+          const off = client.on('stateChange', (ev) => {
+            if (ev.current !== 'disconnected') return;
+            off();
+            clearTimeout(timer);
+            const q = (s) => document.querySelector(s);
+            const snapshot = {
+              retryInMs: ev.retryInMs,
+              reason: ev.reason?.code ?? null,
+              header: q('[data-testid="ready-state"]').textContent,
+              title: q('[data-testid="ready-state"]').title,
+              countdownHidden: q('[data-testid="retry-countdown"]').hidden,
+              countdown: q('[data-testid="retry-countdown"]').textContent,
+              dropDisabled: q('[data-testid="btn-drop"]').disabled,
+              connectDisabled: q('[data-testid="connect"]').disabled,
+              disconnectDisabled: q('[data-testid="disconnect"]').disabled,
+              actionDisabled: q('[data-testid="action-summarize"]').disabled,
+            };
+            q('[data-testid="action-summarize"]').click();
+            snapshot.clientState = client.state;
+            snapshot.id = q('[data-testid="last-correlation-id"]').textContent;
+            resolve(snapshot);
+          });
+          document.querySelector('[data-testid="btn-drop"]').click();
+        }),
+    );
+    assert.equal(seen.header, 'disconnected');
+    assert.equal(seen.reason, 'CONNECTION_CLOSED');
+    assert.ok(seen.title.startsWith('CONNECTION_CLOSED'), `title: ${seen.title}`);
+    assert.equal(typeof seen.retryInMs, 'number');
+    if (seen.retryInMs >= 100) {
+      assert.equal(seen.countdownHidden, false, 'no countdown while disconnected');
+      assert.match(seen.countdown, /^retry in \d+\.\d s$/);
+    }
+    assert.equal(seen.dropDisabled, true, 'Drop connection is enabled while disconnected');
+    assert.equal(seen.connectDisabled, true, 'Connect is enabled while disconnected');
+    assert.equal(seen.disconnectDisabled, false, 'Disconnect is disabled while disconnected');
+    assert.equal(seen.actionDisabled, false, 'actions are disabled while disconnected');
+    assert.equal(seen.clientState, 'disconnected');
+    const id = seen.id.trim();
+    assert.match(id, /^[0-9a-f-]{16,}$/i, `the queued send got no correlationId (page shows "${id}")`);
+
+    const entry = (delivery) => `[data-testid="log-entry"][data-direction="out"][data-correlation-id="${id}"][data-delivery="${delivery}"]`;
+    const queued = await page.waitForSelector(entry('queued'), { timeout: 5_000 });
+    assert.equal((await queued.$eval('[data-testid="log-tag"]', (e) => e.textContent)).trim(), 'queued');
+    const sent = await page.waitForSelector(entry('sent'), { timeout: CARD_TIMEOUT_MS });
+    assert.equal((await sent.$eval('[data-testid="log-tag"]', (e) => e.textContent)).trim(), 'queued → sent');
+    await waitConnected();
+    await expectCards('summarize', id);
+    assert.equal(await page.evaluate(() => window.ocoDemo.state.retryTimer), null, 'the countdown interval still runs');
+    assert.deepEqual(await unexpectedErrorsAfterDrop(), []);
   });
 
   test('composer appends a message to the current conversation', async () => {
