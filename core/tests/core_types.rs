@@ -245,6 +245,11 @@ fn connection_options() {
             "requestTimeoutMs?: number;",
             "strictValidation?: boolean;",
             "maxInboundFrameBytes?: number;",
+            "reconnect?: boolean | ReconnectOptions;",
+            "connectionStateTtlMs?: number;",
+            "queueLimit?: number;",
+            "queueWhileDisconnected?: boolean;",
+            "resendOnReconnect?: boolean;",
             "clientSecret?: never;"
         ]
     );
@@ -307,6 +312,10 @@ fn declarations_are_complete_and_in_dependency_order() {
         "ConnectionOptions",
         "RequestOptions",
         "ReadyState",
+        "ConnectionState",
+        "ReconnectOptions",
+        "StateChangeEvent",
+        "SentEvent",
         "AuthTransport",
         "OptaveError",
         "ErrorCategory",

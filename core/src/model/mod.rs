@@ -85,17 +85,17 @@ pub fn declarations() -> Vec<&'static str> {
         <ResponseHeaders as T>::DECL,
         <SuperpowerEvent as T>::DECL,
         <CloseInfo as T>::DECL,
-        <StateChangeEvent as T>::DECL,
-        <SentKind as T>::DECL,
-        <SentEvent as T>::DECL,
         <AuthTransport as T>::DECL,
+        <ReconnectOptions as T>::DECL,
         <ConnectionOptions as T>::DECL,
         <RequestOptions as T>::DECL,
         <ReadyState as T>::DECL,
-        <ReconnectOptions as T>::DECL,
         <ConnectionState as T>::DECL,
         <ErrorCategory as T>::DECL,
         <OptaveError as T>::DECL,
+        <StateChangeEvent as T>::DECL,
+        <SentKind as T>::DECL,
+        <SentEvent as T>::DECL,
     ]
 }
 
