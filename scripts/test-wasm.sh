@@ -43,9 +43,12 @@ echo "test-wasm: chromedriver $CHROMEDRIVER, capabilities $caps, fresh profile $
 # The tests' console lines are shown (--nocapture): some print figures (the
 # fault matrix's memory growth). Given runner arguments of its own, the
 # caller decides.
+# (wasm-pack takes the first `--` as its own: with no cargo arguments of the
+# caller's, `-p optave-client` stands in front of it.)
 args=("$@")
 has_separator=0
 for a in "$@"; do [[ $a == -- ]] && has_separator=1; done
+((${#args[@]})) || args=(-p optave-client)
 ((has_separator)) || args+=(-- --nocapture)
 
 OCO_SERVER_SUPERVISED=1 OCO_SERVER_URL_VAR=OCO_TEST_HTTP_RESTART "$root/scripts/with-server.sh" --no-auth -- \
