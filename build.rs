@@ -1,7 +1,9 @@
 //! Writes the TypeScript declarations generated from the core's typed model
-//! (its Tsify derives, feature `ts`) and the `ErrorCode` union (from
-//! `ErrorCode::ALL`) to `$OUT_DIR/types.d.ts`; `src/typescript.rs` puts them
-//! into the package's `.d.ts`. The wasm itself links none of this.
+//! (its Tsify derives, feature `ts`, and the per-action params types built on
+//! them from the required-field table, `optave_core::model::actions`) and the
+//! `ErrorCode` union (from `ErrorCode::ALL`) to `$OUT_DIR/types.d.ts`;
+//! `src/typescript.rs` puts them into the package's `.d.ts`. The wasm itself
+//! links none of this.
 
 use std::{env, fs, path::Path};
 
@@ -17,8 +19,15 @@ fn main() {
         out.push('"');
     }
     out.push_str(";\n\n");
-    for decl in optave_core::model::declarations() {
-        out.push_str(decl);
+    let decls = match optave_core::model::declarations() {
+        Ok(decls) => decls,
+        Err(e) => {
+            println!("cargo::error=cannot generate the params types: {e}");
+            return;
+        }
+    };
+    for decl in decls {
+        out.push_str(&decl);
         out.push_str("\n\n");
     }
     let Some(dir) = env::var_os("OUT_DIR") else {

@@ -4,7 +4,8 @@
 //
 // 1. The nine named senders and their `...Async` forms over the one exported
 //    sender pair `send(action, params)` / `sendAsync(action, params, options)`,
-//    and the official client's aliases.
+//    the official client's aliases, and request handles (`request()`) over
+//    `trackRequest`.
 // 2. A freed client: every member throws the SDK's own error (VALIDATION
 //    `CLIENT_FREED`) rather than the glue's "null pointer passed to rust", and
 //    a second `free()` does nothing.
@@ -21,6 +22,113 @@ if (!Object.prototype.hasOwnProperty.call(OptaveClient.prototype, 'interaction')
       return this.sendAsync(action, params, options);
     };
   }
+  // Request handles: `client.request(action, params, { timeoutMs, settleMs })`
+  // sends now (or queues) and gives every frame of that one request as an
+  // async iterator, and `settled()` once every superpower that started has
+  // completed or failed and nothing new came for `settleMs` (that rule is the
+  // core's; this class only keeps the frames for the page's readers).
+  class RequestHandle {
+    constructor(client, keepMs) {
+      this.correlationId = undefined;
+      Object.defineProperties(this, {
+        _client: { value: client },
+        _keepMs: { value: keepMs },
+        _frames: { value: [], writable: true },
+        _errors: { value: [] },
+        _results: { value: {} },
+        _end: { value: null, writable: true },
+        _wake: { value: [], writable: true },
+        _readers: { value: 0, writable: true },
+        _dropAt: { value: undefined, writable: true },
+      });
+      const settled = new Promise((resolve, reject) => {
+        Object.defineProperties(this, { _resolve: { value: resolve }, _reject: { value: reject } });
+      });
+      settled.catch(() => {}); // a failure nobody awaits is not an unhandled rejection
+      Object.defineProperty(this, '_settled', { value: settled });
+    }
+    /** Resolves `{ correlationId, results, errors }` once settled; rejects on timeout, cancel, close or loss. */
+    settled() { return this._settled; }
+    /** Cancels the request: `settled()` rejects and readers end with REQUEST_CANCELLED. */
+    cancel() {
+      if (this._end || this.correlationId === undefined) return false;
+      try { return this._client.cancelRequest(this.correlationId); } catch (_) { return false; }
+    }
+    [Symbol.asyncIterator]() {
+      const self = this;
+      let i = 0;
+      let open = true;
+      self._readers++;
+      const finish = () => {
+        if (!open) return;
+        open = false;
+        self._readers--;
+        if (self._readers === 0 && self._dropAt !== undefined && Date.now() >= self._dropAt) self._frames = null;
+      };
+      return {
+        next() {
+          return new Promise((resolve, reject) => {
+            const step = () => {
+              if (!open) return resolve({ value: undefined, done: true });
+              if (self._frames && i < self._frames.length) return resolve({ value: self._frames[i++], done: false });
+              if (self._end) {
+                finish();
+                return self._end.error ? reject(self._end.error) : resolve({ value: undefined, done: true });
+              }
+              self._wake.push(step);
+            };
+            step();
+          });
+        },
+        return() {
+          finish();
+          return Promise.resolve({ value: undefined, done: true });
+        },
+        [Symbol.asyncIterator]() { return this; },
+      };
+    }
+    _notify() {
+      const wake = this._wake;
+      this._wake = [];
+      for (const step of wake) step();
+    }
+    _frame(ev) {
+      if (this._end) return;
+      if (this._frames) this._frames.push(ev);
+      if (ev && typeof ev.actionType === 'string' && ev.state !== 'started') this._results[ev.actionType] = ev;
+      this._notify();
+    }
+    _error(err, ev) {
+      if (this._end) return;
+      this._errors.push(err);
+      if (this._frames) this._frames.push(ev);
+      this._notify();
+    }
+    _finish(end) {
+      this._end = end;
+      this._notify();
+      // Late readers get the frames for `settleMs` more; then they are let go.
+      this._dropAt = Date.now() + this._keepMs;
+      setTimeout(() => { if (this._readers === 0) this._frames = null; }, this._keepMs);
+    }
+    _settle() {
+      if (this._end) return;
+      this._resolve({ correlationId: this.correlationId, results: this._results, errors: this._errors });
+      this._finish({});
+    }
+    _fail(err) {
+      if (this._end) return;
+      this._reject(err);
+      this._finish({ error: err });
+    }
+  }
+  proto.request = function (action, params, options) {
+    const keep = options && typeof options.settleMs === 'number' && options.settleMs >= 0 ? options.settleMs : 400;
+    const handle = new RequestHandle(this, Math.min(keep, 60000));
+    handle.correlationId = this.trackRequest(action, params, options, handle);
+    return handle;
+  };
+
   Object.assign(proto, {
     openConnection(token) { return this.connect(token); },
     closeConnection() { this.close(); },

@@ -44,20 +44,18 @@ export interface OptaveEventMap {
     "message": (frame: unknown) => void;
 }
 
-/** An action: a method name, or `customerinteraction` (the deprecated alias's wire name). */
-export type Action = "interaction" | "reception" | "elevate" | "adjust" | "summarize" | "translate" | "recommend" | "insights" | "customerInteraction" | "customerinteraction";
-
 export interface OptaveClient {
     /**
      * Sends a `interaction` request: analyse a customer interaction (sentiment, risk, escalation, language, search needs).
      *
-     * `params` is merged onto the default payload (objects recursively, arrays whole).
+     * `params` (`InteractionParams`: the fields the action requires, protocol.md section 4,
+     * are required) is merged onto the default payload (objects recursively, arrays whole).
      * Returns the correlationId sent, or `undefined` when refused; the refusal goes to
      * `error`: VALIDATION `PAYLOAD_SCHEMA_MISMATCH`, `REQUIRED_FIELDS_MISSING` (naming
      * every path), `PAYLOAD_TOO_LARGE` (over 131,072 bytes); WEBSOCKET
      * `WEBSOCKET_NOT_IN_OPEN_STATE`, `SEND_FAILED`. Same as `send('interaction', params)`.
      */
-    interaction(params: RequestParams): string | undefined;
+    interaction(params: InteractionParams): string | undefined;
     /**
      * Sends a `interaction` request and resolves with the first frame that carries its
      * correlationId. Rejects with an `OptaveError`: the refusals of `interaction()`,
@@ -65,17 +63,18 @@ export interface OptaveClient {
      * `options.timeoutMs` ms, default `requestTimeoutMs`), VALIDATION
      * `REQUEST_CANCELLED`, `DUPLICATE_CORRELATION_ID`, WEBSOCKET `CONNECTION_CLOSED`.
      */
-    interactionAsync(params: RequestParams, options?: RequestOptions): Promise<SuperpowerEvent>;
+    interactionAsync(params: InteractionParams, options?: RequestOptions): Promise<SuperpowerEvent>;
     /**
      * Sends a `reception` request: intake and routing of a new contact (seed 001).
      *
-     * `params` is merged onto the default payload (objects recursively, arrays whole).
+     * `params` (`ReceptionParams`: the fields the action requires, protocol.md section 4,
+     * are required) is merged onto the default payload (objects recursively, arrays whole).
      * Returns the correlationId sent, or `undefined` when refused; the refusal goes to
      * `error`: VALIDATION `PAYLOAD_SCHEMA_MISMATCH`, `REQUIRED_FIELDS_MISSING` (naming
      * every path), `PAYLOAD_TOO_LARGE` (over 131,072 bytes); WEBSOCKET
      * `WEBSOCKET_NOT_IN_OPEN_STATE`, `SEND_FAILED`. Same as `send('reception', params)`.
      */
-    reception(params: RequestParams): string | undefined;
+    reception(params: ReceptionParams): string | undefined;
     /**
      * Sends a `reception` request and resolves with the first frame that carries its
      * correlationId. Rejects with an `OptaveError`: the refusals of `reception()`,
@@ -83,17 +82,18 @@ export interface OptaveClient {
      * `options.timeoutMs` ms, default `requestTimeoutMs`), VALIDATION
      * `REQUEST_CANCELLED`, `DUPLICATE_CORRELATION_ID`, WEBSOCKET `CONNECTION_CLOSED`.
      */
-    receptionAsync(params: RequestParams, options?: RequestOptions): Promise<SuperpowerEvent>;
+    receptionAsync(params: ReceptionParams, options?: RequestOptions): Promise<SuperpowerEvent>;
     /**
      * Sends a `elevate` request: escalate to a human agent; needs `attributes.content` and `connections.parentId`.
      *
-     * `params` is merged onto the default payload (objects recursively, arrays whole).
+     * `params` (`ElevateParams`: the fields the action requires, protocol.md section 4,
+     * are required) is merged onto the default payload (objects recursively, arrays whole).
      * Returns the correlationId sent, or `undefined` when refused; the refusal goes to
      * `error`: VALIDATION `PAYLOAD_SCHEMA_MISMATCH`, `REQUIRED_FIELDS_MISSING` (naming
      * every path), `PAYLOAD_TOO_LARGE` (over 131,072 bytes); WEBSOCKET
      * `WEBSOCKET_NOT_IN_OPEN_STATE`, `SEND_FAILED`. Same as `send('elevate', params)`.
      */
-    elevate(params: RequestParams): string | undefined;
+    elevate(params: ElevateParams): string | undefined;
     /**
      * Sends a `elevate` request and resolves with the first frame that carries its
      * correlationId. Rejects with an `OptaveError`: the refusals of `elevate()`,
@@ -101,17 +101,18 @@ export interface OptaveClient {
      * `options.timeoutMs` ms, default `requestTimeoutMs`), VALIDATION
      * `REQUEST_CANCELLED`, `DUPLICATE_CORRELATION_ID`, WEBSOCKET `CONNECTION_CLOSED`.
      */
-    elevateAsync(params: RequestParams, options?: RequestOptions): Promise<SuperpowerEvent>;
+    elevateAsync(params: ElevateParams, options?: RequestOptions): Promise<SuperpowerEvent>;
     /**
      * Sends a `adjust` request: rewrite a suggestion; needs `attributes.content`, `attributes.instruction`, `connections.parentId`.
      *
-     * `params` is merged onto the default payload (objects recursively, arrays whole).
+     * `params` (`AdjustParams`: the fields the action requires, protocol.md section 4,
+     * are required) is merged onto the default payload (objects recursively, arrays whole).
      * Returns the correlationId sent, or `undefined` when refused; the refusal goes to
      * `error`: VALIDATION `PAYLOAD_SCHEMA_MISMATCH`, `REQUIRED_FIELDS_MISSING` (naming
      * every path), `PAYLOAD_TOO_LARGE` (over 131,072 bytes); WEBSOCKET
      * `WEBSOCKET_NOT_IN_OPEN_STATE`, `SEND_FAILED`. Same as `send('adjust', params)`.
      */
-    adjust(params: RequestParams): string | undefined;
+    adjust(params: AdjustParams): string | undefined;
     /**
      * Sends a `adjust` request and resolves with the first frame that carries its
      * correlationId. Rejects with an `OptaveError`: the refusals of `adjust()`,
@@ -119,17 +120,18 @@ export interface OptaveClient {
      * `options.timeoutMs` ms, default `requestTimeoutMs`), VALIDATION
      * `REQUEST_CANCELLED`, `DUPLICATE_CORRELATION_ID`, WEBSOCKET `CONNECTION_CLOSED`.
      */
-    adjustAsync(params: RequestParams, options?: RequestOptions): Promise<SuperpowerEvent>;
+    adjustAsync(params: AdjustParams, options?: RequestOptions): Promise<SuperpowerEvent>;
     /**
      * Sends a `summarize` request: summarise the conversation.
      *
-     * `params` is merged onto the default payload (objects recursively, arrays whole).
+     * `params` (`SummarizeParams`: the fields the action requires, protocol.md section 4,
+     * are required) is merged onto the default payload (objects recursively, arrays whole).
      * Returns the correlationId sent, or `undefined` when refused; the refusal goes to
      * `error`: VALIDATION `PAYLOAD_SCHEMA_MISMATCH`, `REQUIRED_FIELDS_MISSING` (naming
      * every path), `PAYLOAD_TOO_LARGE` (over 131,072 bytes); WEBSOCKET
      * `WEBSOCKET_NOT_IN_OPEN_STATE`, `SEND_FAILED`. Same as `send('summarize', params)`.
      */
-    summarize(params: RequestParams): string | undefined;
+    summarize(params: SummarizeParams): string | undefined;
     /**
      * Sends a `summarize` request and resolves with the first frame that carries its
      * correlationId. Rejects with an `OptaveError`: the refusals of `summarize()`,
@@ -137,17 +139,18 @@ export interface OptaveClient {
      * `options.timeoutMs` ms, default `requestTimeoutMs`), VALIDATION
      * `REQUEST_CANCELLED`, `DUPLICATE_CORRELATION_ID`, WEBSOCKET `CONNECTION_CLOSED`.
      */
-    summarizeAsync(params: RequestParams, options?: RequestOptions): Promise<SuperpowerEvent>;
+    summarizeAsync(params: SummarizeParams, options?: RequestOptions): Promise<SuperpowerEvent>;
     /**
      * Sends a `translate` request: translate the conversation.
      *
-     * `params` is merged onto the default payload (objects recursively, arrays whole).
+     * `params` (`TranslateParams`: the fields the action requires, protocol.md section 4,
+     * are required) is merged onto the default payload (objects recursively, arrays whole).
      * Returns the correlationId sent, or `undefined` when refused; the refusal goes to
      * `error`: VALIDATION `PAYLOAD_SCHEMA_MISMATCH`, `REQUIRED_FIELDS_MISSING` (naming
      * every path), `PAYLOAD_TOO_LARGE` (over 131,072 bytes); WEBSOCKET
      * `WEBSOCKET_NOT_IN_OPEN_STATE`, `SEND_FAILED`. Same as `send('translate', params)`.
      */
-    translate(params: RequestParams): string | undefined;
+    translate(params: TranslateParams): string | undefined;
     /**
      * Sends a `translate` request and resolves with the first frame that carries its
      * correlationId. Rejects with an `OptaveError`: the refusals of `translate()`,
@@ -155,17 +158,18 @@ export interface OptaveClient {
      * `options.timeoutMs` ms, default `requestTimeoutMs`), VALIDATION
      * `REQUEST_CANCELLED`, `DUPLICATE_CORRELATION_ID`, WEBSOCKET `CONNECTION_CLOSED`.
      */
-    translateAsync(params: RequestParams, options?: RequestOptions): Promise<SuperpowerEvent>;
+    translateAsync(params: TranslateParams, options?: RequestOptions): Promise<SuperpowerEvent>;
     /**
      * Sends a `recommend` request: rank `request.resources.offers` (required, non-empty) against the conversation (seed 004).
      *
-     * `params` is merged onto the default payload (objects recursively, arrays whole).
+     * `params` (`RecommendParams`: the fields the action requires, protocol.md section 4,
+     * are required) is merged onto the default payload (objects recursively, arrays whole).
      * Returns the correlationId sent, or `undefined` when refused; the refusal goes to
      * `error`: VALIDATION `PAYLOAD_SCHEMA_MISMATCH`, `REQUIRED_FIELDS_MISSING` (naming
      * every path), `PAYLOAD_TOO_LARGE` (over 131,072 bytes); WEBSOCKET
      * `WEBSOCKET_NOT_IN_OPEN_STATE`, `SEND_FAILED`. Same as `send('recommend', params)`.
      */
-    recommend(params: RequestParams): string | undefined;
+    recommend(params: RecommendParams): string | undefined;
     /**
      * Sends a `recommend` request and resolves with the first frame that carries its
      * correlationId. Rejects with an `OptaveError`: the refusals of `recommend()`,
@@ -173,17 +177,18 @@ export interface OptaveClient {
      * `options.timeoutMs` ms, default `requestTimeoutMs`), VALIDATION
      * `REQUEST_CANCELLED`, `DUPLICATE_CORRELATION_ID`, WEBSOCKET `CONNECTION_CLOSED`.
      */
-    recommendAsync(params: RequestParams, options?: RequestOptions): Promise<SuperpowerEvent>;
+    recommendAsync(params: RecommendParams, options?: RequestOptions): Promise<SuperpowerEvent>;
     /**
      * Sends a `insights` request: agent performance criteria and sentiment (seed 003).
      *
-     * `params` is merged onto the default payload (objects recursively, arrays whole).
+     * `params` (`InsightsParams`: the fields the action requires, protocol.md section 4,
+     * are required) is merged onto the default payload (objects recursively, arrays whole).
      * Returns the correlationId sent, or `undefined` when refused; the refusal goes to
      * `error`: VALIDATION `PAYLOAD_SCHEMA_MISMATCH`, `REQUIRED_FIELDS_MISSING` (naming
      * every path), `PAYLOAD_TOO_LARGE` (over 131,072 bytes); WEBSOCKET
      * `WEBSOCKET_NOT_IN_OPEN_STATE`, `SEND_FAILED`. Same as `send('insights', params)`.
      */
-    insights(params: RequestParams): string | undefined;
+    insights(params: InsightsParams): string | undefined;
     /**
      * Sends a `insights` request and resolves with the first frame that carries its
      * correlationId. Rejects with an `OptaveError`: the refusals of `insights()`,
@@ -191,17 +196,18 @@ export interface OptaveClient {
      * `options.timeoutMs` ms, default `requestTimeoutMs`), VALIDATION
      * `REQUEST_CANCELLED`, `DUPLICATE_CORRELATION_ID`, WEBSOCKET `CONNECTION_CLOSED`.
      */
-    insightsAsync(params: RequestParams, options?: RequestOptions): Promise<SuperpowerEvent>;
+    insightsAsync(params: InsightsParams, options?: RequestOptions): Promise<SuperpowerEvent>;
     /**
      * Sends a `customerInteraction` request: @deprecated use `interaction`. Sent as `customerinteraction` (seed 000); warns once.
      *
-     * `params` is merged onto the default payload (objects recursively, arrays whole).
+     * `params` (`InteractionParams`: the fields the action requires, protocol.md section 4,
+     * are required) is merged onto the default payload (objects recursively, arrays whole).
      * Returns the correlationId sent, or `undefined` when refused; the refusal goes to
      * `error`: VALIDATION `PAYLOAD_SCHEMA_MISMATCH`, `REQUIRED_FIELDS_MISSING` (naming
      * every path), `PAYLOAD_TOO_LARGE` (over 131,072 bytes); WEBSOCKET
      * `WEBSOCKET_NOT_IN_OPEN_STATE`, `SEND_FAILED`. Same as `send('customerInteraction', params)`.
      */
-    customerInteraction(params: RequestParams): string | undefined;
+    customerInteraction(params: InteractionParams): string | undefined;
     /**
      * Sends a `customerInteraction` request and resolves with the first frame that carries its
      * correlationId. Rejects with an `OptaveError`: the refusals of `customerInteraction()`,
@@ -209,15 +215,32 @@ export interface OptaveClient {
      * `options.timeoutMs` ms, default `requestTimeoutMs`), VALIDATION
      * `REQUEST_CANCELLED`, `DUPLICATE_CORRELATION_ID`, WEBSOCKET `CONNECTION_CLOSED`.
      */
-    customerInteractionAsync(params: RequestParams, options?: RequestOptions): Promise<SuperpowerEvent>;
+    customerInteractionAsync(params: InteractionParams, options?: RequestOptions): Promise<SuperpowerEvent>;
     /**
      * Sends `params` as `action` (a method or wire name, e.g. `'insights'`): the one
-     * sender behind the named senders. Returns the correlationId, or `undefined` when
-     * refused (the reason goes to `error`; an unknown action is VALIDATION `INVALID_ACTION`).
+     * sender behind the named senders. `params` is the action's params type,
+     * `ParamsFor<A>` (`ActionParams`; e.g. `AdjustParams` for `'adjust'`), so the
+     * fields the action requires (protocol.md section 4) are required here too.
+     * Returns the correlationId, or `undefined` when refused (the reason goes to
+     * `error`; an unknown action is VALIDATION `INVALID_ACTION`).
      */
-    send(action: Action, params: RequestParams): string | undefined;
+    send<A extends Action>(action: A, params: ParamsFor<A>): string | undefined;
     /** Like `send()`, resolving with the first frame for the request (see `interactionAsync`). */
-    sendAsync(action: Action, params: RequestParams, options?: RequestOptions): Promise<SuperpowerEvent>;
+    sendAsync<A extends Action>(action: A, params: ParamsFor<A>, options?: RequestOptions): Promise<SuperpowerEvent>;
+    /**
+     * Sends `params` as `action` now (queued while reconnecting) and returns a
+     * handle on that one request (the request-handles issue):
+     * `for await (const ev of req)` yields every frame of the request in order
+     * (`started`, `completed`, error frames), and `settled()` resolves once every
+     * superpower that started has completed or failed and no frame came for
+     * `settleMs`. The handle survives a reconnect: the request is resent and no
+     * frame repeats.
+     * @example
+     * const req = client.request('insights', params, { timeoutMs: 10_000 });
+     * for await (const ev of req) render(ev.actionType, ev.state, ev.message.results);
+     * const { results, errors } = await req.settled();
+     */
+    request<A extends Action>(action: A, params: ParamsFor<A>, options?: RequestHandleOptions): RequestHandle;
     /** Alias of `connect(token?)` (the official client's name). */
     openConnection(token?: string): Promise<void>;
     /** Alias of `close()` (the official client's name). */
@@ -238,4 +261,44 @@ export interface OptaveClient {
     once<K extends keyof OptaveEventMap>(event: K, listener: OptaveEventMap[K]): () => void;
     /** Removes `listener` from `event`. */
     off<K extends keyof OptaveEventMap>(event: K, listener: OptaveEventMap[K]): void;
+}
+
+/** Options of `client.request(action, params, options)`. */
+export interface RequestHandleOptions {
+    /** How long the request may take to settle, in ms (default: the client's `requestTimeoutMs`); then `REQUEST_TIMEOUT`. */
+    timeoutMs?: number;
+    /** The quiet period, in ms, after the last superpower completed before the request is settled (default 400; 0 to 2,147,483,647). */
+    settleMs?: number;
+}
+
+/** What `RequestHandle.settled()` resolves with. */
+export interface SettledRequest {
+    /** The request's `headers.correlationId`. */
+    correlationId: string;
+    /** The `completed` frame of each superpower, keyed by `actionType`. */
+    results: Partial<Record<SuperpowerType | (string & {}), SuperpowerEvent>>;
+    /** The errors of the request's error frames (ORCHESTRATOR); one superpower's error does not reject `settled()`. */
+    errors: OptaveError[];
+}
+
+/**
+ * One request, from `client.request(...)`: its frames as an async iterator
+ * (several readers may iterate; each sees every frame, a late reader first
+ * gets those already received; breaking out of a loop does not cancel), and
+ * its settlement. Frames are kept for readers until `settleMs` after the
+ * request settled or failed.
+ */
+export interface RequestHandle extends AsyncIterable<SuperpowerEvent> {
+    /** The request's correlationId; `undefined` when the request was refused (`settled()` rejects with the reason, which also went to `error`). */
+    readonly correlationId: string | undefined;
+    /**
+     * Resolves once settled. Rejects with an `OptaveError`: WEBSOCKET
+     * `REQUEST_TIMEOUT`, `CONNECTION_CLOSED` (`close()`), `CONNECTION_LOST`
+     * (`resendOnReconnect: false`); VALIDATION `REQUEST_CANCELLED`; or the
+     * refusal of the request (as `send()` reports it).
+     */
+    settled(): Promise<SettledRequest>;
+    /** Cancels the request: `settled()` rejects and readers end with VALIDATION `REQUEST_CANCELLED`. Returns whether it was still pending. */
+    cancel(): boolean;
+    [Symbol.asyncIterator](): AsyncIterator<SuperpowerEvent>;
 }

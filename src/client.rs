@@ -25,7 +25,7 @@ use crate::events::{Event, EVENTS};
 use crate::js_error::to_js_error;
 use crate::options::string_argument;
 use crate::requests::{action_argument, cancelled};
-use crate::runtime::{feed, now_ms, rearm, Settle, Shared};
+use crate::runtime::{feed, now_ms, rearm, Handle, Settle, Shared, Waiter};
 use crate::signals::Signals;
 
 /// A client of the Optave OCO message API over one browser WebSocket.
@@ -253,7 +253,7 @@ impl OptaveClient {
     pub fn send(&self, action: JsValue, params: JsValue) -> Option<String> {
         let sent = action_argument(&action).and_then(|action| {
             let out = self.shared.prepare(action, &params)?;
-            self.shared.submit(out, None, 0.0)
+            self.shared.submit(out, None, None, 0.0)
         });
         match sent {
             Ok(id) => Some(id),
@@ -284,6 +284,30 @@ impl OptaveClient {
         promise
     }
 
+    /// The sender behind `client.request(action, params, options)` (the
+    /// request handles of `js/api.js`): `handle` receives every frame of the
+    /// request and its settlement. Returns the correlationId, or `undefined`
+    /// when refused (the refusal goes to `error` and fails the handle).
+    #[wasm_bindgen(js_name = trackRequest, skip_typescript)]
+    pub fn track_request(
+        &self,
+        action: JsValue,
+        params: JsValue,
+        options: JsValue,
+        handle: JsValue,
+    ) -> Option<String> {
+        let handle: Handle = handle.unchecked_into();
+        match self.track(&action, &params, &options, handle.clone()) {
+            Ok(id) => Some(id),
+            Err(err) => {
+                let js = to_js_error(&err);
+                self.shared.report_error(&err, &js);
+                Waiter::Handle(handle).reject(&js);
+                None
+            }
+        }
+    }
+
     /// Cancels a pending `...Async` request: its promise rejects with VALIDATION
     /// `REQUEST_CANCELLED`. Returns whether it was pending (never for
     /// anything but a string of at most 1,024 characters).
@@ -304,7 +328,7 @@ impl OptaveClient {
             .cancel(correlation_id);
         let Some(settle) = settle else { return false };
         let err = cancelled(now_ms()).for_request(correlation_id);
-        settle.reject_with(&to_js_error(&err));
+        settle.reject(&to_js_error(&err));
         rearm(&self.shared);
         true
     }
@@ -315,7 +339,7 @@ impl OptaveClient {
         let pending = self.shared.state.borrow_mut().session.cancel_all();
         let err = cancelled(now_ms());
         for (id, settle) in &pending {
-            settle.reject_with(&to_js_error(&err.clone().for_request(id.as_str())));
+            settle.reject(&to_js_error(&err.clone().for_request(id.as_str())));
         }
         rearm(&self.shared);
         pending.len() as u32
@@ -372,7 +396,7 @@ impl Drop for OptaveClient {
         };
         drop((socket, timer, token_wait, signals));
         for (id, settle) in pending {
-            settle.reject_with(&to_js_error(&err.clone().for_request(id)));
+            settle.reject(&to_js_error(&err.clone().for_request(id)));
         }
         let js = to_js_error(&err);
         for w in waiters {

@@ -11,7 +11,7 @@ use wasm_bindgen::JsValue;
 
 use crate::events::{response_event, Event};
 use crate::js_error::{to_js_error, to_js_error_with};
-use crate::runtime::{feed, now_ms, rearm, Settle, Shared};
+use crate::runtime::{feed, now_ms, rearm, Shared, Waiter};
 use crate::socket::{error_fields_ref, read_error_fields, Frame, SocketEvent};
 
 pub fn on_socket_event(shared: &Rc<Shared>, attempt: u32, event: SocketEvent) {
@@ -90,7 +90,7 @@ fn on_frame(shared: &Rc<Shared>, mut frame: Frame, now: f64) {
             shared.emit(Event::Message, &frame.value);
             let fields = read_error_fields(&frame.value, body_is_top);
             let err = remote_error(&inbound, &error_fields_ref(&fields), now);
-            deliver_error(shared, &frame.value, &err, settle);
+            deliver_error(shared, &frame.value, &inbound, &err, settle);
         }
         Ok(Routed::Reread) => {}
         Err(err) => shared.report_error(&err, &to_js_error_with(&err, &frame.value)),
@@ -104,11 +104,11 @@ fn unreadable(shared: &Rc<Shared>, err: &OptaveError) {
     let js = to_js_error(err);
     shared.report_error(err, &js);
     if let Some(settle) = settle {
-        settle.reject_with(&js);
+        settle.reject(&js);
     }
 }
 
-fn take_request(shared: &Rc<Shared>, correlation_id: Option<&str>) -> Option<Settle> {
+fn take_request(shared: &Rc<Shared>, correlation_id: Option<&str>) -> Option<Waiter> {
     let settle = correlation_id.and_then(|id| shared.state.borrow_mut().session.forget(id));
     rearm(shared);
     settle
@@ -117,7 +117,7 @@ fn take_request(shared: &Rc<Shared>, correlation_id: Option<&str>) -> Option<Set
 /// The session's decision on a frame: `None` for a repeat of a tracked
 /// request's `(actionType, state)` (not delivered again), else the
 /// `...Async` promise it settles, if any.
-fn first_time(shared: &Rc<Shared>, inbound: &Inbound) -> Option<Option<Settle>> {
+fn first_time(shared: &Rc<Shared>, inbound: &Inbound) -> Option<Option<Waiter>> {
     let Some(id) = inbound.correlation_id.as_deref() else {
         return Some(None);
     };
@@ -125,17 +125,19 @@ fn first_time(shared: &Rc<Shared>, inbound: &Inbound) -> Option<Option<Settle>> 
         id,
         inbound.action_type.as_deref().unwrap_or_default(),
         inbound.state.as_deref().unwrap_or_default(),
+        now_ms(),
     );
     // The timer stays armed at the earliest deadline it knew (a Tick with
-    // nothing due re-arms it); once nothing is tracked it is cleared now.
-    if shared.state.borrow().session.outbox().is_empty() {
+    // nothing due re-arms it); once nothing is tracked it is cleared now, and
+    // a handle's frame may bring its settling forward.
+    if outcome.stream || shared.state.borrow().session.outbox().is_empty() {
         rearm(shared);
     }
     outcome.deliver.then_some(outcome.waiter)
 }
 
 /// `superpower.response`, and the request waiting on its correlationId resolves.
-fn deliver(shared: &Rc<Shared>, frame: &JsValue, inbound: Inbound, settle: Option<Settle>) {
+fn deliver(shared: &Rc<Shared>, frame: &JsValue, inbound: Inbound, waiter: Option<Waiter>) {
     let event = response_event(
         frame,
         inbound.enveloped,
@@ -143,17 +145,33 @@ fn deliver(shared: &Rc<Shared>, frame: &JsValue, inbound: Inbound, settle: Optio
         inbound.request_action.as_deref(),
     );
     shared.emit(Event::Response, &event);
-    if let Some(settle) = settle {
-        settle.resolve_with(&event);
+    if let Some(waiter) = waiter {
+        waiter.frame(&event);
     }
 }
 
-/// `superpower.error` and `error`, and the request waiting on its correlationId rejects.
-fn deliver_error(shared: &Rc<Shared>, frame: &JsValue, err: &OptaveError, settle: Option<Settle>) {
+/// `superpower.error` and `error`; the `...Async` request waiting on its
+/// correlationId rejects, a request handle records the error and the frame.
+fn deliver_error(
+    shared: &Rc<Shared>,
+    frame: &JsValue,
+    inbound: &Inbound,
+    err: &OptaveError,
+    waiter: Option<Waiter>,
+) {
     let js = to_js_error_with(err, frame);
     shared.emit(Event::SuperpowerError, &js);
     shared.report_error(err, &js);
-    if let Some(settle) = settle {
-        settle.reject_with(&js);
+    if let Some(waiter) = waiter {
+        let event = match waiter {
+            Waiter::Handle(_) => response_event(
+                frame,
+                inbound.enveloped,
+                inbound.correlation_id.as_deref(),
+                inbound.request_action.as_deref(),
+            ),
+            Waiter::Promise(_) => JsValue::UNDEFINED,
+        };
+        waiter.error_frame(&js, &event);
     }
 }

@@ -1,17 +1,18 @@
 //! Sending one `...Async` request for the page: the action by name, the
 //! request options, the envelope, handed to the session with its promise.
 
+use alloc::string::String;
 use alloc::vec::Vec;
 
 use optave_core::action::Action;
 use optave_core::error::{ErrorCode, OptaveError};
-use optave_core::options::request_timeout;
+use optave_core::options::{handle_options, request_timeout};
 use optave_core::text::Text;
 use wasm_bindgen::JsValue;
 
 use crate::client::OptaveClient;
 use crate::options::{options_text, string_argument};
-use crate::runtime::{now_ms, Settle};
+use crate::runtime::{now_ms, Handle, Settle, Waiter};
 
 impl OptaveClient {
     pub(crate) fn register_and_send(
@@ -31,7 +32,44 @@ impl OptaveClient {
         };
         let timeout = request_timeout(options.as_deref(), default_timeout, now)?;
         let out = self.shared.prepare(action, params)?;
-        self.shared.submit(out, Some(settle), timeout).map(drop)
+        self.shared
+            .submit(out, Some(Waiter::Promise(settle)), None, timeout)
+            .map(drop)
+    }
+}
+
+impl OptaveClient {
+    /// Sends `params` as `action` for a request handle (`client.request()`
+    /// of `js/api.js`): `handle` gets every frame of the request, then its
+    /// settlement (complete, and quiet for `settleMs`) or failure. Returns
+    /// the correlationId, or `undefined` when refused: the refusal goes to
+    /// `error` and fails the handle.
+    ///
+    /// Errors (on the handle): those of `sendAsync`; VALIDATION
+    /// `INVALID_ARGUMENT` for options other than `{ timeoutMs?, settleMs? }`.
+    pub(crate) fn track(
+        &self,
+        action: &JsValue,
+        params: &JsValue,
+        options: &JsValue,
+        handle: Handle,
+    ) -> Result<String, OptaveError> {
+        let now = now_ms();
+        let action = action_argument(action)?;
+        let default_timeout = self.shared.state.borrow().config.request_timeout_ms;
+        let options = if options.is_undefined() || options.is_null() {
+            None
+        } else {
+            options_text(options, ErrorCode::InvalidArgument, now)?
+        };
+        let options = handle_options(options.as_deref(), default_timeout, now)?;
+        let out = self.shared.prepare(action, params)?;
+        self.shared.submit(
+            out,
+            Some(Waiter::Handle(handle)),
+            Some(options.settle_ms),
+            options.timeout_ms,
+        )
     }
 }
 

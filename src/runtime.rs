@@ -73,6 +73,66 @@ impl Settle {
     }
 }
 
+#[wasm_bindgen]
+extern "C" {
+    /// A request handle (`RequestHandle` of `js/api.js`): the facade hands it
+    /// every frame of its request, then its settlement or failure.
+    #[derive(Debug, Clone)]
+    pub type Handle;
+    #[wasm_bindgen(method, catch, js_name = _frame)]
+    fn frame(this: &Handle, event: &JsValue) -> Result<(), JsValue>;
+    #[wasm_bindgen(method, catch, js_name = _error)]
+    fn error(this: &Handle, error: &JsValue, event: &JsValue) -> Result<(), JsValue>;
+    #[wasm_bindgen(method, catch, js_name = _settle)]
+    fn settle(this: &Handle) -> Result<(), JsValue>;
+    #[wasm_bindgen(method, catch, js_name = _fail)]
+    fn fail(this: &Handle, error: &JsValue) -> Result<(), JsValue>;
+}
+
+/// What the session keeps per `...Async` request or request handle.
+#[derive(Debug, Clone)]
+pub enum Waiter {
+    /// An `...Async` promise: the first frame settles it.
+    Promise(Settle),
+    /// A request handle: every frame, then `settled()` (the request-handles
+    /// issue).
+    Handle(Handle),
+}
+
+impl Waiter {
+    /// A frame of the request (`event`, the `superpower.response` object).
+    pub fn frame(&self, event: &JsValue) {
+        match self {
+            Self::Promise(s) => s.resolve_with(event),
+            Self::Handle(h) => drop(h.frame(event)),
+        }
+    }
+
+    /// An error frame of the request: `error` (the `OptaveError`), `event`
+    /// (the frame as a `superpower.response` object).
+    pub fn error_frame(&self, error: &JsValue, event: &JsValue) {
+        match self {
+            Self::Promise(s) => s.reject_with(error),
+            Self::Handle(h) => drop(h.error(error, event)),
+        }
+    }
+
+    /// The request ended without an answer (timeout, cancel, close, lost).
+    pub fn reject(&self, error: &JsValue) {
+        match self {
+            Self::Promise(s) => s.reject_with(error),
+            Self::Handle(h) => drop(h.fail(error)),
+        }
+    }
+
+    /// A handle's request settled.
+    pub fn settled(&self) {
+        if let Self::Handle(h) = self {
+            drop(h.settle());
+        }
+    }
+}
+
 /// Mutable client state; borrowed briefly, never across a call into the page.
 #[derive(Debug)]
 pub struct State {
@@ -80,7 +140,7 @@ pub struct State {
     pub envelope: EnvelopeConfig,
     pub builder: Builder,
     /// The session machine: connection states, reconnection, the requests.
-    pub session: Session<Settle>,
+    pub session: Session<Waiter>,
     pub socket: Option<Socket>,
     pub ids: IdGenerator<CryptoRandom>,
     /// Deprecations already warned about ([`Deprecation::bit`]).
@@ -177,14 +237,15 @@ impl Shared {
 
     /// Hands a built envelope to the session: sent now when connected,
     /// queued while connecting or reconnecting. `waiter` is the `...Async`
-    /// promise, due in `timeout_ms`.
+    /// promise or the request handle (with `settle_ms`), due in `timeout_ms`.
     ///
     /// Errors: WEBSOCKET `WEBSOCKET_NOT_IN_OPEN_STATE`, `QUEUE_FULL`,
     /// `SEND_FAILED`; VALIDATION `DUPLICATE_CORRELATION_ID`.
     pub fn submit(
         self: &Rc<Self>,
         outbound: Outbound,
-        waiter: Option<Settle>,
+        waiter: Option<Waiter>,
+        settle_ms: Option<f64>,
         timeout_ms: f64,
     ) -> Result<String, OptaveError> {
         let id = outbound.correlation_id;
@@ -193,6 +254,7 @@ impl Shared {
             id.clone(),
             outbound.text,
             waiter,
+            settle_ms,
             timeout_ms,
             now,
         );
@@ -254,7 +316,7 @@ pub fn feed(shared: &Rc<Shared>, input: Input) {
     rearm(shared);
 }
 
-fn run(shared: &Rc<Shared>, effects: Vec<Effect<Settle>>) {
+fn run(shared: &Rc<Shared>, effects: Vec<Effect<Waiter>>) {
     for effect in effects {
         match effect {
             Effect::StartAttempt { attempt } => crate::connect::start_attempt(shared, attempt),
@@ -296,7 +358,8 @@ fn run(shared: &Rc<Shared>, effects: Vec<Effect<Settle>>) {
                 let socket = shared.state.borrow_mut().socket.take();
                 drop(socket);
             }
-            Effect::Reject(settle, err) => settle.reject_with(&to_js_error(&err)),
+            Effect::Reject(waiter, err) => waiter.reject(&to_js_error(&err)),
+            Effect::Settled(waiter, _) => waiter.settled(),
         }
     }
 }
@@ -314,7 +377,7 @@ fn resend(shared: &Rc<Shared>, correlation_id: &str, text: &str, kind: SendKind)
             let js = to_js_error(&err);
             shared.report_error(&err, &js);
             if let Some(waiter) = waiter {
-                waiter.reject_with(&js);
+                waiter.reject(&js);
             }
         }
     }

@@ -5,7 +5,13 @@
 // after a `// @ts-expect-error` comment is a mistake that the declarations must
 // reject. If tsc reports "Unused '@ts-expect-error' directive", the mistake was
 // accepted. Put each mistake on one line so that its error lands on that line.
-import init, { OptaveClient, type ConnectionState, type OptaveEventMap, type SentEvent, type StateChangeEvent } from '../pkg/optave_client.js';
+import init, {
+  OptaveClient, type Action, type ActionParams, type AdjustParams, type ConnectionState, type Conversation,
+  type ElevateParams, type InsightsParams, type InteractionParams, type OptaveEventMap, type ParamsFor,
+  type ReceptionParams, type RecommendParams, type RequestParams, type SentEvent, type StateChangeEvent,
+  type SummarizeParams, type TranslateParams, type RequestHandle, type SettledRequest, type SuperpowerEvent,
+  type SuperpowerType, type OptaveError,
+} from '../pkg/optave_client.js';
 
 await init();
 
@@ -90,6 +96,7 @@ const id: string | undefined = client.interaction({
     interface: { name: 'zendesk', type: 'marketplace' },
   },
   request: {
+    connections: { threadId: 'ticket-1' },
     scope: {
       conversations: [
         {
@@ -109,27 +116,99 @@ const id: string | undefined = client.interaction({
   },
 });
 
-client.reception({ session: { channel: { medium: 'voice' } } });
-client.elevate({});
-client.adjust({});
-client.summarize({ session: { channel: { medium: 'email' } } });
-client.translate({});
-client.recommend({});
-client.insights({});
-client.customerInteraction({});
-client.send('summarize', {});
+// One conversation, shared by the calls below (typed, so that `role` stays a Role).
+const conversation: Conversation = {
+  participants: [{ participantId: 'u1', role: 'user' }],
+  messages: [{ participantId: 'u1', content: 'Where is my order?' }],
+};
 
-const first = await client.insightsAsync({ session: { sessionId: 'session-1' } }, { timeoutMs: 5000 });
+// The minimal complete params of each action (protocol.md section 4): threadId and
+// at least one conversation; recommend adds an offer; elevate adds content and
+// parentId; adjust adds content, instruction and parentId. organizationId comes
+// from the client's option.
+const minimalInteraction: InteractionParams = {
+  request: { connections: { threadId: 'ticket-1' }, scope: { conversations: [conversation] } },
+};
+const minimalReception: ReceptionParams = minimalInteraction;
+const minimalInsights: InsightsParams = minimalInteraction;
+const minimalSummarize: SummarizeParams = minimalInteraction;
+const minimalTranslate: TranslateParams = minimalInteraction;
+const minimalRecommend: RecommendParams = {
+  request: {
+    connections: { threadId: 'ticket-1' },
+    scope: { conversations: [conversation] },
+    resources: { offers: [{ id: 'offer-1' }] },
+  },
+};
+const minimalElevate: ElevateParams = {
+  request: {
+    connections: { threadId: 'ticket-1', parentId: 'corr-1' },
+    attributes: { content: 'The customer asks for a refund' },
+    scope: { conversations: [conversation] },
+  },
+};
+const minimalAdjust: AdjustParams = {
+  request: {
+    connections: { threadId: 'ticket-1', parentId: 'corr-1' },
+    attributes: { content: 'We cannot refund you.', instruction: 'make it more empathetic' },
+    scope: { conversations: [conversation] },
+  },
+};
+// Every params type is a RequestParams.
+const asRequestParams: RequestParams[] = [minimalInteraction, minimalRecommend, minimalElevate, minimalAdjust];
+void asRequestParams;
+
+// Each named sender takes its action's minimal params, written in the call too.
+client.reception({ session: { channel: { medium: 'voice' } }, request: { connections: { threadId: 'ticket-1' }, scope: { conversations: [conversation] } } });
+client.elevate(minimalElevate);
+client.adjust(minimalAdjust);
+client.summarize({ ...minimalSummarize, session: { channel: { medium: 'email' } } });
+client.translate(minimalTranslate);
+client.recommend(minimalRecommend);
+client.insights(minimalInsights);
+client.customerInteraction(minimalInteraction);
+client.interaction({ request: { connections: { threadId: 't-2' }, scope: { conversations: [{}, conversation] } } });
+client.recommend({ request: { connections: { threadId: 't-2' }, scope: { conversations: [conversation] }, resources: { offers: [{ sku: 'A' }] } } });
+client.elevate({ request: { connections: { threadId: 't-2', parentId: 'corr-1' }, attributes: { content: 'help' }, scope: { conversations: [conversation] } } });
+client.adjust({ request: { connections: { threadId: 't-2', parentId: 'corr-1' }, attributes: { content: 'no', instruction: 'kinder' }, scope: { conversations: [conversation] } } });
+
+// The legacy places the runtime still reads are accepted (protocol.md section 3).
+client.recommend({ request: { connections: { threadId: 't-3' }, scope: { conversations: [conversation], resources: { offers: [{ id: 'offer-1' }] } } } });
+client.elevate({ request: { connections: { threadId: 't-3', parentId: 'corr-1' }, content: 'help', scope: { conversations: [conversation] } } });
+client.adjust({ request: { connections: { threadId: 't-3', parentId: 'corr-1' }, content: 'no', attributes: { instruction: 'kinder' }, scope: { conversations: [conversation] } } });
+
+// send / sendAsync: the params type follows the action (method or wire name).
+client.send('interaction', minimalInteraction);
+client.send('reception', minimalReception);
+client.send('insights', minimalInsights);
+client.send('summarize', minimalSummarize);
+client.send('translate', minimalTranslate);
+client.send('recommend', minimalRecommend);
+client.send('elevate', minimalElevate);
+client.send('adjust', minimalAdjust);
+client.send('customerInteraction', minimalInteraction);
+client.send('customerinteraction', minimalInteraction);
+client.send('adjust', { request: { connections: { threadId: 't-4', parentId: 'corr-1' }, attributes: { content: 'no', instruction: 'kinder' }, scope: { conversations: [conversation] } } });
+const forAdjust: ParamsFor<'adjust'> = minimalAdjust;
+const forAlias: ActionParams['customerinteraction'] = minimalInteraction;
+void [forAdjust, forAlias];
+// With the whole Action union, any action's params are accepted.
+const someAction = 'summarize' as Action;
+client.send(someAction, minimalInteraction);
+
+const first = await client.insightsAsync({ ...minimalInsights, session: { sessionId: 'session-1' } }, { timeoutMs: 5000 });
 void first;
-await client.receptionAsync({});
-await client.elevateAsync({});
-await client.adjustAsync({});
-await client.summarizeAsync({}, { timeoutMs: 1000 });
-await client.translateAsync({});
-await client.recommendAsync({});
-await client.customerInteractionAsync({});
-await client.interactionAsync({});
-await client.sendAsync('insights', {}, { timeoutMs: 5000 });
+await client.interactionAsync(minimalInteraction);
+await client.receptionAsync(minimalReception);
+await client.elevateAsync(minimalElevate);
+await client.adjustAsync(minimalAdjust);
+await client.summarizeAsync(minimalSummarize, { timeoutMs: 1000 });
+await client.translateAsync(minimalTranslate);
+await client.recommendAsync(minimalRecommend);
+await client.customerInteractionAsync(minimalInteraction);
+await client.sendAsync('insights', minimalInsights, { timeoutMs: 5000 });
+await client.sendAsync('recommend', minimalRecommend);
+await client.sendAsync('adjust', minimalAdjust, { timeoutMs: 5000 });
 
 if (id !== undefined) client.cancelRequest(id);
 client.cancelPendingRequests();
@@ -179,6 +258,22 @@ new OptaveClient({
 });
 new OptaveClient({ websocketUrl: 'ws://127.0.0.1:8787/ws', reconnect: false });
 
+// ------------------------------------------------------------ request handles
+
+const req: RequestHandle = client.request('insights', minimalInsights, { timeoutMs: 5000, settleMs: 100 });
+const reqId: string | undefined = req.correlationId;
+for await (const ev of req) {
+  const kind: SuperpowerType | (string & {}) = ev.actionType;
+  void kind;
+}
+const done: SettledRequest = await req.settled();
+const sentiment: SuperpowerEvent | undefined = done.results.sentiment_analysis;
+const failures: OptaveError[] = done.errors;
+const cancelled: boolean = req.cancel();
+void [reqId, sentiment, failures, cancelled];
+client.request('adjust', minimalAdjust);
+client.request('recommend', minimalRecommend, { settleMs: 0 });
+
 const sdkVersion: string = OptaveClient.sdkVersion;
 const specVersion: string = OptaveClient.specVersion;
 const schemaRef: string = OptaveClient.schemaRef;
@@ -193,16 +288,16 @@ client.on('superpowr.response', () => {});
 client.on('close', (ev: string) => void ev);
 
 // @ts-expect-error misspelt params key `requst`
-client.interaction({ requst: {} });
+client.interaction({ ...minimalInteraction, requst: {} });
 
 // @ts-expect-error sessionId is a string
-client.interaction({ session: { sessionId: 42 } });
+client.interaction({ ...minimalInteraction, session: { sessionId: 42 } });
 
 // @ts-expect-error medium is 'chat' | 'voice' | 'email'
-client.interaction({ session: { channel: { medium: 'fax' } } });
+client.interaction({ ...minimalInteraction, session: { channel: { medium: 'fax' } } });
 
 // @ts-expect-error a participant's role is 'user' | 'operator' | 'bot'
-client.interaction({ request: { scope: { conversations: [{ participants: [{ participantId: 'x', role: 'admin' }] }] } } });
+client.interaction({ request: { connections: { threadId: 't-1' }, scope: { conversations: [{ participants: [{ participantId: 'x', role: 'admin' }] }] } } });
 
 // @ts-expect-error no such method
 client.notAMethod();
@@ -230,7 +325,7 @@ new OptaveClient({ websocketUrl: 'ws://127.0.0.1:8787/ws', queueLimit: '100' });
 new OptaveClient({ websocketUrl: 'ws://127.0.0.1:8787/ws', requestTimeoutMs: '10' });
 
 // @ts-expect-error the action is one of the nine names (Action), not any string
-client.send('interactoin', {});
+client.send('interactoin', minimalInteraction);
 
 // @ts-expect-error maxInboundFrameBytes is a number of bytes
 new OptaveClient({ websocketUrl: 'ws://127.0.0.1:8787/ws', maxInboundFrameBytes: '1MB' });
@@ -239,7 +334,75 @@ new OptaveClient({ websocketUrl: 'ws://127.0.0.1:8787/ws', maxInboundFrameBytes:
 new OptaveClient({ websocketUrl: 'ws://127.0.0.1:8787/ws', authTransport: 'cookie' });
 
 // @ts-expect-error timeoutMs is a number
-await client.insightsAsync({}, { timeoutMs: '5000' });
+await client.insightsAsync(minimalInsights, { timeoutMs: '5000' });
+
+// ------------------------------------------------- per-action required fields
+
+// @ts-expect-error adjust requires request.attributes.instruction
+client.adjust({ request: { connections: { threadId: 't-1', parentId: 'corr-1' }, attributes: { content: 'draft' }, scope: { conversations: [conversation] } } });
+
+// @ts-expect-error adjust requires request.attributes.content
+client.adjust({ request: { connections: { threadId: 't-1', parentId: 'corr-1' }, attributes: { instruction: 'kinder' }, scope: { conversations: [conversation] } } });
+
+// @ts-expect-error adjust requires request.connections.parentId
+await client.adjustAsync({ request: { connections: { threadId: 't-1' }, attributes: { content: 'draft', instruction: 'kinder' }, scope: { conversations: [conversation] } } });
+
+// @ts-expect-error elevate requires request.connections.parentId
+client.elevate({ request: { connections: { threadId: 't-1' }, attributes: { content: 'help' }, scope: { conversations: [conversation] } } });
+
+// @ts-expect-error elevate requires request.attributes.content
+await client.elevateAsync({ request: { connections: { threadId: 't-1', parentId: 'corr-1' }, scope: { conversations: [conversation] } } });
+
+// @ts-expect-error recommend requires request.resources.offers
+client.recommend({ request: { connections: { threadId: 't-1' }, scope: { conversations: [conversation] } } });
+
+// @ts-expect-error recommend requires at least one offer
+client.recommend({ request: { connections: { threadId: 't-1' }, scope: { conversations: [conversation] }, resources: { offers: [] } } });
+
+// @ts-expect-error interaction requires at least one conversation, not []
+client.interaction({ request: { connections: { threadId: 't-1' }, scope: { conversations: [] } } });
+
+// @ts-expect-error a Conversation[] may be empty: the type asks for [Conversation, ...Conversation[]]
+client.summarize({ request: { connections: { threadId: 't-1' }, scope: { conversations: [conversation] as Conversation[] } } });
+
+// @ts-expect-error insights requires request.scope.conversations
+client.insights({ request: { connections: { threadId: 't-1' } } });
+
+// @ts-expect-error adjust's params are not summarize's
+client.send('adjust', minimalSummarize);
+
+// @ts-expect-error recommend's params are not interaction's
+await client.sendAsync('recommend', minimalInteraction);
+
+// @ts-expect-error interaction requires request.connections.threadId
+client.interaction({ request: { scope: { conversations: [conversation] } } });
+
+// @ts-expect-error reception requires request.connections.threadId
+client.reception({ request: { connections: { journeyId: 'j-1' }, scope: { conversations: [conversation] } } });
+
+// @ts-expect-error insights requires request.connections.threadId
+await client.insightsAsync({ request: { scope: { conversations: [conversation] } } });
+
+// @ts-expect-error summarize requires request.connections.threadId
+client.summarize({ request: { scope: { conversations: [conversation] } } });
+
+// @ts-expect-error translate requires request.connections.threadId
+client.send('translate', { request: { scope: { conversations: [conversation] } } });
+
+// @ts-expect-error recommend requires request.connections.threadId
+client.recommend({ request: { ...minimalRecommend.request, connections: {} } });
+
+// @ts-expect-error elevate requires request.connections.threadId
+client.elevate({ request: { ...minimalElevate.request, connections: { parentId: 'corr-1' } } });
+
+// @ts-expect-error adjust requires request.connections.threadId
+await client.sendAsync('adjust', { request: { ...minimalAdjust.request, connections: { parentId: 'corr-1' } } });
+
+// @ts-expect-error customerInteraction requires request.connections.threadId
+client.customerInteraction({ request: { scope: { conversations: [conversation] } } });
+
+// @ts-expect-error the wire name takes interaction's params too
+client.send('customerinteraction', { request: { scope: { conversations: [conversation] } } });
 
 // ------------------------------------------------------------------- teardown
 
@@ -249,3 +412,12 @@ client.free();
 viaQuery.free();
 withLogger.free();
 minimal.free();
+
+// @ts-expect-error a request handle takes the action's params: adjust needs instruction, content, parentId
+client.request('adjust', minimalSummarize);
+
+// @ts-expect-error settleMs is a number
+client.request('summarize', minimalSummarize, { settleMs: '5' });
+
+// @ts-expect-error a handle's correlationId is read-only
+req.correlationId = 'x';

@@ -12,7 +12,11 @@ use optave_core::error::{ErrorCategory, ErrorCode};
 use session::*;
 
 fn outcome(deliver: bool, waiter: Option<u32>) -> FrameOutcome<u32> {
-    FrameOutcome { deliver, waiter }
+    FrameOutcome {
+        deliver,
+        waiter,
+        stream: false,
+    }
 }
 
 /// The first frame settles the promise; a repeated `(actionType, state)` is
@@ -23,17 +27,17 @@ fn frames_settle_and_are_deduplicated() {
     let mut rig = Rig::connected(config());
     rig.send_now("a", Some(1), T0);
     let s = &mut rig.s;
-    assert_eq!(s.frame("a", "sp1", "started"), outcome(true, Some(1)));
+    assert_eq!(s.frame("a", "sp1", "started", 0.0), outcome(true, Some(1)));
     assert_eq!(s.outbox().waiting(), 0);
-    assert_eq!(s.frame("a", "sp1", "started"), outcome(false, None));
-    assert_eq!(s.frame("a", "sp2", "started"), outcome(true, None));
-    assert_eq!(s.frame("a", "sp1", "completed"), outcome(true, None));
+    assert_eq!(s.frame("a", "sp1", "started", 0.0), outcome(false, None));
+    assert_eq!(s.frame("a", "sp2", "started", 0.0), outcome(true, None));
+    assert_eq!(s.frame("a", "sp1", "completed", 0.0), outcome(true, None));
     assert!(s.outbox().contains("a"), "sp2 has not reported again");
-    assert_eq!(s.frame("a", "sp1", "completed"), outcome(false, None));
-    assert_eq!(s.frame("a", "sp2", "failed"), outcome(true, None));
+    assert_eq!(s.frame("a", "sp1", "completed", 0.0), outcome(false, None));
+    assert_eq!(s.frame("a", "sp2", "failed", 0.0), outcome(true, None));
     assert!(!s.outbox().contains("a"));
-    assert_eq!(s.frame("a", "sp2", "failed"), outcome(true, None));
-    assert_eq!(s.frame("a", "sp1", "started"), outcome(true, None));
+    assert_eq!(s.frame("a", "sp2", "failed", 0.0), outcome(true, None));
+    assert_eq!(s.frame("a", "sp1", "started", 0.0), outcome(true, None));
     assert!(s.outbox().is_empty());
 }
 
@@ -45,21 +49,27 @@ fn how_a_request_completes() {
     }
     let s = &mut rig.s;
     // `actionType: "error"` completes at once, superpowers still started.
-    assert_eq!(s.frame("e", "sp1", "started"), outcome(true, Some(1)));
-    assert_eq!(s.frame("e", "error", "error"), outcome(true, None));
+    assert_eq!(s.frame("e", "sp1", "started", 0.0), outcome(true, Some(1)));
+    assert_eq!(s.frame("e", "error", "error", 0.0), outcome(true, None));
     assert!(!s.outbox().contains("e"));
-    assert_eq!(s.frame("first-error", "error", "x"), outcome(true, Some(2)));
+    assert_eq!(
+        s.frame("first-error", "error", "x", 0.0),
+        outcome(true, Some(2))
+    );
     assert!(!s.outbox().contains("first-error"));
     // A first frame that is not `started` completes it.
-    assert_eq!(s.frame("done", "sp", "completed"), outcome(true, Some(3)));
+    assert_eq!(
+        s.frame("done", "sp", "completed", 0.0),
+        outcome(true, Some(3))
+    );
     assert!(!s.outbox().contains("done"));
     // Fire-and-forget requests are de-duplicated too.
-    assert_eq!(s.frame("plain", "sp", "started"), outcome(true, None));
-    assert_eq!(s.frame("plain", "sp", "started"), outcome(false, None));
+    assert_eq!(s.frame("plain", "sp", "started", 0.0), outcome(true, None));
+    assert_eq!(s.frame("plain", "sp", "started", 0.0), outcome(false, None));
     assert!(s.outbox().contains("plain"));
     // Frames naming nothing tracked are delivered as they are.
-    assert_eq!(s.frame("nobody", "sp", "started"), outcome(true, None));
-    assert_eq!(s.frame("nobody", "sp", "started"), outcome(true, None));
+    assert_eq!(s.frame("nobody", "sp", "started", 0.0), outcome(true, None));
+    assert_eq!(s.frame("nobody", "sp", "started", 0.0), outcome(true, None));
 }
 
 /// A correlationId already tracked (on the wire or queued) is refused; once
@@ -70,7 +80,7 @@ fn duplicate_correlation_ids_are_refused() {
     let text = rig.send_now("a", Some(1), T0);
     let (back, e) = rig
         .s
-        .submit("a".into(), "other".into(), Some(2), 1.0, T0)
+        .submit("a".into(), "other".into(), Some(2), None, 1.0, T0)
         .unwrap_err();
     assert_eq!(back, Some(2));
     is(
@@ -80,10 +90,10 @@ fn duplicate_correlation_ids_are_refused() {
     );
     assert_eq!(e.correlation_id.as_deref(), Some("a"));
     assert!(e.message.contains("\"a\""), "{}", e.message);
-    rig.s.frame("a", "sp", "completed");
+    rig.s.frame("a", "sp", "completed", 0.0);
     assert_eq!(
         rig.s
-            .submit("a".into(), text.clone(), None, 1.0, T0)
+            .submit("a".into(), text.clone(), None, None, 1.0, T0)
             .unwrap()
             .as_deref(),
         Some(&*text)
@@ -94,7 +104,7 @@ fn duplicate_correlation_ids_are_refused() {
     for id in ["q", "a"] {
         let (back, e) = rig
             .s
-            .submit(id.into(), "x".into(), None, 1.0, T0)
+            .submit(id.into(), "x".into(), None, None, 1.0, T0)
             .unwrap_err();
         assert_eq!(back, None);
         is(
@@ -121,7 +131,7 @@ fn cancel_and_cancel_all() {
     assert!(!rig.s.outbox().contains("a"));
     assert_eq!(rig.s.cancel("a"), None);
     assert_eq!(rig.s.cancel("nobody"), None);
-    rig.s.frame("c", "sp", "started");
+    rig.s.frame("c", "sp", "started", 0.0);
     assert_eq!(rig.s.cancel("c"), None, "settled by its first frame");
     assert!(rig.s.outbox().contains("c"));
 
@@ -158,7 +168,7 @@ fn forget() {
     rig.send_now("a", Some(1), T0);
     rig.send_now("b", None, T0);
     rig.send_now("c", Some(2), T0);
-    rig.s.frame("c", "sp", "started");
+    rig.s.frame("c", "sp", "started", 0.0);
     assert_eq!(rig.s.forget("a"), Some(1));
     assert_eq!(rig.s.forget("b"), None);
     assert_eq!(rig.s.forget("c"), None);
@@ -172,7 +182,7 @@ fn forget() {
     let t = rig.s.next_wakeup().unwrap();
     rig.on(Input::Tick { now_ms: t });
     assert!(sent(&rig.open(2, t)).is_empty());
-    assert_eq!(rig.s.frame("a", "sp", "started").waiter, None);
+    assert_eq!(rig.s.frame("a", "sp", "started", 0.0).waiter, None);
 }
 
 /// A fire-and-forget request is tracked `requestTimeoutMs` after it was
@@ -184,7 +194,7 @@ fn how_long_requests_are_tracked() {
     rig.send_now("settled", Some(1), T0); // deadline T0 + 5,000
     rig.send_now("plain", None, T0 + 1.0); // T0 + 1 + 30,000
     rig.send_now("open", Some(2), T0 + 2.0); // T0 + 5,002
-    rig.s.frame("settled", "sp", "started");
+    rig.s.frame("settled", "sp", "started", 0.0);
     assert_eq!(rig.s.next_wakeup(), Some(T0 + 5_000.0));
     assert!(rig
         .on(Input::Tick {

@@ -275,7 +275,10 @@ fn step(
                 d.next_waiter
             });
             let queued_before = d.s.outbox().queued();
-            match d.s.submit(id(i), envelope(&id(i)), waiter, timeout, d.now) {
+            match d
+                .s
+                .submit(id(i), envelope(&id(i)), waiter, None, timeout, d.now)
+            {
                 Ok(Some(text)) => {
                     prop_assert_eq!(before, S::Connected);
                     prop_assert_eq!(&*text, envelope(&id(i)));
@@ -296,7 +299,7 @@ fn step(
             }
         }
         Op::Frame(i, a, s) => {
-            let out = d.s.frame(&id(i), ACTION_TYPES[a], STATES[s]);
+            let out = d.s.frame(&id(i), ACTION_TYPES[a], STATES[s], d.now);
             if let Some(w) = out.waiter {
                 prop_assert!(out.deliver);
                 d.release(w)?;

@@ -15,7 +15,7 @@ use session::*;
 fn refuse(rig: &mut Rig, id: &str, text: String, waiter: u32) -> OptaveError {
     let (back, error) = rig
         .s
-        .submit(id.into(), text, Some(waiter), 1_000.0, T0)
+        .submit(id.into(), text, Some(waiter), None, 1_000.0, T0)
         .expect_err(id);
     assert_eq!(back, Some(waiter), "the waiter is handed back");
     assert_eq!(error.correlation_id.as_deref(), Some(id));
@@ -123,7 +123,7 @@ fn the_queue_limit_by_bytes() {
     let half = "é".repeat(QUEUE_MAX_BYTES / 4);
     assert_eq!(half.len(), QUEUE_MAX_BYTES / 2);
     for id in ["a", "b"] {
-        let out = rig.s.submit(id.into(), half.clone(), None, 1.0, T0);
+        let out = rig.s.submit(id.into(), half.clone(), None, None, 1.0, T0);
         assert_eq!(out.unwrap(), None);
     }
     assert_eq!(rig.s.outbox().queued_bytes(), QUEUE_MAX_BYTES);
@@ -133,7 +133,9 @@ fn the_queue_limit_by_bytes() {
     assert_eq!(rig.s.outbox().queued(), 2);
     assert_eq!(rig.s.forget("a"), None);
     assert_eq!(rig.s.outbox().queued_bytes(), QUEUE_MAX_BYTES / 2);
-    rig.s.submit("c".into(), "x".into(), None, 1.0, T0).unwrap();
+    rig.s
+        .submit("c".into(), "x".into(), None, None, 1.0, T0)
+        .unwrap();
     let fx = rig.open(1, T0);
     assert_eq!(sent(&fx).len(), 2);
     assert_eq!(sent(&fx)[0].1, half);
@@ -152,8 +154,8 @@ fn requests_are_resent_after_a_reconnect() {
     rig.send_now("done", Some(2), T0);
     let b = rig.send_now("b", None, T0);
     rig.send_now("half", Some(3), T0);
-    assert_eq!(rig.s.frame("done", "sp", "completed").waiter, Some(2));
-    assert_eq!(rig.s.frame("half", "sp", "started").waiter, Some(3));
+    assert_eq!(rig.s.frame("done", "sp", "completed", 0.0).waiter, Some(2));
+    assert_eq!(rig.s.frame("half", "sp", "started", 0.0).waiter, Some(3));
     rig.on(closed(1, 1006, false, T0 + 1.0));
     rig.queue("q1", Some(4), 1e6, T0 + 2.0);
     let t = rig.s.next_wakeup().unwrap();
@@ -179,8 +181,8 @@ fn requests_are_resent_after_a_reconnect() {
     );
     assert!(rejected(&fx).is_empty());
     // The server answers again what it had answered: not delivered twice.
-    assert!(!rig.s.frame("half", "sp", "started").deliver);
-    assert!(rig.s.frame("half", "sp", "completed").deliver);
+    assert!(!rig.s.frame("half", "sp", "started", 0.0).deliver);
+    assert!(rig.s.frame("half", "sp", "completed", 0.0).deliver);
     assert!(!rig.s.outbox().contains("half"));
     // A second loss resends what the first reconnect sent.
     rig.on(closed(2, 1006, false, t + 1.0));

@@ -301,7 +301,7 @@ fn max_attempts_spent_is_failed() {
     }
     let (waiter, error) = rig
         .s
-        .submit("c".into(), envelope("c"), Some(2), 1e3, t)
+        .submit("c".into(), envelope("c"), Some(2), None, 1e3, t)
         .unwrap_err();
     assert_eq!(waiter, Some(2));
     is(
@@ -349,7 +349,7 @@ fn without_reconnect_a_loss_is_failed() {
     rig.send_now("a", Some(1), T0);
     rig.send_now("b", None, T0);
     rig.send_now("c", Some(2), T0);
-    assert_eq!(rig.s.frame("c", "sp", "started").waiter, Some(2));
+    assert_eq!(rig.s.frame("c", "sp", "started", 0.0).waiter, Some(2));
     let fx = rig.on(closed(1, 1006, false, T0 + 10.0));
     assert_eq!(
         lines(&fx),

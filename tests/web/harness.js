@@ -247,3 +247,31 @@ export function scriptedProvider(script, fallback) {
 
 // Bytes of the wasm instance's linear memory.
 export function memoryBytes(memory) { return memory.buffer.byteLength; }
+
+// ---------------------------------------------------------------------------
+// Request handles (tests/web_handles.rs).
+
+// Reads every frame of `handle`; resolves { frames, error } (error: what the
+// loop threw, or null).
+export async function readAll(handle) {
+  const frames = [];
+  try {
+    for await (const ev of handle) frames.push(ev);
+    return { frames, error: null };
+  } catch (error) {
+    return { frames, error };
+  }
+}
+// Reads `n` frames of `handle`, then breaks out of the loop.
+export async function readSome(handle, n) {
+  const frames = [];
+  for await (const ev of handle) {
+    frames.push(ev);
+    if (frames.length >= n) break;
+  }
+  return frames;
+}
+// `settled()` as { value, error }.
+export async function settledOf(handle) {
+  try { return { value: await handle.settled(), error: null }; } catch (error) { return { value: null, error }; }
+}

@@ -252,6 +252,10 @@ pub enum Effect<T> {
     },
     /// Remove the socket's listeners and drop it.
     ReleaseSocket,
-    /// Reject one `...Async` request with this error (its correlationId set).
+    /// Reject one `...Async` request or handle with this error (its
+    /// correlationId set).
     Reject(T, OptaveError),
+    /// A request handle settled: its request is complete and no frame came
+    /// for its `settleMs` (the correlationId).
+    Settled(T, String),
 }

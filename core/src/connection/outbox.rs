@@ -12,6 +12,12 @@
 //! text. An `...Async` request also ends at its deadline; a fire-and-forget
 //! request stops being tracked at its deadline (`requestTimeoutMs` after it
 //! was sent).
+//!
+//! A request handle (`client.request(...)`, the request-handles issue) gets
+//! every frame, not only the first, and *settles* once its request is
+//! complete and no new frame has arrived for its `settleMs`: the settle rule
+//! lives here and nowhere else. A `completed` frame with no `started` before
+//! it counts as started and finished.
 
 use alloc::rc::Rc;
 use alloc::string::String;
@@ -48,8 +54,13 @@ struct Entry<T> {
     deadline_ms: f64,
     /// The `...Async` promise, until the first frame settles it.
     waiter: Option<T>,
-    /// Whether it was sent with a waiter (an `...Async` request).
+    /// Whether it was sent with a waiter (an `...Async` request or a handle).
     is_async: bool,
+    /// A handle's `settleMs`: every frame goes to the waiter, which settles
+    /// after this quiet period once the request is complete.
+    settle_ms: Option<f64>,
+    /// When the handle settles, while its request is complete.
+    settle_at: Option<f64>,
     wire: Wire,
     /// `(actionType, state)` pairs delivered.
     seen: Vec<(String, String)>,
@@ -86,8 +97,20 @@ pub enum Refusal {
 pub struct FrameOutcome<T> {
     /// Deliver it to the page (false for a repeat).
     pub deliver: bool,
-    /// The `...Async` promise it settles, the first time.
+    /// The `...Async` promise it settles (the first frame), or the handle it
+    /// goes to (every frame).
     pub waiter: Option<T>,
+    /// `waiter` is a handle (it stays tracked), not a one-shot promise.
+    pub stream: bool,
+}
+
+/// What [`Outbox::expire`] ended.
+#[derive(Debug, PartialEq)]
+pub struct Expired<T> {
+    /// Unsettled waiters past their deadline (to reject, `REQUEST_TIMEOUT`).
+    pub timed_out: Vec<(String, T)>,
+    /// Handles whose request is complete and quiet for `settleMs`.
+    pub settled: Vec<(String, T)>,
 }
 
 /// The requests, in the order the page made them. A page has a handful in
@@ -162,6 +185,7 @@ impl<T> Outbox<T> {
         id: String,
         text: String,
         waiter: Option<T>,
+        settle_ms: Option<f64>,
         deadline_ms: f64,
         queue: bool,
         limit: usize,
@@ -196,6 +220,8 @@ impl<T> Outbox<T> {
             deadline_ms,
             waiter,
             is_async,
+            settle_ms: settle_ms.filter(|_| is_async),
+            settle_at: None,
             wire: if queue { Wire::Queued } else { Wire::Sent },
             seen: Vec::new(),
         };
@@ -299,6 +325,12 @@ impl<T> Outbox<T> {
         for entry in self.entries.iter_mut() {
             let kind = match entry.wire {
                 Wire::Sent => continue,
+                // A handle's request that completed before the loss (it was
+                // waiting out its quiet period) is not sent again.
+                Wire::Lost if entry.complete() => {
+                    entry.wire = Wire::Sent;
+                    continue;
+                }
                 Wire::Lost => SendKind::Resent,
                 Wire::Queued => {
                     if !entry.is_async {
@@ -319,7 +351,16 @@ impl<T> Outbox<T> {
 
     /// A frame for `id` arrived. `None` when `id` is not tracked (deliver it
     /// as is).
-    pub fn frame(&mut self, id: &str, action_type: &str, state: &str) -> Option<FrameOutcome<T>> {
+    pub fn frame(
+        &mut self,
+        id: &str,
+        action_type: &str,
+        state: &str,
+        now_ms: f64,
+    ) -> Option<FrameOutcome<T>>
+    where
+        T: Clone,
+    {
         let at = self.find(id)?;
         let entry = self.entries.get_mut(at)?;
         if entry
@@ -330,34 +371,53 @@ impl<T> Outbox<T> {
             return Some(FrameOutcome {
                 deliver: false,
                 waiter: None,
+                stream: false,
             });
         }
         entry
             .seen
             .push((String::from(action_type), String::from(state)));
+        let done = action_type == "error" || entry.complete();
+        if let Some(settle_ms) = entry.settle_ms {
+            // A handle: every frame is its own; the quiet period restarts.
+            entry.settle_at = done.then_some(now_ms + settle_ms);
+            return Some(FrameOutcome {
+                deliver: true,
+                waiter: entry.waiter.clone(),
+                stream: true,
+            });
+        }
         let waiter = entry.waiter.take();
-        if action_type == "error" || entry.complete() {
+        if done {
             self.remove_at(at);
         }
         Some(FrameOutcome {
             deliver: true,
             waiter,
+            stream: false,
         })
     }
 
-    /// Removes every request whose deadline is at or before `now_ms` (a
-    /// queued fire-and-forget request waits for the connection instead);
-    /// returns the unsettled waiters (timed out).
-    pub fn expire(&mut self, now_ms: f64) -> Vec<(String, T)> {
-        self.take_where(|e| e.deadline_ms <= now_ms && (e.is_async || e.wire != Wire::Queued))
+    /// Removes every handle that settled (complete, and quiet since
+    /// `settle_at`) and every request whose deadline is at or before
+    /// `now_ms` (a queued fire-and-forget request waits for the connection
+    /// instead).
+    pub fn expire(&mut self, now_ms: f64) -> Expired<T> {
+        let settled = self.take_where(|e| e.settle_at.is_some_and(|at| at <= now_ms));
+        let timed_out =
+            self.take_where(|e| e.deadline_ms <= now_ms && (e.is_async || e.wire != Wire::Queued));
+        Expired { timed_out, settled }
     }
 
-    /// The earliest deadline that [`Outbox::expire`] acts on.
+    /// The earliest time [`Outbox::expire`] acts on.
     pub fn next_deadline(&self) -> Option<f64> {
         self.entries
             .iter()
             .filter(|e| e.is_async || e.wire != Wire::Queued)
-            .map(|e| e.deadline_ms)
+            .map(|e| {
+                e.settle_at
+                    .map_or(e.deadline_ms, |at| at.min(e.deadline_ms))
+            })
             .min_by(f64::total_cmp)
     }
 }

@@ -3,8 +3,11 @@
 //! wire names and Tsify derives. They exist for the TypeScript declarations
 //! (the facade's build script writes them into the `.d.ts` through
 //! [`declarations`]) and for the native tests that check the builder's schema
-//! table against them. No build of the SDK itself contains them.
+//! table against them. No build of the SDK itself contains them. The
+//! per-action params types ([`actions`]) are generated from the runtime's
+//! table of required fields and these declarations.
 
+pub mod actions;
 mod events;
 mod options;
 mod request;
@@ -25,6 +28,7 @@ pub use request::{
 pub use scope::{Conversation, Interaction, Message, Participant, Role, Scope};
 pub use session::{Channel, Interface, Medium, Session};
 
+use alloc::borrow::Cow;
 use alloc::collections::BTreeMap;
 use alloc::string::String;
 use alloc::vec::Vec;
@@ -50,8 +54,24 @@ pub enum AnyJson {
     Obj(BTreeMap<String, AnyJson>),
 }
 
-/// Every generated TypeScript declaration, in dependency order.
-pub fn declarations() -> Vec<&'static str> {
+/// Every generated TypeScript declaration, in dependency order: the model's
+/// (Tsify derives), then the per-action params types built on them
+/// ([`actions::declarations`]).
+///
+/// Errors: a required field of [`crate::action::Action::requirements`] that
+/// the model does not declare with a fitting type (see [`actions`]).
+pub fn declarations() -> Result<Vec<Cow<'static, str>>, String> {
+    let model = model_declarations();
+    let generated = actions::declarations(&model)?;
+    Ok(model
+        .into_iter()
+        .map(Cow::Borrowed)
+        .chain(generated.into_iter().map(Cow::Owned))
+        .collect())
+}
+
+/// The model's declarations (its Tsify derives), in dependency order.
+fn model_declarations() -> Vec<&'static str> {
     use tsify::Tsify as T;
     alloc::vec![
         <Medium as T>::DECL,

@@ -27,7 +27,10 @@ pub use bounds::{
 };
 pub use session::MAX_QUEUE_LIMIT;
 pub use target::{connect_target, ConnectTarget};
-pub use timeouts::{number, request_timeout, DEFAULT_TIMEOUT_MS, MAX_TIMEOUT_MS, NON_FINITE};
+pub use timeouts::{
+    handle_options, number, request_timeout, HandleOptions, DEFAULT_SETTLE_MS, DEFAULT_TIMEOUT_MS,
+    MAX_TIMEOUT_MS, NON_FINITE,
+};
 pub use url_rule::check_websocket_url;
 
 /// The subprotocol that announces a token in the second protocol entry.

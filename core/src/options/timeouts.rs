@@ -26,47 +26,105 @@ pub fn request_timeout(
     default_ms: f64,
     now_ms: f64,
 ) -> Result<f64, OptaveError> {
+    request_options(options_json, false, default_ms, now_ms).map(|o| o.timeout_ms)
+}
+
+/// Default `settleMs` of a request handle: 400 ms.
+pub const DEFAULT_SETTLE_MS: f64 = 400.0;
+
+/// The options of one request handle (`client.request(action, params,
+/// options)`, the request-handles issue).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct HandleOptions {
+    /// `timeoutMs`, or the client's `requestTimeoutMs`.
+    pub timeout_ms: f64,
+    /// `settleMs`: the quiet period after the last superpower completed,
+    /// 0 to 2,147,483,647 ms (default 400).
+    pub settle_ms: f64,
+}
+
+/// The options of a request handle: `{ timeoutMs?, settleMs? }`.
+///
+/// Errors: VALIDATION / `INVALID_ARGUMENT` for anything but an object with
+/// those keys, a timeout that is not a number > 0, a `settleMs` that is
+/// not a number ≥ 0.
+pub fn handle_options(
+    options_json: Option<&str>,
+    default_ms: f64,
+    now_ms: f64,
+) -> Result<HandleOptions, OptaveError> {
+    request_options(options_json, true, default_ms, now_ms)
+}
+
+fn request_options(
+    options_json: Option<&str>,
+    handle: bool,
+    default_ms: f64,
+    now_ms: f64,
+) -> Result<HandleOptions, OptaveError> {
     let bad = |m: Text| OptaveError::validation(ErrorCode::InvalidArgument, m, now_ms);
+    let mut out = HandleOptions {
+        timeout_ms: default_ms,
+        settle_ms: DEFAULT_SETTLE_MS,
+    };
     let Some(text) = options_json else {
-        return Ok(default_ms);
+        return Ok(out);
     };
     let mut doc = Doc::default();
     if doc.parse(text).is_err() || doc.node(0).is_none_or(|n| n.kind != Kind::Obj) {
         return Err(bad(Text::new("request options must be an object")));
     }
-    let mut timeout = None;
+    let expected = if handle {
+        ", expected timeoutMs or settleMs"
+    } else {
+        ", expected timeoutMs"
+    };
     for child in doc.children(0) {
         let Some(node) = doc.node(child) else {
             continue;
         };
-        if !json::key_is(text, node, "timeoutMs") {
+        let key = json::key(text, node);
+        let settle = handle && key == "settleMs";
+        if key != "timeoutMs" && !settle {
             return Err(bad(Text::new("request options: unknown field ")
-                .q(&json::key(text, node))
-                .s(", expected timeoutMs")));
+                .q(&key)
+                .s(expected)));
         }
-        match node.kind {
-            Kind::Null => {}
-            Kind::Num => timeout = number(json::raw(text, node)),
-            Kind::Str if NON_FINITE.contains(&&*json::string(text, node)) => {
-                return Err(bad(Text::new(
-                    "timeoutMs must be a number of ms from 1 to 2147483647, got ",
-                )
-                .s(&json::string(text, node))))
-            }
+        let value = match node.kind {
+            Kind::Null => continue,
+            Kind::Num => number(json::raw(text, node)),
+            Kind::Str if NON_FINITE.contains(&&*json::string(text, node)) => None,
             other => {
-                return Err(bad(Text::new(
-                    "request options: timeoutMs: expected a number, got ",
-                )
-                .s(other.name())))
+                return Err(bad(Text::new("request options: ")
+                    .s(&key)
+                    .s(": expected a number, got ")
+                    .s(other.name())))
+            }
+        };
+        match value {
+            Some(ms) if settle && (0.0..=MAX_TIMEOUT_MS).contains(&ms) => out.settle_ms = ms,
+            Some(ms) if !settle && ms > 0.0 && ms <= MAX_TIMEOUT_MS => out.timeout_ms = ms,
+            _ => {
+                let range = if settle { " from 0" } else { " from 1" };
+                return Err(bad(Text::new("")
+                    .s(&key)
+                    .s(" must be a number of ms")
+                    .s(range)
+                    .s(" to 2147483647, got ")
+                    .s(&shown(text, node))));
             }
         }
     }
-    match timeout {
-        None => Ok(default_ms),
-        Some(ms) if ms > 0.0 && ms <= MAX_TIMEOUT_MS => Ok(ms),
-        Some(_) => Err(bad(Text::new(
-            "timeoutMs must be a number of ms from 1 to 2147483647",
-        ))),
+    Ok(out)
+}
+
+/// A refused number as the page wrote it: `NaN` for the name the facade
+/// passes in a string, the digits otherwise.
+fn shown<'t>(text: &'t str, node: &crate::json::Node) -> alloc::borrow::Cow<'t, str> {
+    if node.kind == Kind::Str {
+        json::string(text, node)
+    } else {
+        alloc::borrow::Cow::Borrowed(json::raw(text, node))
     }
 }
 

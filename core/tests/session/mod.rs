@@ -101,7 +101,34 @@ impl Rig {
         let text = envelope(id);
         let out = self
             .s
-            .submit(id.into(), text.clone(), waiter, 5_000.0, now_ms)
+            .submit(id.into(), text.clone(), waiter, None, 5_000.0, now_ms)
+            .unwrap_or_else(|(_, e)| panic!("{id}: {e}"))
+            .expect("sent at once while connected");
+        assert_eq!(&*out, text);
+        text
+    }
+
+    /// Opens a request handle while connected (`settle_ms`, due in
+    /// `timeout_ms`): returns its text as sent.
+    pub fn handle_now(
+        &mut self,
+        id: &str,
+        waiter: u32,
+        settle_ms: f64,
+        timeout_ms: f64,
+        now_ms: f64,
+    ) -> String {
+        let text = envelope(id);
+        let out = self
+            .s
+            .submit(
+                id.into(),
+                text.clone(),
+                Some(waiter),
+                Some(settle_ms),
+                timeout_ms,
+                now_ms,
+            )
             .unwrap_or_else(|(_, e)| panic!("{id}: {e}"))
             .expect("sent at once while connected");
         assert_eq!(&*out, text);
@@ -112,7 +139,7 @@ impl Rig {
     pub fn queue(&mut self, id: &str, waiter: Option<u32>, timeout_ms: f64, now_ms: f64) {
         let out = self
             .s
-            .submit(id.into(), envelope(id), waiter, timeout_ms, now_ms)
+            .submit(id.into(), envelope(id), waiter, None, timeout_ms, now_ms)
             .unwrap_or_else(|(_, e)| panic!("{id}: {e}"));
         assert_eq!(out, None, "{id} is queued, not sent");
     }
@@ -191,6 +218,7 @@ pub fn lines(fx: &[Effect<u32>]) -> Vec<String> {
                 e.code,
                 e.correlation_id.as_deref().unwrap_or("-")
             ),
+            Effect::Settled(w, id) => format!("settled {w} {id}"),
         })
         .collect()
 }

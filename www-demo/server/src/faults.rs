@@ -93,12 +93,20 @@ pub struct Faults {
     /// (nothing sent, nothing recorded); a repeat is answered normally. No
     /// effect on a request without a key.
     pub drop_before_answer: bool,
+    /// `fault:drop-after-started`: the first time the request's
+    /// `headers.idempotencyKey` is seen, send its `started` frames, then drop
+    /// the TCP connection (the whole answer is recorded, so a repeat gets
+    /// every frame again). No effect on a request without a key.
+    pub drop_after_started: bool,
     /// `fault:close=<code>`: close the socket with this code (1000..=4999).
     pub close: Option<u16>,
     /// `fault:error`: answer every superpower with an error frame.
     pub error: bool,
     /// `fault:error-first`: answer with error frames only, no `started` frames.
     pub error_first: bool,
+    /// `fault:error=<actionType>`: that superpower answers with an error
+    /// frame after its `started` frame; the others complete.
+    pub error_one: Option<String>,
     /// `fault:bare`: send bare payloads instead of envelopes.
     pub bare: bool,
     /// `fault:junk=<kind>`: send that hostile frame ([`Junk`]) first, then
@@ -173,7 +181,11 @@ impl Faults {
             ("malformed", None) => self.malformed = true,
             ("drop", None) => self.drop = true,
             ("drop-before-answer", None) => self.drop_before_answer = true,
+            ("drop-after-started", None) => self.drop_after_started = true,
             ("error", None) => self.error = true,
+            ("error", Some(kind)) if !kind.trim().is_empty() && kind.len() <= 64 => {
+                self.error_one = Some(kind.trim().to_owned());
+            }
             ("error-first", None) => self.error_first = true,
             ("bare", None) => self.bare = true,
             _ => {}
@@ -198,7 +210,14 @@ mod tests {
         let once =
             Faults::from_request(&json!({"reference": {"tags": ["fault:drop-before-answer"]}}));
         assert!(once.drop_before_answer && !once.drop);
+        let mid =
+            Faults::from_request(&json!({"reference": {"tags": ["fault:drop-after-started"]}}));
+        assert!(mid.drop_after_started && !mid.drop_before_answer);
         assert_eq!(f.close, None);
+        let one =
+            Faults::from_request(&json!({"reference": {"tags": ["fault:error=risk_assessment"]}}));
+        assert_eq!(one.error_one.as_deref(), Some("risk_assessment"));
+        assert!(!one.error);
         let capped =
             Faults::from_request(&json!({"reference": {"tags": ["fault:delay=999999999"]}}));
         assert_eq!(capped.delay, Some(MAX_DELAY));

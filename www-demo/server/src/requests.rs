@@ -105,7 +105,20 @@ pub async fn handle_request(text: String, state: AppState, tx: mpsc::Sender<Outb
         .map(Value::to_string)
         .collect();
     if let Some(key) = key {
+        let drop_now = faults.drop_after_started && state.test.replay.first_sight(key);
         state.test.replay.record(key, Frames::clone(&answered));
+        if drop_now {
+            // The answer is recorded whole; this connection gets only the
+            // `started` frames before it is dropped.
+            let started: Vec<String> = answered
+                .iter()
+                .filter(|f| f.contains(r#""state":"started""#))
+                .cloned()
+                .collect();
+            send_all(&tx, &started).await;
+            let _ = tx.send(Outbound::Drop).await;
+            return;
+        }
     }
     send_all(&tx, &answered).await;
 }
@@ -159,6 +172,10 @@ fn answer(req: &ValidRequest, faults: &Faults, analysis_on: bool) -> Vec<Value> 
     }
     let input = Input::new(&req.request, &req.session);
     for p in powers {
+        if faults.error_one.as_deref() == Some(*p) {
+            frames.push(failed(p));
+            continue;
+        }
         match catch_unwind(AssertUnwindSafe(|| analysis::run(p, &input))) {
             Ok(items) => frames.push(wrap(frames::superpower_payload(
                 p,
