@@ -338,3 +338,34 @@ async fn ten_thousand_settled_handles_leave_memory_flat() {
     assert!(growth <= 64.0 * 1024.0, "wasm memory grew {growth} bytes");
     call(&api, "close", vec![]);
 }
+
+#[wasm_bindgen_test]
+async fn a_refused_request_gives_a_failed_handle_and_reports_the_refusal() {
+    let (client, rec) = recorded_client(http_auth(), json!({}));
+    connect(&client).await;
+    let api = with_js_api(client);
+    let handle = call(
+        &api,
+        "request",
+        vec!["adjust".into(), params(json!({ "request": {} }))],
+    );
+    assert!(
+        get(&handle, "correlationId").is_undefined(),
+        "nothing was sent"
+    );
+    let (frames, error) = read_all(&handle).await;
+    assert!(frames.is_empty());
+    assert_error(&error, "VALIDATION", "REQUIRED_FIELDS_MISSING");
+    assert_error(
+        &settled(&handle).await.1,
+        "VALIDATION",
+        "REQUIRED_FIELDS_MISSING",
+    );
+    assert_eq!(
+        rec.count("error", None),
+        1,
+        "the refusal also went to error"
+    );
+    assert_eq!(call(&handle, "cancel", vec![]).as_bool(), Some(false));
+    call(&api, "close", vec![]);
+}
