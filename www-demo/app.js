@@ -7,9 +7,8 @@
 import { CONVERSATIONS, DEFAULT_ADJUST_INSTRUCTION, DEFAULT_ELEVATE_REASON, DEMO_OFFERS, ORGANIZATION_ID, TRANSLATE_TARGETS } from './seed-data.js';
 import { $, SDK_URL, TICKET_URL, state } from './state.js';
 import { h } from './dom.js';
-import { logEntry, reportError, sdkLogger } from './log.js';
+import { logEntry, logErrorFrame, logFrame, reportError, sdkLogger } from './log.js';
 import { appendMessage, renderConversation, sendAction, updateParentHint } from './conversation.js';
-import { onSuperpower, onSuperpowerError } from './panel.js';
 import { connect, disconnect, dropConnection, onClose, onSent, onStateChange, showState } from './connection.js';
 
 // ---------------------------------------------------------------------------
@@ -84,7 +83,6 @@ function setupStaticUi() {
   $('btn-drop').addEventListener('click', dropConnection);
   $('btn-clear').addEventListener('click', () => {
     state.groups.clear();
-    state.cards.clear();
     for (const g of document.querySelectorAll('.request-group')) g.remove();
     $('results-empty').hidden = false;
     $('error-list').replaceChildren();
@@ -122,8 +120,10 @@ async function main() {
   state.connState = String(client.state);
   window.ocoDemo = { client, state };
 
-  client.on('superpower.response', onSuperpower);
-  client.on('superpower.error', onSuperpowerError);
+  // The envelope log shows every inbound frame; the cards follow each
+  // request's handle (conversation.js sendAction, panel.js followRequest).
+  client.on('superpower.response', logFrame);
+  client.on('superpower.error', logErrorFrame);
   client.on('error', reportError);
   client.on('stateChange', onStateChange);
   client.on('sent', onSent);

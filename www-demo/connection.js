@@ -7,6 +7,7 @@
 import { $, ACTION_LABELS, DROP_URL, state } from './state.js';
 import { humanize } from './dom.js';
 import { logEntry, reportError } from './log.js';
+import { markSent } from './panel.js';
 
 /** States in which a send is accepted: at once when connected, queued otherwise. */
 const SENDING = new Set(['connecting', 'connected', 'disconnected', 'suspended']);
@@ -107,6 +108,7 @@ export function onSent(ev) {
     logEntry('out', label, cid, 'sent again after the reconnect', { text: 'resent', kind: 'resent' });
   } else {
     logEntry('out', label, cid, 'sent once connected', { text: 'queued → sent', kind: 'sent' });
+    markSent(cid);
   }
 }
 

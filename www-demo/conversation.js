@@ -1,5 +1,5 @@
 // The conversation pane and the request parameters built from it, and
-// sending them through the SDK.
+// sending them through the SDK as request handles (`client.request(...)`).
 //
 // Part of the demo page (see app.js): text only, never markup.
 
@@ -7,7 +7,7 @@ import { DEFAULT_ADJUST_INSTRUCTION, DEFAULT_ELEVATE_REASON, DEMO_OFFERS, DEMO_P
 import { $, ACTION_LABELS, state } from './state.js';
 import { fmtTime, h, humanize, shortId } from './dom.js';
 import { logEntry, reportError } from './log.js';
-import { ensureGroup } from './panel.js';
+import { ensureGroup, followRequest } from './panel.js';
 
 // ---------------------------------------------------------------------------
 // Conversation pane
@@ -178,23 +178,28 @@ export function sendAction(action) {
   }
 
   const params = buildParams(action);
-  // Sends made while the session is not connected are queued by the SDK.
+  // A request made while the session is not connected is queued by the SDK
+  // (the handle waits; the `sent` event says when it went out).
   const queued = String(client.state) !== 'connected';
-  let id;
+  let handle;
   try {
-    id = client[action](params);
+    handle = client.request(action, params);
   } catch (err) {
     reportError(err);
   }
+  const id = handle?.correlationId;
   if (typeof id === 'string' && id) {
     state.lastCorrelationId = id;
     last.textContent = id;
     last.title = id;
-    ensureGroup(id, action, currentConv());
+    const g = ensureGroup(id, action, currentConv(), queued ? 'queued' : 'pending');
     const tag = queued ? { text: 'queued', kind: 'queued' } : undefined;
     logEntry('out', `${ACTION_LABELS[action] ?? action}`, id, summarizeOutgoing(action, params), tag);
+    followRequest(handle, g);
   } else {
-    // The SDK refused the request before sending and fired 'error'.
+    // The SDK refused the request before sending: settled() rejects with the
+    // reason, which also went to 'error' (shown once).
+    handle?.settled().catch(reportError);
     last.textContent = 'refused';
     last.title = '';
     logEntry('out', `${ACTION_LABELS[action] ?? action} (refused)`, '', '');

@@ -1,5 +1,7 @@
 // Errors the page shows and the envelope log (every frame in and out, and
-// what the SDK logs).
+// what the SDK logs). Inbound frames reach the log from the client's global
+// `superpower.response` / `superpower.error` events; the superpower cards
+// follow each request's own handle (panel.js).
 //
 // Part of the demo page (see app.js): text only, never markup.
 
@@ -79,6 +81,19 @@ export function logEntry(direction, label, correlationId, detail, tag) {
   list.prepend(li);
   while (list.children.length > MAX_LOG_ENTRIES) list.lastElementChild.remove();
   $('log-count').textContent = String(list.children.length);
+}
+
+/** `superpower.response`: one inbound frame, into the log. */
+export function logFrame(ev) {
+  const cid = ev?.correlationId ?? ev?.headers?.correlationId ?? '';
+  logEntry('in', `${ev?.actionType ?? 'unknown'} · ${ev?.state ?? 'completed'}`, cid, '');
+}
+
+/** `superpower.error`: an inbound error frame, into the log (the error area gets it from `error`). */
+export function logErrorFrame(err) {
+  const frame = err?.details;
+  const type = frame?.payload?.actionType ?? frame?.actionType ?? 'error';
+  logEntry('in', `${type} · error`, err?.correlationId ?? '', err?.code ? String(err.code) : '');
 }
 
 export function fmtArgs(args) {

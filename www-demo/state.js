@@ -48,10 +48,8 @@ export const state = {
   sessionId: newId(),
   lastCorrelationId: null,
   sendSeq: 0,
-  /** correlationId -> { el, cards, action, participants } */
+  /** correlationId -> the request's group: { el, list, badge, cancel, action, people, cards, handle } (panel.js) */
   groups: new Map(),
-  /** `${correlationId}\u0000${actionType}` -> card element */
-  cards: new Map(),
   recentErrors: new Map(),
   seenErrors: new WeakSet(),
   /** `client.state`, as the last `stateChange` reported it. */

@@ -105,6 +105,9 @@ const sel = {
     `[data-testid="superpower-card"][data-correlation-id="${cid}"]` +
     (type ? `[data-action-type="${type}"]` : '') +
     (state ? `[data-state="${state}"]` : ''),
+  /** The request badge of the group of `cid` (`data-status`: queued, pending, settled, cancelled, failed). */
+  status: (cid, status) =>
+    `[data-testid="request-group"][data-correlation-id="${cid}"] [data-testid="request-status"]` + (status ? `[data-status="${status}"]` : ''),
 };
 
 /** Waits until the header shows the session state `connected` (`client.state`). */
@@ -126,6 +129,36 @@ async function expectCards(action, id) {
   }
   const failed = await page.$$(sel.card(id, null, 'error'));
   assert.equal(failed.length, 0, `${action}: a card for ${id} is in the error state`);
+  await expectSettled(action, id, EXPECTED_TYPES[action].length, 0);
+}
+
+/**
+ * Waits for the settled badge of the request `id` (its handle's `settled()`
+ * resolved) and checks it counts `superpowers` superpowers and `errors`
+ * errors, and that it came after every card finished.
+ */
+async function expectSettled(action, id, superpowers, errors) {
+  const badge = await page.waitForSelector(sel.status(id, 'settled'), { timeout: CARD_TIMEOUT_MS }).catch(async (err) => {
+    const shown = await page.$eval(sel.status(id), (e) => `${e.dataset.status}: ${e.textContent}`).catch(() => 'no badge');
+    throw new Error(`${action}: the request ${id} never showed settled (badge ${shown}; ${err.message})`);
+  });
+  const got = await badge.evaluate((e) => ({
+    text: e.textContent.trim(),
+    superpowers: Number(e.dataset.superpowers),
+    errors: Number(e.dataset.errors),
+  }));
+  assert.equal(got.superpowers, superpowers, `${action}: settled badge "${got.text}"`);
+  assert.equal(got.errors, errors, `${action}: settled badge "${got.text}"`);
+  const plural = (n, w) => `${n} ${w}${n === 1 ? '' : 's'}`;
+  const expected = ['settled', plural(superpowers, 'superpower'), ...(errors ? [plural(errors, 'error')] : [])].join(' · ');
+  assert.equal(got.text, expected);
+  const unfinished = await page.$$(sel.card(id, null, 'started'));
+  assert.equal(unfinished.length, 0, `${action}: a card of ${id} is still started once settled`);
+  const cancelShown = await page.$eval(
+    `[data-testid="request-group"][data-correlation-id="${id}"] [data-testid="request-cancel"]`,
+    (e) => !e.hidden,
+  );
+  assert.equal(cancelShown, false, `${action}: Cancel is still offered once settled`);
 }
 
 /**
@@ -226,7 +259,29 @@ describe('demo page', () => {
     assert.equal(messages.length, 3);
     assert.ok(messages[0].includes('My flight was cancelled'), messages[0]);
 
+    // Watch the request's badge from the moment its group appears: when it
+    // first says settled, every card of the request must already be completed.
+    await page.evaluate(() => {
+      window.__settledAt = null;
+      const results = document.querySelector('[data-testid="results"]');
+      const look = () => {
+        const badge = results.querySelector('[data-testid="request-status"][data-status="settled"]');
+        if (!badge || window.__settledAt) return;
+        const group = badge.closest('[data-testid="request-group"]');
+        window.__settledAt = {
+          id: group.dataset.correlationId,
+          cards: [...group.querySelectorAll('[data-testid="superpower-card"]')].map((c) => [c.dataset.actionType, c.dataset.state]),
+        };
+      };
+      window.__settledObserver?.disconnect();
+      window.__settledObserver = new MutationObserver(look);
+      window.__settledObserver.observe(results, { subtree: true, childList: true, attributes: true, attributeFilter: ['data-status'] });
+    });
     const id = await clickAction('insights');
+    assert.ok(
+      ['pending', 'settled'].includes(await page.$eval(sel.status(id), (e) => e.dataset.status)),
+      'a new request is not pending',
+    );
     const sentiment = await page.waitForSelector(sel.card(id, 'sentiment_analysis', 'completed'), { timeout: CARD_TIMEOUT_MS });
     const scoreText = (await sentiment.$eval('[data-testid="sentiment-score"]', (e) => e.textContent)).trim();
     const score = Number(scoreText);
@@ -236,6 +291,23 @@ describe('demo page', () => {
     const perf = await page.waitForSelector(sel.card(id, 'performance_criteria', 'completed'), { timeout: CARD_TIMEOUT_MS });
     const rows = await perf.$$('[data-testid="criterion-row"]');
     assert.ok(rows.length > 0, 'performance_criteria card shows no criterion');
+
+    // The request settles after its two superpowers completed.
+    await expectSettled('insights', id, 2, 0);
+    const atSettle = await page.evaluate(() => {
+      window.__settledObserver.disconnect();
+      return window.__settledAt;
+    });
+    assert.equal(atSettle?.id, id);
+    assert.deepEqual(
+      atSettle.cards.sort(),
+      [['performance_criteria', 'completed'], ['sentiment_analysis', 'completed']],
+      'the settled badge showed before every superpower completed',
+    );
+    const settledLog = await page.$$eval(`[data-testid="log-entry"][data-direction="sys"][data-correlation-id="${id}"]`, (els) =>
+      els.map((e) => e.querySelector('.log-label').textContent),
+    );
+    assert.ok(settledLog.includes('request settled'), `log lines for ${id}: ${settledLog}`);
 
     mkdirSync(path.dirname(SCREENSHOT), { recursive: true });
     await page.screenshot({ path: SCREENSHOT, fullPage: true });
@@ -369,6 +441,7 @@ describe('demo page', () => {
             q('[data-testid="action-summarize"]').click();
             snapshot.clientState = client.state;
             snapshot.id = q('[data-testid="last-correlation-id"]').textContent;
+            snapshot.status = q(`[data-testid="request-group"][data-correlation-id="${snapshot.id.trim()}"] [data-testid="request-status"]`)?.dataset.status;
             resolve(snapshot);
           });
           document.querySelector('[data-testid="btn-drop"]').click();
@@ -389,6 +462,7 @@ describe('demo page', () => {
     assert.equal(seen.clientState, 'disconnected');
     const id = seen.id.trim();
     assert.match(id, /^[0-9a-f-]{16,}$/i, `the queued send got no correlationId (page shows "${id}")`);
+    assert.equal(seen.status, 'queued', 'the request held by the SDK is not shown as queued');
 
     const entry = (delivery) => `[data-testid="log-entry"][data-direction="out"][data-correlation-id="${id}"][data-delivery="${delivery}"]`;
     const queued = await page.waitForSelector(entry('queued'), { timeout: 5_000 });
@@ -399,6 +473,63 @@ describe('demo page', () => {
     await expectCards('summarize', id);
     assert.equal(await page.evaluate(() => window.ocoDemo.state.retryTimer), null, 'the countdown interval still runs');
     assert.deepEqual(await unexpectedErrorsAfterDrop(), []);
+  });
+
+  test("one superpower's error shows on its card while the others complete, and the request still settles", async () => {
+    await waitConnected();
+    await page.selectOption(sel.conversation, 'flight');
+    // The local server's fault tag: sentiment_analysis answers with an error frame.
+    await page.evaluate(() => window.ocoDemo.state.conversations.flight.reference.tags.push('fault:error=sentiment_analysis'));
+    let id;
+    try {
+      id = await clickAction('insights');
+    } finally {
+      await page.evaluate(() => {
+        const ref = window.ocoDemo.state.conversations.flight.reference;
+        ref.tags = ref.tags.filter((t) => !t.startsWith('fault:'));
+      });
+    }
+    const failed = await page.waitForSelector(sel.card(id, 'sentiment_analysis', 'error'), { timeout: CARD_TIMEOUT_MS });
+    assert.ok((await failed.textContent()).includes('Error while fetching results'), 'the error card does not say what failed');
+    assert.equal((await failed.$eval('[data-testid="card-error-code"]', (e) => e.textContent)).trim(), 'SUPERPOWER_FAILED');
+    await page.waitForSelector(sel.card(id, 'performance_criteria', 'completed'), { timeout: CARD_TIMEOUT_MS });
+    await expectSettled('insights', id, 2, 1);
+    const codes = await page.$$eval(sel.errors, (els) => els.map((e) => e.dataset.code));
+    assert.ok(codes.includes('SUPERPOWER_FAILED'), `the error area: ${codes}`);
+    await page.click('[data-testid="clear-results"]');
+    assert.equal(await page.$$eval(sel.errors, (els) => els.length), 0);
+  });
+
+  test('Cancel on a pending request rejects its handle: the group shows cancelled', async () => {
+    await waitConnected();
+    await page.selectOption(sel.conversation, 'flight');
+    // The local server waits 5 s before answering this one.
+    await page.evaluate(() => window.ocoDemo.state.conversations.flight.reference.tags.push('fault:delay=5000'));
+    let id;
+    try {
+      id = await clickAction('summarize');
+    } finally {
+      await page.evaluate(() => {
+        const ref = window.ocoDemo.state.conversations.flight.reference;
+        ref.tags = ref.tags.filter((t) => !t.startsWith('fault:'));
+      });
+    }
+    assert.equal(await page.$eval(sel.status(id), (e) => e.dataset.status), 'pending');
+    await page.click(`[data-testid="request-group"][data-correlation-id="${id}"] [data-testid="request-cancel"]`);
+    const badge = await page.waitForSelector(sel.status(id, 'cancelled'), { timeout: 5_000 });
+    assert.equal((await badge.textContent()).trim(), 'cancelled');
+    assert.ok((await badge.getAttribute('title')).startsWith('REQUEST_CANCELLED'), await badge.getAttribute('title'));
+    assert.equal(
+      await page.$eval(`[data-testid="request-group"][data-correlation-id="${id}"] [data-testid="request-cancel"]`, (e) => e.hidden),
+      true,
+      'Cancel is still offered once cancelled',
+    );
+    // A cancel is the user's choice, not an error; the late answer changes nothing.
+    assert.deepEqual(await errorEntries(), []);
+    await page.waitForTimeout(5_500);
+    assert.equal(await page.$eval(sel.status(id), (e) => e.dataset.status), 'cancelled');
+    assert.equal((await page.$$(sel.card(id, null, 'completed'))).length, 0, 'a cancelled request got a completed card');
+    assert.deepEqual(await errorEntries(), []);
   });
 
   test('composer appends a message to the current conversation', async () => {
