@@ -5,6 +5,7 @@
 #   make server     build the local OCO server (www-demo/server)
 #   make demo       build everything and run the demo at http://127.0.0.1:$(PORT)/
 #   make test       lint, native tests, browser tests, type tests, size gate, e2e tests, summary
+#   make test-wasm  the browser tests alone, once per engine (WASM_ENGINES="chromium firefox")
 #   make bench      browser benchmarks against the browser's own limits (BENCHMARKS.md)
 #   make fuzz       libFuzzer runs of the core (nightly + cargo-fuzz; FUZZ_SECONDS per target, FUZZ_TARGETS; FUZZING.md)
 #   make fmt        format the workspace
@@ -12,7 +13,8 @@
 #
 # Everything a fresh machine needs is installed by `make tools` (which `make test`
 # runs): the wasm32 target, wasm-bindgen-cli (the exact version in Cargo.lock),
-# wasm-pack, Debian's chromium + chromium-driver, and node_modules (npm ci).
+# wasm-pack, Debian's chromium + chromium-driver and firefox-esr, geckodriver
+# (cargo install), and node_modules (npm ci).
 # Nothing is downloaded outside crates.io, npm and apt.
 
 SHELL := bash
@@ -35,7 +37,12 @@ SERVER_BIN := target/debug/oco-local-server
 LOG_DIR := target/test-logs
 CHROMIUM := /usr/bin/chromium
 CHROMEDRIVER := /usr/bin/chromedriver
+FIREFOX := /usr/bin/firefox-esr
 WASM_PACK_VERSION ?= 0.15.1
+GECKODRIVER_VERSION ?= 0.37.1
+# The browsers `make test-wasm` runs the suite in, in this order (e.g.
+# WASM_ENGINES=firefox for one); scripts/test-wasm.sh.
+WASM_ENGINES ?= chromium firefox
 # Extra arguments for `wasm-pack test` (e.g. WASM_TEST_ARGS='-- --test web').
 WASM_TEST_ARGS ?=
 
@@ -55,13 +62,14 @@ PKG_INPUTS := $(shell find src core/src js -type f 2>/dev/null) Cargo.toml core/
 	$(wildcard Cargo.lock build.rs) $(wildcard pkg-template/*) LICENSE-MIT LICENSE-APACHE Makefile
 PKG_STAMP := $(PKG_DIR)/.build-stamp
 
-.PHONY: fuzz help tools tool-rust tool-wasm-bindgen tool-wasm-pack tool-chromium tool-node \
+.PHONY: fuzz help tools tool-rust tool-wasm-bindgen tool-wasm-pack tool-chromium \
+	tool-firefox tool-geckodriver tool-node \
 	pkg server server-release demo test lint test-native test-wasm test-types test-e2e test-summary \
 	test-size bench \
 	fmt clean distclean
 
 help:
-	@sed -n '1,16p' Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '1,/^$$/p' Makefile | sed -e '/^$$/d' -e 's/^# \{0,1\}//'
 
 # ---------------------------------------------------------------------------
 # fuzz: the long runs (the short stable run is part of test-native:
@@ -77,7 +85,7 @@ fuzz:
 # ---------------------------------------------------------------------------
 # tools
 
-tools: tool-rust tool-wasm-bindgen tool-wasm-pack tool-chromium tool-node
+tools: tool-rust tool-wasm-bindgen tool-wasm-pack tool-chromium tool-firefox tool-geckodriver tool-node
 	@echo "==> tools: all present"
 
 tool-rust:
@@ -137,6 +145,24 @@ tool-chromium:
 	echo "==> tools: apt-get install -y chromium chromium-driver"
 	$(SUDO) apt-get update
 	$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends chromium chromium-driver
+
+tool-firefox:
+	@if [ -x $(FIREFOX) ]; then
+		echo "==> tools: firefox-esr present"
+		exit 0
+	fi
+	echo "==> tools: apt-get install -y firefox-esr"
+	$(SUDO) apt-get update
+	$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends firefox-esr
+
+# geckodriver is built from crates.io (its prebuilt downloads are not reachable).
+tool-geckodriver:
+	@if command -v geckodriver >/dev/null; then
+		echo "==> tools: $$(geckodriver --version 2>/dev/null | awk 'NR == 1') present"
+		exit 0
+	fi
+	echo "==> tools: cargo install --locked geckodriver --version $(GECKODRIVER_VERSION)"
+	cargo install --locked geckodriver --version $(GECKODRIVER_VERSION)
 
 tool-node:
 	@if [ -d node_modules ] && [ node_modules/.package-lock.json -nt package-lock.json ]; then
@@ -226,8 +252,11 @@ test-native:
 
 test-wasm: tools server
 	@mkdir -p $(LOG_DIR)
-	echo "==> test-wasm: wasm-pack test --headless --chrome against three local servers (auth, --no-auth, and a supervised --no-auth one the fault matrix restarts)"
-	bash scripts/test-wasm.sh $(WASM_TEST_ARGS) 2>&1 | tee $(LOG_DIR)/wasm.log
+	echo "==> test-wasm: wasm-pack test --headless in each engine of WASM_ENGINES ($(WASM_ENGINES)) against three local servers (auth, --no-auth, and a supervised --no-auth one the fault matrix restarts)"
+	status=0
+	WASM_ENGINES="$(WASM_ENGINES)" bash scripts/test-wasm.sh $(WASM_TEST_ARGS) 2>&1 | tee $(LOG_DIR)/wasm.log || status=$$?
+	bash scripts/test-summary.sh $(LOG_DIR) wasm
+	exit $$status
 
 test-types: pkg
 	@mkdir -p $(LOG_DIR)

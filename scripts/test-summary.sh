@@ -2,21 +2,30 @@
 # Print per-suite and total test counts from the logs `make test` leaves in
 # a directory (default target/test-logs):
 #   native.log  cargo test            ("test result: ok. N passed; M failed; K ignored")
-#   wasm.log    wasm-pack test        (same format, from wasm-bindgen-test-runner)
+#   wasm.log    wasm-pack test        (same format, from wasm-bindgen-test-runner), once
+#                                     per engine: scripts/test-wasm.sh opens each
+#                                     engine's part with "==> test-wasm: engine <name>",
+#                                     and each engine gets a line "wasm (<name>): ..."
 #   types.log   make test-types       ("types: N passed, M failed")
 #   size.log    make test-size        ("size: N passed, M failed")
 #   e2e.log     node --test           ("ℹ pass N" / "# pass N", fail, skipped, todo)
 # The last line is "total: N passed, M failed, K skipped".
+#
+# Usage: scripts/test-summary.sh [dir [suite...]]; with suites (e.g. `wasm`),
+# only those are printed and added up.
 set -euo pipefail
 
 dir=${1:-target/test-logs}
+shift || true
+suites=("$@")
+((${#suites[@]})) || suites=(native wasm types size e2e)
 
 strip() { sed -e 's/\x1b\[[0-9;]*[A-Za-z]//g' "$1"; }
 
 total_pass=0 total_fail=0 total_skip=0
 
-report() { # suite pass fail skip
-    printf '%-7s %s passed, %s failed, %s skipped\n' "$1:" "$2" "$3" "$4"
+report() { # suite pass fail skip [note]
+    printf '%-7s %s passed, %s failed, %s skipped%s\n' "$1:" "$2" "$3" "$4" "${5:+ ($5)}"
     total_pass=$((total_pass + $2))
     total_fail=$((total_fail + $3))
     total_skip=$((total_skip + $4))
@@ -35,17 +44,62 @@ cargo_counts() { # file -> "pass fail skip"
         END { printf "%d %d %d\n", p, f, s }'
 }
 
+# wasm.log -> one line "engine pass fail skip status" per engine, in the order
+# they ran ("-" for a log without engine lines, status "-" when the engine's
+# closing line is missing). wasm-bindgen-test-runner prints no "test result"
+# for a test binary it gave up on ("Failed to detect test as having been
+# run", a timeout): that counts as one failed test.
+wasm_counts() { # file
+    strip "$1" | awk '
+        function start(e) {
+            if (!(e in seen)) { seen[e] = 1; order[++n] = e; p[e] = f[e] = s[e] = 0; st[e] = "-" }
+            cur = e
+        }
+        BEGIN { cur = "" }
+        /^==> test-wasm: engine [^ ]+ done: exit [0-9]+/ {
+            e = $4; start(e); st[e] = $7; next
+        }
+        /^==> test-wasm: engine [^ ]+:/ { e = $4; sub(/:$/, "", e); start(e); next }
+        /Failed to detect test as having been run/ { if (cur == "") start("-"); f[cur]++; next }
+        /test result: / {
+            if (cur == "") start("-")
+            for (i = 1; i <= NF; i++) {
+                w = $i; gsub(/[;,.]/, "", w)
+                if (w == "passed") p[cur] += $(i - 1)
+                if (w == "failed") f[cur] += $(i - 1)
+                if (w == "ignored") s[cur] += $(i - 1)
+            }
+        }
+        END { for (i = 1; i <= n; i++) { e = order[i]; printf "%s %d %d %d %s\n", e, p[e], f[e], s[e], st[e] } }'
+}
+
 echo
 echo "==> test summary"
-for suite in native wasm types size e2e; do
+for suite in "${suites[@]}"; do
     f=$dir/$suite.log
     if [[ ! -f $f ]]; then
         printf '%-7s not run\n' "$suite:"
         continue
     fi
     case $suite in
-        native | wasm)
+        native)
             read -r p fl s < <(cargo_counts "$f")
+            ;;
+        wasm)
+            found=0
+            while read -r engine p fl s st; do
+                found=1
+                note=""
+                [[ $st == - || $st == 0 ]] || note="exit $st"
+                [[ $st != - || $engine == - ]] || note="unfinished"
+                if [[ $engine == - ]]; then
+                    report wasm "$p" "$fl" "$s" "$note"
+                else
+                    report "wasm ($engine)" "$p" "$fl" "$s" "$note"
+                fi
+            done < <(wasm_counts "$f")
+            ((found)) || report wasm 0 0 0
+            continue
             ;;
         types | size)
             read -r p fl < <(strip "$f" | sed -nE "s/^$suite: ([0-9]+) passed, ([0-9]+) failed.*/\\1 \\2/p" | tail -n1)

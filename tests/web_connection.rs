@@ -483,16 +483,22 @@ async fn late_ticket_opens_nothing(
 #[wasm_bindgen_test]
 async fn a_token_in_a_refused_websocket_url_is_redacted() {
     const TOKEN: &str = "secret-ticket-123";
-    // The browser's own refusal quotes the URL, token included (port 99999
-    // is refused by Chromium's URL parser)...
+    // The browser's own URL parser refuses port 99999. What its message
+    // says is the engine's: Chromium quotes the URL, token included ("The
+    // URL 'ws://…?Authorization=secret-ticket-123' is invalid."), Firefox
+    // does not ("An invalid or illegal string was specified"). Where the
+    // message quotes the URL, the token is in it...
     let refusal = websocket_refusal(&format!("ws://127.0.0.1:99999/ws?Authorization={TOKEN}"))
         .expect("the browser refuses port 99999");
-    assert!(
-        refusal.contains(TOKEN),
-        "the browser's own message quotes the URL, token included: {refusal}"
-    );
+    if refusal.contains("127.0.0.1:99999") {
+        assert!(
+            refusal.contains(TOKEN),
+            "the browser's own message quotes the URL, token included: {refusal}"
+        );
+    }
     // ...but such a URL no longer reaches `new WebSocket` (the SDK judges it
-    // with the same parser), so the refusal is produced on a valid URL.
+    // with the same parser), so the refusal is produced on a valid URL, and
+    // quotes it as Chromium does (the worst case, whatever the engine).
     const URL: &str = "ws://127.0.0.1:1/ws";
     let refuser = refuse_sockets();
 

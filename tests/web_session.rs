@@ -163,14 +163,37 @@ async fn refused_for_three_seconds_backs_off_within_the_jitter_bounds() {
     let refusal_ends = js_sys::Date::now() + 3000.0;
     drop_sockets(http_restart()).await;
     until("disconnected", 3000.0, || client.state() != "connected").await;
-    until("connected again", 10_000.0, || {
-        client.state() == "connected"
-    })
-    .await;
-    let late = js_sys::Date::now() - refusal_ends;
+    // Once the refusal ends, the next attempt starts within the backoff cap
+    // (800 ms, and polling slack). It is timed at its start (`connecting`),
+    // not at `connected`: how long the browser then takes to open the socket
+    // is the engine's. Firefox holds a new WebSocket to a host whose last
+    // ones failed for a delay of its own that grows with each failure (its
+    // default network.websocket.delay-failed-reconnects), so there
+    // `connected` came 0.4 to 1.7 s after the refusal ended, against 0.05 to
+    // 0.6 s in Chromium.
+    let start = js_sys::Date::now();
+    let mut attempts = entering(&rec, "connecting").len();
+    let mut attempt_started = start;
+    loop {
+        let now = js_sys::Date::now();
+        let seen = entering(&rec, "connecting").len();
+        if seen != attempts {
+            attempts = seen;
+            attempt_started = now;
+        }
+        if client.state() == "connected" {
+            break;
+        }
+        assert!(
+            now - start <= 10_000.0,
+            "timed out after 10000 ms waiting for connected again"
+        );
+        sleep(10).await;
+    }
+    let late = attempt_started - refusal_ends;
     assert!(
         late <= 1000.0,
-        "connected {late} ms after the refusal ended"
+        "the attempt that connected started {late} ms after the refusal ended"
     );
     let waits: Vec<f64> = entering(&rec, "disconnected")
         .iter()
