@@ -7,10 +7,12 @@
 // window.__benchResults once window.__benchDone is true (or
 // window.__benchError is set).
 //
-// Every row runs the SDK and its limit in this same page, against the same
-// server: one warm-up round of each, then R measured rounds, SDK and limit
-// interleaved (the order alternates per round), gc() before every round; the
-// figure is the median over the R rounds.
+// Every row with a limit runs the SDK and its limit in this same page, against
+// the same server: one warm-up round of each, then R measured rounds, SDK and
+// limit interleaved (the order alternates per round), gc() before every round;
+// the figure is the median over the R rounds. The restart rows have no limit:
+// the server runs under oco-supervisor, whose control URL run.mjs passes in
+// window.__benchConfig.controlUrl (see restartRows).
 
 import init, { OptaveClient } from '/pkg/optave_client.js';
 
@@ -27,6 +29,9 @@ const cfg = {
   memoryMessages: 100000,
   memoryCycles: 1000,
   memoryWarmCycles: 100,
+  restartN: 20,
+  restartDownMs: 500,
+  restartHoldMs: 300,
   ...(window.__benchConfig || {}),
 };
 
@@ -132,6 +137,26 @@ function withTags(params, tags) {
   return p;
 }
 
+// The SDK tracks every request it sends until its answer is complete (or its
+// deadline), refuses a second request with a tracked correlationId, and
+// de-duplicates the frames of a tracked one. The seed carries a fixed
+// request.requestId, which becomes the envelope's correlationId, so every SDK
+// request that may overlap another gets its own id: the seed's with its last
+// group replaced by a counter of the same width, so envelopes keep their size.
+let idCounter = 0;
+function requestIds(params, n) {
+  const id = params.request.requestId;
+  const prefix = id.slice(0, id.lastIndexOf('-') + 1);
+  const width = id.length - prefix.length;
+  return Array.from({ length: n }, () => `${prefix}${(idCounter++).toString(16).padStart(width, '0')}`);
+}
+
+/** `params` (changed in place) with a request.requestId not used before. */
+function numbered(params) {
+  params.request.requestId = requestIds(params, 1)[0];
+  return params;
+}
+
 const TOPICS = [
   'my order has not arrived yet',
   'the payment link says it expired',
@@ -181,6 +206,11 @@ async function main() {
   const info = { config: cfg, userAgent: navigator.userAgent, envelopeBytes: {}, sdkErrors };
   info.crossOriginIsolated = window.crossOriginIsolated === true;
   info.timerResolutionMs = timerResolution();
+  // The wasm's linear memory (KiB) after each part: it grows and never shrinks.
+  info.wasmMemoryKiB = { afterInit: wasm.memory.buffer.byteLength / 1024 };
+  const wasmMark = (at) => {
+    info.wasmMemoryKiB[at] = wasm.memory.buffer.byteLength / 1024;
+  };
   log(`crossOriginIsolated ${info.crossOriginIsolated}, performance.now() step ${info.timerResolutionMs} ms`);
 
   /** Warm-up, then R rounds each of `sdk` and `limit`, alternating which goes first. */
@@ -205,11 +235,11 @@ async function main() {
   // ---- one SDK client and its socket, the protocol the SDK negotiated
   const plain = structuredClone(seed); // no fault tag: answered with one echo frame (--no-analysis)
   const primary = await newClient();
-  const plainCap = captureSend(() => primary.interaction(plain));
+  const plainCap = captureSend(() => primary.interaction(numbered(plain)));
   const sdkSocket = plainCap.socket;
   const protocols = sdkSocket.protocol ? [sdkSocket.protocol] : [];
   info.protocols = protocols;
-  await primary.interactionAsync(plain, { timeoutMs: 30000 }).catch(() => {});
+  await primary.interactionAsync(numbered(plain), { timeoutMs: 30000 }).catch(() => {});
   await sleep(50);
   const plainText = plainCap.text;
 
@@ -217,7 +247,7 @@ async function main() {
   // has read everything before an answered sentinel request.
   const settleSdk = async (client, socket) => {
     await drain(socket);
-    await client.interactionAsync(plain, { timeoutMs: 60000 });
+    await client.interactionAsync(numbered(plain), { timeoutMs: 60000 });
     await sleep(50);
   };
   const settleRaw = async (ws, next) => {
@@ -231,7 +261,7 @@ async function main() {
   // ---- rows 1-3: outbound
   async function outbound(id, label, params, n) {
     const silent = withTags(params, ['fault:silent']);
-    const cap = captureSend(() => primary.interaction(silent));
+    const cap = captureSend(() => primary.interaction(numbered(silent)));
     if (cap.socket !== sdkSocket) throw new Error('the SDK sent on another socket');
     const envelope = JSON.parse(cap.text);
     const bytes = byteLength(cap.text);
@@ -241,8 +271,10 @@ async function main() {
     await settleSdk(primary, sdkSocket);
     let refused = 0;
     const res = await paired(label, async () => {
+      const ids = requestIds(silent, n);
       const t0 = now();
       for (let i = 0; i < n; i++) {
+        silent.request.requestId = ids[i];
         if (primary.interaction(silent) === undefined) refused++;
       }
       const t = now() - t0;
@@ -262,11 +294,14 @@ async function main() {
     return { ...res, n, envelopeBytes: bytes };
   }
 
+  wasmMark('beforeOutbound');
   const seedRes = await outbound('seed', 'outbound seed 002', seed, cfg.outboundSeedN);
+  wasmMark('afterOutboundSeed');
   rows.push(rowRatio('outbound', `outbound seed 002, ${seedRes.envelopeBytes} B (envelopes/s)`, seedRes, 0.6, { n: seedRes.n }));
 
   const conv200 = longConversation(seed, cfg.conversation200);
   const c200Res = await outbound('conv200', 'outbound 200-message conversation', conv200, cfg.outbound200N);
+  wasmMark('afterOutbound200');
   rows.push(rowRatio('outbound200', `outbound 200-msg conversation, ${c200Res.envelopeBytes} B (envelopes/s)`, c200Res, 0.6, { n: c200Res.n }));
 
   // ~100 KiB envelope: grow the conversation until the SDK's envelope is just under the target.
@@ -274,13 +309,14 @@ async function main() {
   let big = null;
   for (let attempt = 0; attempt < 6; attempt++) {
     big = longConversation(seed, count, 20);
-    const text = captureSend(() => primary.interaction(withTags(big, ['fault:silent']))).text;
+    const text = captureSend(() => primary.interaction(numbered(withTags(big, ['fault:silent'])))).text;
     const len = byteLength(text);
     if (len <= cfg.envelopeTargetBytes && len > cfg.envelopeTargetBytes * 0.98) break;
     count = Math.max(1, Math.floor(count * (cfg.envelopeTargetBytes * 0.99) / len));
   }
   const bigRes = await outbound('conv100k', 'outbound ~100 KiB', big, cfg.outbound100kN);
   rows.push(rowRatio('outbound100k', `outbound ~100 KiB envelope, ${bigRes.envelopeBytes} B (envelopes/s)`, bigRes, null, { n: bigRes.n }));
+  wasmMark('afterOutbound100k');
 
   // ---- row 4: inbound dispatch
   {
@@ -307,7 +343,7 @@ async function main() {
     };
     const client = await newClient();
     client.on('superpower.response', listener);
-    const burstText = captureSend(() => client.interaction(withTags(seed, ['fault:silent']))).text;
+    const burstText = captureSend(() => client.interaction(numbered(withTags(seed, ['fault:silent'])))).text;
     const burstEnvelope = JSON.parse(burstText);
     burstEnvelope.payload.request.reference.tags = [`fault:burst=${N}`];
     const rawText = JSON.stringify(burstEnvelope); // a real SDK envelope, carrying the burst tag
@@ -315,7 +351,7 @@ async function main() {
     raw.onmessage = (e) => listener(JSON.parse(e.data).payload);
     const res = await paired('inbound dispatch', async () => {
       const finished = arm();
-      if (client.interaction(burst) === undefined) throw new Error('burst request refused');
+      if (client.interaction(numbered(burst)) === undefined) throw new Error(`burst request refused (${sdkErrors.slice(-1)})`);
       await finished;
       return (N - 1) / ((tLast - tFirst) / 1000);
     }, async () => {
@@ -390,6 +426,8 @@ async function main() {
     }
   }
 
+  wasmMark('afterRoundTrip');
+
   // ---- row 6: start-up, each round in a fresh iframe
   {
     const once = (mode) =>
@@ -447,7 +485,7 @@ async function main() {
           wake = resolve;
         });
         for (let i = 0; i < b; i++) {
-          if (client.interaction(plain) === undefined) throw new Error('memory: interaction refused');
+          if (client.interaction(numbered(plain)) === undefined) throw new Error(`memory: interaction refused (${sdkErrors.slice(-1)})`);
         }
         sent += b;
         await arrived;
@@ -542,7 +580,144 @@ async function main() {
 
   primary.close();
   primary.free();
+
+  // ---- row 8: a real server restart (the supervisor kills the server
+  // process and starts it again on the same port downMs later)
+  rows.push(...(await restartRows(seed, clientOptions, info)));
   return { rows, info };
+}
+
+/**
+ * Each round: a fresh client with `reconnect: { minDelayMs: 50, maxDelayMs: 1000 }`,
+ * connected; one `interactionAsync` tagged `fault:delay=<restartHoldMs>` on the
+ * wire (the server holds its answer); `POST /restart?downMs=<restartDownMs>` on
+ * the supervisor's control. Zero is the moment the restarted server listens
+ * again: `GET /status` polled from shortly before the restart is due until it
+ * reports a new start (the supervisor holds its state while a start runs, so
+ * that answer comes as soon as the new server printed its listening line).
+ * Measured from zero: the `stateChange` to `connected`, and the resolution of
+ * the in-flight request, which the SDK sent again after the reconnect (the
+ * server dropped it with its process, so the resend is held another
+ * restartHoldMs). One warm-up round, then `restartN` rounds.
+ */
+async function restartRows(seed, clientOptions, info) {
+  const control = cfg.controlUrl;
+  if (!control) throw new Error('no supervisor control URL in window.__benchConfig (run bench/run.mjs)');
+  const reconnect = { minDelayMs: 50, maxDelayMs: 1000 };
+  const D = cfg.restartDownMs;
+  const hold = cfg.restartHoldMs;
+  const ctl = async (method, route) => {
+    const r = await fetch(`${control}${route}`, { method, cache: 'no-store' });
+    if (!r.ok) throw new Error(`supervisor ${method} ${route}: HTTP ${r.status} ${await r.text()}`);
+    return r.json();
+  };
+  const inflight = withTags(seed, [`fault:delay=${hold}`]);
+  const errors = {};
+  const once = async () => {
+    const client = new OptaveClient({ ...clientOptions, reconnect });
+    let onState = () => {};
+    let onSent = () => {};
+    client.on('stateChange', (ev) => onState(ev, now()));
+    client.on('sent', (ev) => onSent(ev, now()));
+    client.on('error', (e) => {
+      errors[e.code] = (errors[e.code] || 0) + 1;
+    });
+    await client.connect();
+    if (client.state !== 'connected') throw new Error(`restart: client state ${client.state} after connect()`);
+    const before = await ctl('GET', '/status');
+    if (!before.running) throw new Error('restart: the server is not running');
+
+    let tAnswered = null;
+    const cap = captureSend(() => client.interactionAsync(numbered(inflight), { timeoutMs: 30000 }));
+    const cid = JSON.parse(cap.text).headers.correlationId;
+    const answered = cap.ret.then((a) => {
+      tAnswered = now();
+      return a;
+    });
+    answered.catch(() => {});
+    await sleep(50); // the server has the request and holds it
+
+    let tConnected = null;
+    let attempts = 0;
+    const connected = new Promise((resolve) => {
+      onState = (ev, t) => {
+        if (ev.current === 'connecting') attempts++;
+        if (ev.current === 'connected' && tConnected === null) {
+          tConnected = t;
+          resolve();
+        }
+      };
+    });
+    let tResent = null;
+    let resent = 0;
+    onSent = (ev, t) => {
+      if (ev.kind !== 'resent') return;
+      resent++;
+      if (ev.correlationId === cid && tResent === null) tResent = t;
+    };
+
+    const tCall = now();
+    const { killed } = await ctl('POST', `/restart?downMs=${D}`);
+    const tKilled = now();
+    if (killed !== before.pid) throw new Error(`restart: the supervisor killed ${killed}, not the server pid ${before.pid}`);
+    await sleep(Math.max(0, D - 30));
+    let tUp = null;
+    let after = null;
+    while (tUp === null) {
+      after = await ctl('GET', '/status');
+      if (after.running && after.starts > before.starts) tUp = now();
+      else if (now() - tKilled > D + 20000) throw new Error('restart: the server did not come back within 20 s');
+    }
+    await Promise.race([connected, sleep(30000)]);
+    if (tConnected === null) throw new Error(`restart: not connected again within 30 s (state ${client.state})`);
+    const answer = await answered;
+    if (tResent === null) throw new Error(`restart: the in-flight request was not resent (answered with ${answer && answer.actionType})`);
+    client.close();
+    client.free();
+    return {
+      connectedMs: tConnected - tUp,
+      answeredMs: tAnswered - tUp,
+      resendToAnswerMs: tAnswered - tResent,
+      connectedToResendMs: tResent - tConnected,
+      killToListeningMs: tUp - tKilled,
+      restartCallMs: tKilled - tCall,
+      fromKillPlusDownConnectedMs: tConnected - (tKilled + D),
+      attempts,
+      resent,
+      pid: [before.pid, after.pid],
+    };
+  };
+
+  await collect();
+  const warm = await once();
+  const rounds = [];
+  for (let r = 0; r < cfg.restartN; r++) {
+    await collect();
+    rounds.push(await once());
+  }
+  const pick = (k) => rounds.map((x) => x[k]);
+  const conn = pick('connectedMs');
+  const ans = pick('answeredMs');
+  log(`restart: to connected ${JSON.stringify(conn.map(round))} to answered ${JSON.stringify(ans.map(round))}`);
+  info.restart = { reconnect, downMs: D, holdMs: hold, warmUp: warm, rounds, sdkErrors: errors };
+  const settings = `reconnect { minDelayMs: ${reconnect.minDelayMs}, maxDelayMs: ${reconnect.maxDelayMs} }, server down ${D} ms, ${cfg.restartN} restarts`;
+  const fmt = (x) => x.toFixed(0);
+  return [
+    {
+      id: 'restart_connected', name: 'server restart → `connected`, from the server listening again (ms)',
+      sdk: median(conn), limit: null, ratio: null, target: 'report', met: null,
+      note: `p90 ${fmt(percentile(conn, 90))} ms; range ${fmt(Math.min(...conn))}–${fmt(Math.max(...conn))}; ${settings}; ` +
+        `attempts per restart median ${median(pick('attempts'))}`,
+      p90: percentile(conn, 90),
+    },
+    {
+      id: 'restart_resent', name: `server restart → resent in-flight request answered (ms)`,
+      sdk: median(ans), limit: null, ratio: null, target: 'report', met: null,
+      note: `p90 ${fmt(percentile(ans, 90))} ms; includes the server holding the resent request ${hold} ms (fault:delay); ` +
+        `resend → answer median ${fmt(median(pick('resendToAnswerMs')))} ms, connected → resend ${median(pick('connectedToResendMs')).toFixed(2)} ms`,
+      p90: percentile(ans, 90),
+    },
+  ];
 }
 
 /** The smallest step of performance.now() (5 µs when cross-origin isolated, else 100 µs). */

@@ -1,13 +1,16 @@
 #!/usr/bin/env node
 // Browser benchmark runner for optave-client.
 //
-//   node bench/run.mjs            (needs `make pkg` and `cargo build --profile server-release -p oco-local-server`)
+//   node bench/run.mjs            (needs `make pkg` and `cargo build --profile server-release -p oco-local-server`,
+//                                  which builds both the server and its supervisor)
 //
 // Starts target/server-release/oco-local-server (--no-auth --no-analysis, static root
-// bench/, package pkg/), opens bench/index.html in Debian Chromium through
-// playwright-core, waits for the page's results, adds the size row
-// (scripts/size-check.mjs) and the machine, prints one table to stdout and
-// writes target/bench.json. Progress goes to stderr. Exits 0 when the bench
+// bench/, package pkg/) under target/server-release/oco-supervisor, which can kill
+// the server process and start it again on the same port (the restart rows; the
+// page gets the supervisor's control URL in window.__benchConfig.controlUrl), opens
+// bench/index.html in Debian Chromium through playwright-core, waits for the
+// page's results, adds the size row (scripts/size-check.mjs) and the machine,
+// prints one table to stdout and writes target/bench.json. Progress goes to stderr. Exits 0 when the bench
 // ran (targets missed or not), 1 when the harness itself failed.
 //
 // Environment: CHROMIUM (default /usr/bin/chromium), BENCH_ROUNDS (default 7),
@@ -24,11 +27,12 @@ import { DEFAULT_BUDGET, measureSize } from '../scripts/size-check.mjs';
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 // The server built with the `server-release` profile (speed-optimised; `make bench` builds it).
 const SERVER_BIN = path.join(ROOT, 'target', 'server-release', 'oco-local-server');
+const SUPERVISOR_BIN = path.join(ROOT, 'target', 'server-release', 'oco-supervisor');
 const PKG = path.join(ROOT, 'pkg');
 const OUT = path.join(ROOT, 'target', 'bench.json');
 const SEED = path.join(ROOT, 'core', 'tests', 'fixtures', 'seed002_interaction_params.json');
 const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
-const PAGE_LIMIT_MS = 330_000;
+const PAGE_LIMIT_MS = 360_000;
 const CHROMIUM_ARGS = [
   '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
   '--disable-background-networking', '--disable-component-update', '--disable-sync',
@@ -42,32 +46,37 @@ const CHROMIUM_ARGS = [
 
 const progress = (msg) => process.stderr.write(`${msg}\n`);
 
+/** Starts the supervisor, which starts the server; resolves with both addresses. */
 function startServer() {
   for (const [what, p, fix] of [
     ['server', SERVER_BIN, 'cargo build --profile server-release -p oco-local-server'],
+    ['supervisor', SUPERVISOR_BIN, 'cargo build --profile server-release -p oco-local-server'],
     ['package', path.join(PKG, 'optave_client.js'), 'make pkg'],
   ]) {
     if (!existsSync(p)) throw new Error(`${what} missing: ${p} (run \`${fix}\`)`);
   }
-  const args = ['--port', '0', '--no-auth', '--no-analysis', '--max-lifetime-secs', '600',
-    '--root', path.join(ROOT, 'bench'), '--pkg', PKG];
-  const child = spawn(SERVER_BIN, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
+  const args = ['--max-lifetime-secs', '900', '--server-bin', SERVER_BIN, '--',
+    '--no-auth', '--no-analysis', '--root', path.join(ROOT, 'bench'), '--pkg', PKG];
+  const child = spawn(SUPERVISOR_BIN, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  // The supervisor's stdout has its two address lines; the server's output and
+  // the supervisor's notes come on stderr (the last 16 KiB kept for errors).
+  let out = '';
+  let err = '';
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no "listening" line within 30 s:\n${output}`)), 30_000);
-    const onData = (d) => {
-      output += d;
-      const m = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(output);
-      if (m) {
+    const timer = setTimeout(() => reject(new Error(`no "listening"/"control" lines within 30 s:\n${out}${err}`)), 30_000);
+    child.stdout.on('data', (d) => {
+      out += d;
+      const url = /^listening on (http:\/\/127\.0\.0\.1:\d+)$/m.exec(out);
+      const control = /^control on (http:\/\/127\.0\.0\.1:\d+)$/m.exec(out);
+      if (url && control) {
         clearTimeout(timer);
-        resolve({ child, url: m[1] });
+        resolve({ child, url: url[1], control: control[1] });
       }
-    };
-    child.stdout.on('data', onData);
-    child.stderr.on('data', (d) => { output += d; });
+    });
+    child.stderr.on('data', (d) => { err = (err + d).slice(-16384); });
     child.on('exit', (code) => {
       clearTimeout(timer);
-      reject(new Error(`server exited (${code}) before listening:\n${output}`));
+      reject(new Error(`supervisor exited (${code}) before listening:\n${out}${err}`));
     });
   });
 }
@@ -87,14 +96,22 @@ function stopServer(child) {
  * instead of 100 µs. Done with the page's own CDP Fetch domain for the .html
  * documents only: no other request is intercepted and the HTTP cache stays on
  * (a playwright route would disable it for the whole page).
+ *
+ * The server's strict CSP stays on both documents; index.html's `connect-src`
+ * gets one more source, the supervisor's control origin (`controlOrigin`), which
+ * the restart rows call.
  */
-async function crossOriginIsolate(page) {
+async function crossOriginIsolate(page, controlOrigin) {
   const cdp = await page.context().newCDPSession(page);
   cdp.on('Fetch.requestPaused', async (ev) => {
     try {
       const { body, base64Encoded } = await cdp.send('Fetch.getResponseBody', { requestId: ev.requestId });
+      const isIndex = new URL(ev.request.url).pathname.endsWith('/index.html');
       const headers = (ev.responseHeaders || [])
         .filter((h) => !/^cross-origin-(opener|embedder)-policy$/i.test(h.name))
+        .map((h) => (isIndex && /^content-security-policy$/i.test(h.name)
+          ? { name: h.name, value: allowConnect(h.value, controlOrigin) }
+          : h))
         .concat([
           { name: 'Cross-Origin-Opener-Policy', value: 'same-origin' },
           { name: 'Cross-Origin-Embedder-Policy', value: 'require-corp' },
@@ -113,6 +130,12 @@ async function crossOriginIsolate(page) {
   await cdp.send('Fetch.enable', {
     patterns: ['*/index.html*', '*/startup.html*'].map((urlPattern) => ({ urlPattern, requestStage: 'Response' })),
   });
+}
+
+/** A CSP with `origin` added to its `connect-src` directive (unchanged without one). */
+function allowConnect(csp, origin) {
+  if (!origin) return csp;
+  return csp.split(';').map((d) => (/^\s*connect-src\s/i.test(d) ? `${d.trimEnd()} ${origin}` : d)).join(';');
 }
 
 const fmtNum = (x) => {
@@ -145,7 +168,7 @@ async function main() {
   if (process.env.BENCH_QUICK) {
     Object.assign(config, {
       rounds: 3, outboundSeedN: 500, outbound200N: 50, outbound100kN: 20, burstN: 2000,
-      roundTripN: 100, memoryMessages: 5000, memoryCycles: 100, memoryWarmCycles: 10,
+      roundTripN: 100, memoryMessages: 5000, memoryCycles: 100, memoryWarmCycles: 10, restartN: 3,
     });
   }
   let server = null;
@@ -155,11 +178,12 @@ async function main() {
   let browserVersion = null;
   try {
     server = await startServer();
-    progress(`bench: server ${server.url}`);
+    progress(`bench: server ${server.url}, supervisor control ${server.control}`);
+    config.controlUrl = server.control;
     browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true });
     browserVersion = browser.version();
     const page = await browser.newPage();
-    await crossOriginIsolate(page);
+    await crossOriginIsolate(page, server.control);
     page.on('console', (m) => { if (m.text().startsWith('[bench]')) progress(m.text()); });
     page.on('pageerror', (e) => progress(`bench: page error: ${e.message}`));
     await page.addInitScript(([s, c]) => { window.__benchSeed = s; window.__benchConfig = c; }, [seed, config]);
@@ -217,7 +241,7 @@ async function main() {
   const missed = rows.filter((r) => r.met === false).map((r) => r.id);
   console.log(`optave-client browser benchmark — ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGiB} GiB; ${machine.browser}`);
   console.log(`median of ${report.rounds} rounds after a warm-up round; SDK and limit interleaved in one page; ` +
-    `local server (server-release build, --no-analysis); performance.now() step ${results.info.timerResolutionMs} ms` +
+    `local server (server-release build, --no-analysis, under oco-supervisor); performance.now() step ${results.info.timerResolutionMs} ms` +
     `${results.info.crossOriginIsolated ? ' (cross-origin isolated)' : ' (NOT cross-origin isolated)'}`);
   console.log('');
   console.log(table(rows));
