@@ -28,7 +28,7 @@ use crate::js_error::{describe, to_js_error};
 use crate::logger::{Level, Logger};
 use crate::random::CryptoRandom;
 use crate::signals::Signals;
-use crate::socket::Socket;
+use crate::socket::{JsEnvelope, Socket};
 
 #[wasm_bindgen(module = "/js/bindings.js")]
 extern "C" {
@@ -140,7 +140,7 @@ pub struct State {
     pub envelope: EnvelopeConfig,
     pub builder: Builder,
     /// The session machine: connection states, reconnection, the requests.
-    pub session: Session<Waiter>,
+    pub session: Session<Waiter, JsEnvelope>,
     pub socket: Option<Socket>,
     pub ids: IdGenerator<CryptoRandom>,
     /// Deprecations already warned about ([`Deprecation::bit`]).
@@ -249,10 +249,12 @@ impl Shared {
         timeout_ms: f64,
     ) -> Result<String, OptaveError> {
         let id = outbound.correlation_id;
+        let envelope = JsEnvelope::new(&outbound.text);
+        drop(outbound.text);
         let now = now_ms();
         let submitted = self.state.borrow_mut().session.submit(
             id.clone(),
-            outbound.text,
+            envelope,
             waiter,
             settle_ms,
             timeout_ms,
@@ -272,7 +274,7 @@ impl Shared {
     /// `socket.send(text)`.
     ///
     /// Errors: WEBSOCKET / `SEND_FAILED`.
-    fn transmit(&self, correlation_id: &str, text: &str) -> Result<(), OptaveError> {
+    fn transmit(&self, correlation_id: &str, text: &JsEnvelope) -> Result<(), OptaveError> {
         let st = self.state.borrow();
         let sent = match st.socket.as_ref() {
             Some(socket) => socket.send(text).map_err(|thrown| describe(&thrown)),
@@ -316,7 +318,7 @@ pub fn feed(shared: &Rc<Shared>, input: Input) {
     rearm(shared);
 }
 
-fn run(shared: &Rc<Shared>, effects: Vec<Effect<Waiter>>) {
+fn run(shared: &Rc<Shared>, effects: Vec<Effect<Waiter, JsEnvelope>>) {
     for effect in effects {
         match effect {
             Effect::StartAttempt { attempt } => crate::connect::start_attempt(shared, attempt),
@@ -365,7 +367,7 @@ fn run(shared: &Rc<Shared>, effects: Vec<Effect<Waiter>>) {
 }
 
 /// A queued or lost envelope goes out after a reconnect; `sent` tells the page.
-fn resend(shared: &Rc<Shared>, correlation_id: &str, text: &str, kind: SendKind) {
+fn resend(shared: &Rc<Shared>, correlation_id: &str, text: &JsEnvelope, kind: SendKind) {
     match shared.transmit(correlation_id, text) {
         Ok(()) => {
             if shared.emitter.has(Event::Sent) {

@@ -16,7 +16,8 @@ use alloc::rc::Rc;
 use alloc::string::String;
 use alloc::vec::Vec;
 
-use js_sys::{Array, Function};
+use js_sys::{Array, Function, JsString};
+use optave_core::connection::Envelope;
 use optave_core::headers;
 use optave_core::inbound::{ErrorFields, Routing, UNREADABLE_PREFIX_UNITS};
 use optave_core::options::ConnectTarget;
@@ -25,6 +26,44 @@ use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{CloseEvent, WebSocket};
 
 use crate::browser::Listener;
+
+#[wasm_bindgen]
+extern "C" {
+    /// A `WebSocket` seen through the one method web-sys types only for a
+    /// Rust `&str`.
+    type SendTarget;
+    /// `WebSocket.prototype.send` with a JavaScript string (no copy out of
+    /// wasm memory).
+    #[wasm_bindgen(method, catch, js_name = send)]
+    fn send(this: &SendTarget, data: &JsString) -> Result<(), JsValue>;
+}
+
+/// An envelope as the session keeps it to send again after a reconnect:
+/// the JavaScript string handed to `WebSocket.send`, so the text lives in
+/// the JavaScript heap (collected once the request is answered) instead of
+/// growing wasm memory, which never shrinks. `bytes` is its UTF-8 length,
+/// which the queue and tracking limits count.
+#[derive(Debug, Clone)]
+pub struct JsEnvelope {
+    text: JsString,
+    bytes: usize,
+}
+
+impl JsEnvelope {
+    /// Copies a built envelope's text out of wasm memory (once).
+    pub fn new(text: &str) -> Self {
+        Self {
+            text: JsString::from(text),
+            bytes: text.len(),
+        }
+    }
+}
+
+impl Envelope for JsEnvelope {
+    fn byte_len(&self) -> usize {
+        self.bytes
+    }
+}
 
 #[wasm_bindgen(module = "/js/bindings.js")]
 extern "C" {
@@ -248,8 +287,8 @@ impl Socket {
     }
 
     /// `socket.send(text)`. Errors: what `send` throws.
-    pub fn send(&self, text: &str) -> Result<(), JsValue> {
-        self.ws.send_with_str(text)
+    pub fn send(&self, envelope: &JsEnvelope) -> Result<(), JsValue> {
+        self.ws.unchecked_ref::<SendTarget>().send(&envelope.text)
     }
 
     /// `socket.close(code, reason)`.

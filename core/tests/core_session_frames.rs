@@ -6,7 +6,8 @@
 mod common;
 mod session;
 
-use optave_core::connection::outbox::MAX_TRACKED;
+use optave_core::connection::outbox::{DEFAULT_QUEUE_LIMIT as MAX_TRACKED, QUEUE_MAX_BYTES};
+use optave_core::connection::SessionConfig;
 use optave_core::connection::{FrameOutcome, Input, SendKind};
 use optave_core::error::{ErrorCategory, ErrorCode};
 use session::*;
@@ -80,7 +81,7 @@ fn duplicate_correlation_ids_are_refused() {
     let text = rig.send_now("a", Some(1), T0);
     let (back, e) = rig
         .s
-        .submit("a".into(), "other".into(), Some(2), None, 1.0, T0)
+        .submit("a".into(), "other", Some(2), None, 1.0, T0)
         .unwrap_err();
     assert_eq!(back, Some(2));
     is(
@@ -104,7 +105,7 @@ fn duplicate_correlation_ids_are_refused() {
     for id in ["q", "a"] {
         let (back, e) = rig
             .s
-            .submit(id.into(), "x".into(), None, None, 1.0, T0)
+            .submit(id.into(), "x", None, None, 1.0, T0)
             .unwrap_err();
         assert_eq!(back, None);
         is(
@@ -219,11 +220,12 @@ fn how_long_requests_are_tracked() {
     assert_eq!(rig.s.next_wakeup(), None);
 }
 
-/// Past `MAX_TRACKED` fire-and-forget requests on the wire a send goes out
-/// untracked (and is not resent); `...Async` requests are always tracked.
+/// Past `queueLimit` (default 100) fire-and-forget requests on the wire a
+/// send goes out untracked (and is not resent); `...Async` requests are
+/// always tracked.
 #[test]
 fn fire_and_forget_tracking_is_bounded() {
-    assert_eq!(MAX_TRACKED, 1_000);
+    assert_eq!(MAX_TRACKED, 100);
     let mut rig = Rig::connected(config());
     for n in 0..MAX_TRACKED {
         rig.send_now(&format!("p{n}"), None, T0);
@@ -242,4 +244,38 @@ fn fire_and_forget_tracking_is_bounded() {
         .iter()
         .all(|(id, _, kind)| id != "over" && *kind == SendKind::Resent));
     assert_eq!(out.last().unwrap().0, "async");
+}
+
+/// The tracking bounds are the queue's: `queueLimit` envelopes and 1 MiB of
+/// text (`QUEUE_MAX_BYTES`), whichever is reached first.
+#[test]
+fn fire_and_forget_tracking_follows_queue_limit_and_bytes() {
+    let mut rig = Rig::connected(SessionConfig {
+        queue_limit: 3,
+        ..config()
+    });
+    for id in ["a", "b", "c"] {
+        rig.send_now(id, None, T0);
+    }
+    rig.send_now("d", None, T0);
+    assert!(rig.s.outbox().contains("c"));
+    assert!(!rig.s.outbox().contains("d"));
+
+    let mut rig = Rig::connected(config());
+    let big = "x".repeat(QUEUE_MAX_BYTES / 2);
+    for id in ["big1", "big2", "small"] {
+        let text = if id == "small" {
+            String::from(id)
+        } else {
+            format!("{id}{big}")
+        };
+        let out = rig
+            .s
+            .submit(id.into(), text.as_str(), None, None, 1.0, T0)
+            .unwrap();
+        assert_eq!(out.as_deref(), Some(text.as_str()));
+    }
+    assert!(rig.s.outbox().contains("big1"));
+    assert!(!rig.s.outbox().contains("big2"));
+    assert!(rig.s.outbox().contains("small"));
 }

@@ -133,9 +133,7 @@ fn the_queue_limit_by_bytes() {
     assert_eq!(rig.s.outbox().queued(), 2);
     assert_eq!(rig.s.forget("a"), None);
     assert_eq!(rig.s.outbox().queued_bytes(), QUEUE_MAX_BYTES / 2);
-    rig.s
-        .submit("c".into(), "x".into(), None, None, 1.0, T0)
-        .unwrap();
+    rig.s.submit("c".into(), "x", None, None, 1.0, T0).unwrap();
     let fx = rig.open(1, T0);
     assert_eq!(sent(&fx).len(), 2);
     assert_eq!(sent(&fx)[0].1, half);

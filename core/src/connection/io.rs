@@ -210,7 +210,7 @@ pub struct StateChange {
 /// What the facade must do, in order. `T` is what the facade keeps per
 /// `...Async` request (its promise's settle functions).
 #[derive(Debug, Clone, PartialEq)]
-pub enum Effect<T> {
+pub enum Effect<T, S = Rc<str>> {
     /// Get a token (the explicit one, else `tokenProvider()`) and create the
     /// socket for this attempt.
     StartAttempt {
@@ -239,7 +239,7 @@ pub enum Effect<T> {
         /// The envelope's correlationId.
         correlation_id: String,
         /// The envelope text.
-        text: Rc<str>,
+        text: S,
         /// Why it goes out now.
         kind: SendKind,
     },

@@ -9,9 +9,9 @@ use crate::ids::RandomSource;
 
 use super::errors;
 use super::retry::Next;
-use super::{is_auth_close, Effect, Fx, Phase, Session, NORMAL_CLOSURE};
+use super::{is_auth_close, Effect, Envelope, Fx, Phase, Session, NORMAL_CLOSURE};
 
-impl<T> Session<T> {
+impl<T, S: Envelope> Session<T, S> {
     /// `offline` or `pagehide`: the socket of the attempt or connection
     /// under way is closed and released, and the loss handled as any other
     /// (`reason` is reported on `stateChange`), except that after `pagehide`
@@ -23,7 +23,7 @@ impl<T> Session<T> {
         pause: bool,
         now_ms: f64,
         random: &mut impl RandomSource,
-        fx: &mut Fx<T>,
+        fx: &mut Fx<T, S>,
     ) {
         let since = match self.phase {
             Phase::Connected { since_ms, .. } => Some(since_ms),
@@ -60,7 +60,7 @@ impl<T> Session<T> {
     /// The requests on the wire of a lost connection: kept to be resent, or
     /// rejected (`resendOnReconnect: false`, `CONNECTION_LOST`; `reconnect:
     /// false`, `CONNECTION_CLOSED`).
-    pub(super) fn drop_wire(&mut self, now_ms: f64, fx: &mut Fx<T>) {
+    pub(super) fn drop_wire(&mut self, now_ms: f64, fx: &mut Fx<T, S>) {
         let resend = self.config.resend_on_reconnect && self.config.reconnect.is_some();
         let error = if self.config.reconnect.is_none() {
             errors::closed_pending(now_ms)
@@ -82,7 +82,7 @@ impl<T> Session<T> {
         reason: Option<OptaveError>,
         auth: bool,
         random: &mut impl RandomSource,
-        fx: &mut Fx<T>,
+        fx: &mut Fx<T, S>,
     ) {
         if let (Some(since), Some(policy)) = (since_ms, &self.config.reconnect) {
             if now_ms - since >= policy.stable_after_ms {
@@ -104,7 +104,7 @@ impl<T> Session<T> {
         reason: Option<OptaveError>,
         auth: bool,
         random: &mut impl RandomSource,
-        fx: &mut Fx<T>,
+        fx: &mut Fx<T, S>,
     ) {
         let Some(policy) = self.config.reconnect else {
             return self.fail(reason, now_ms, fx);
@@ -138,7 +138,7 @@ impl<T> Session<T> {
 
     /// `failed`: unsettled `...Async` requests are rejected with the reason;
     /// queued fire-and-forget sends wait for the next `connect()`.
-    pub(super) fn fail(&mut self, reason: Option<OptaveError>, now_ms: f64, fx: &mut Fx<T>) {
+    pub(super) fn fail(&mut self, reason: Option<OptaveError>, now_ms: f64, fx: &mut Fx<T, S>) {
         let error = reason
             .clone()
             .unwrap_or_else(|| errors::closed_pending(now_ms));
@@ -155,7 +155,7 @@ impl<T> Session<T> {
         auth: bool,
         now_ms: f64,
         random: &mut impl RandomSource,
-        fx: &mut Fx<T>,
+        fx: &mut Fx<T, S>,
     ) {
         fx.push(Effect::SettleConnect(Err(error.clone())));
         fx.push(Effect::EmitError(error.clone()));
@@ -179,7 +179,7 @@ impl<T> Session<T> {
         was_clean: bool,
         now_ms: f64,
         random: &mut impl RandomSource,
-        fx: &mut Fx<T>,
+        fx: &mut Fx<T, S>,
     ) {
         let detail = || {
             Detail::Map(alloc::vec![
@@ -236,7 +236,7 @@ impl<T> Session<T> {
         }
     }
 
-    pub(super) fn on_close(&mut self, now_ms: f64, fx: &mut Fx<T>) {
+    pub(super) fn on_close(&mut self, now_ms: f64, fx: &mut Fx<T, S>) {
         let pending = |message| errors::closed_by_page(message, now_ms);
         let next = match self.phase {
             Phase::Closed | Phase::Closing { .. } => return,
@@ -273,7 +273,12 @@ impl<T> Session<T> {
         self.go(next, None, None, fx);
     }
 
-    pub(super) fn on_tick(&mut self, now_ms: f64, random: &mut impl RandomSource, fx: &mut Fx<T>) {
+    pub(super) fn on_tick(
+        &mut self,
+        now_ms: f64,
+        random: &mut impl RandomSource,
+        fx: &mut Fx<T, S>,
+    ) {
         let expired = self.outbox.expire(now_ms);
         for (id, waiter) in expired.settled {
             fx.push(Effect::Settled(waiter, id));

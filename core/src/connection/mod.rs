@@ -12,6 +12,7 @@
 //! number, so a late token or socket event of an abandoned attempt is
 //! ignored.
 
+use alloc::rc::Rc;
 use alloc::vec::Vec;
 
 use crate::error::OptaveError;
@@ -24,8 +25,8 @@ pub mod outbox;
 mod requests;
 pub mod retry;
 pub use io::{ConnectionState, Effect, Input, ReadyState, SendKind, StateChange};
-pub use outbox::FrameOutcome;
 use outbox::Outbox;
+pub use outbox::{Envelope, FrameOutcome};
 use retry::{Retry, RetryPolicy};
 
 /// Close code 1000, "normal closure" (RFC 6455 section 7.4.1): the one close
@@ -118,19 +119,19 @@ impl Phase {
 
 /// The session machine. `T` is what the facade keeps per `...Async` request.
 #[derive(Debug)]
-pub struct Session<T> {
+pub struct Session<T, S = Rc<str>> {
     phase: Phase,
     attempts: u32,
     config: SessionConfig,
     retry: Retry,
-    outbox: Outbox<T>,
+    outbox: Outbox<T, S>,
     explicit_token: bool,
     auth_retry_used: bool,
 }
 
-type Fx<T> = Vec<Effect<T>>;
+type Fx<T, S> = Vec<Effect<T, S>>;
 
-impl<T> Session<T> {
+impl<T, S: Envelope> Session<T, S> {
     /// A session in `initialized`.
     pub fn new(config: SessionConfig) -> Self {
         Self {
@@ -160,7 +161,7 @@ impl<T> Session<T> {
     }
 
     /// The requests tracked (queued, on the wire, or waiting to be resent).
-    pub fn outbox(&self) -> &Outbox<T> {
+    pub fn outbox(&self) -> &Outbox<T, S> {
         &self.outbox
     }
 
@@ -186,7 +187,7 @@ impl<T> Session<T> {
     }
 
     /// Feeds one input; returns the effects to carry out, in order.
-    pub fn handle(&mut self, input: Input, random: &mut impl RandomSource) -> Fx<T> {
+    pub fn handle(&mut self, input: Input, random: &mut impl RandomSource) -> Fx<T, S> {
         let mut fx = Vec::new();
         match input {
             Input::Connect {
@@ -261,7 +262,7 @@ impl<T> Session<T> {
         phase: Phase,
         reason: Option<OptaveError>,
         retry_in_ms: Option<f64>,
-        fx: &mut Fx<T>,
+        fx: &mut Fx<T, S>,
     ) {
         let previous = self.phase.public();
         self.phase = phase;
@@ -276,7 +277,7 @@ impl<T> Session<T> {
         }
     }
 
-    fn start_attempt(&mut self, now_ms: f64, fx: &mut Fx<T>) {
+    fn start_attempt(&mut self, now_ms: f64, fx: &mut Fx<T, S>) {
         self.attempts = self.attempts.wrapping_add(1);
         let deadline_ms = now_ms + self.config.connection_timeout_ms;
         let attempt = self.attempts;
@@ -293,7 +294,7 @@ impl<T> Session<T> {
         fx.push(Effect::StartAttempt { attempt });
     }
 
-    fn on_connect(&mut self, now_ms: f64, explicit_token: bool, fx: &mut Fx<T>) {
+    fn on_connect(&mut self, now_ms: f64, explicit_token: bool, fx: &mut Fx<T, S>) {
         self.explicit_token = explicit_token;
         match self.phase {
             Phase::Connected { .. } => fx.push(Effect::SettleConnect(Ok(()))),
@@ -310,7 +311,7 @@ impl<T> Session<T> {
         }
     }
 
-    fn opened(&mut self, attempt: u32, now_ms: f64, fx: &mut Fx<T>) {
+    fn opened(&mut self, attempt: u32, now_ms: f64, fx: &mut Fx<T, S>) {
         self.retry.opened(now_ms);
         self.go(
             Phase::Connected {

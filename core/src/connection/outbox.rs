@@ -22,6 +22,8 @@
 use alloc::rc::Rc;
 use alloc::string::String;
 use alloc::vec::Vec;
+use core::cell::Cell;
+use core::hash::Hasher;
 
 use super::io::SendKind;
 
@@ -29,12 +31,33 @@ use super::io::SendKind;
 pub const DEFAULT_QUEUE_LIMIT: usize = 100;
 /// The most envelope text the queue holds: 1 MiB (1,048,576 bytes of UTF-8).
 pub const QUEUE_MAX_BYTES: usize = 1_048_576;
-/// Fire-and-forget requests tracked on the wire at most; a send beyond this
-/// goes out untracked (it is not sent again after a reconnect).
-pub const MAX_TRACKED: usize = 1_000;
-/// Bytes of fire-and-forget envelope text tracked on the wire at most
-/// (8 MiB); beyond this a send goes out untracked.
-pub const MAX_TRACKED_BYTES: usize = 8 << 20;
+// Fire-and-forget requests on the wire are tracked within the queue's own
+// bounds (`queueLimit` envelopes, [`QUEUE_MAX_BYTES`]): both are what the
+// session holds for the page with no promise waiting. A send beyond them
+// goes out untracked (it is not sent again after a reconnect).
+
+/// An envelope's text as the session keeps it for sending again: the
+/// facade keeps the JavaScript string it sent (so the text does not stay in
+/// wasm memory), native code and tests an `Rc<str>`.
+pub trait Envelope: Clone {
+    /// The text's length in bytes of UTF-8 (the queue's and the tracking
+    /// limits count these).
+    fn byte_len(&self) -> usize;
+}
+
+impl Envelope for Rc<str> {
+    fn byte_len(&self) -> usize {
+        self.len()
+    }
+}
+
+/// The key a correlationId is looked up by before its text is compared
+/// (FxHash: the table is scanned on every send).
+fn key(id: &str) -> u64 {
+    let mut hasher = rustc_hash::FxHasher::default();
+    hasher.write(id.as_bytes());
+    hasher.finish()
+}
 
 /// Where a request's envelope is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -48,9 +71,11 @@ enum Wire {
 }
 
 #[derive(Debug)]
-struct Entry<T> {
+struct Entry<T, S> {
     id: String,
-    text: Rc<str>,
+    text: S,
+    /// `text.byte_len()`.
+    bytes: usize,
     deadline_ms: f64,
     /// The `...Async` promise, until the first frame settles it.
     waiter: Option<T>,
@@ -66,7 +91,7 @@ struct Entry<T> {
     seen: Vec<(String, String)>,
 }
 
-impl<T> Entry<T> {
+impl<T, S> Entry<T, S> {
     fn complete(&self) -> bool {
         !self.seen.is_empty()
             && self.seen.iter().all(|(t, s)| {
@@ -115,20 +140,27 @@ pub struct Expired<T> {
 
 /// The requests, in the order the page made them. A page has a handful in
 /// flight, so a vector searched in order is both the smallest and the
-/// fastest table.
+/// fastest table; the search compares hashed keys (`keys`, one per entry)
+/// before any text.
 #[derive(Debug)]
-pub struct Outbox<T> {
-    entries: Vec<Entry<T>>,
+pub struct Outbox<T, S = Rc<str>> {
+    entries: Vec<Entry<T, S>>,
+    keys: Vec<u64>,
+    /// [`Outbox::next_deadline`] while nothing changed it (`None`: to be
+    /// computed again).
+    earliest: Cell<Option<Option<f64>>>,
     queued: usize,
     queued_bytes: usize,
     tracked_plain: usize,
     tracked_plain_bytes: usize,
 }
 
-impl<T> Default for Outbox<T> {
+impl<T, S> Default for Outbox<T, S> {
     fn default() -> Self {
         Self {
             entries: Vec::new(),
+            keys: Vec::new(),
+            earliest: Cell::new(None),
             queued: 0,
             queued_bytes: 0,
             tracked_plain: 0,
@@ -137,7 +169,7 @@ impl<T> Default for Outbox<T> {
     }
 }
 
-impl<T> Outbox<T> {
+impl<T, S: Envelope> Outbox<T, S> {
     /// Requests tracked (queued or on the wire).
     pub fn len(&self) -> usize {
         self.entries.len()
@@ -169,13 +201,23 @@ impl<T> Outbox<T> {
     }
 
     fn find(&self, id: &str) -> Option<usize> {
-        self.entries.iter().position(|e| e.id == id)
+        let key = key(id);
+        let mut from = 0;
+        while let Some(rest) = self.keys.get(from..) {
+            let at = from + rest.iter().position(|k| *k == key)?;
+            if self.entries.get(at).is_some_and(|e| e.id == id) {
+                return Some(at);
+            }
+            from = at + 1;
+        }
+        None
     }
 
     /// Takes a request: sent now (`queue == false`) or queued (subject to
     /// `limit` envelopes and [`QUEUE_MAX_BYTES`]). A fire-and-forget request
-    /// (`waiter` is `None`) sent now beyond [`MAX_TRACKED`] or
-    /// [`MAX_TRACKED_BYTES`] is sent untracked. Returns the text to send now,
+    /// (`waiter` is `None`) sent now while `limit` of them, or
+    /// [`QUEUE_MAX_BYTES`] of their text, are tracked on the wire is sent
+    /// untracked. Returns the text to send now,
     /// if any.
     ///
     /// Errors: [`Refusal`], with the waiter handed back.
@@ -183,17 +225,18 @@ impl<T> Outbox<T> {
     pub fn submit(
         &mut self,
         id: String,
-        text: String,
+        text: S,
         waiter: Option<T>,
         settle_ms: Option<f64>,
         deadline_ms: f64,
         queue: bool,
         limit: usize,
-    ) -> Result<Option<Rc<str>>, (Option<T>, Refusal)> {
+    ) -> Result<Option<S>, (Option<T>, Refusal)> {
+        let key = key(&id);
         if self.contains(&id) {
             return Err((waiter, Refusal::Duplicate));
         }
-        let bytes = text.len();
+        let bytes = text.byte_len();
         let is_async = waiter.is_some();
         if queue {
             if self.queued >= limit {
@@ -206,17 +249,21 @@ impl<T> Outbox<T> {
             self.queued += 1;
             self.queued_bytes = would_hold;
         } else if !is_async {
-            let over = self.tracked_plain >= MAX_TRACKED
-                || self.tracked_plain_bytes.saturating_add(bytes) > MAX_TRACKED_BYTES;
+            let over = self.tracked_plain >= limit
+                || self.tracked_plain_bytes.saturating_add(bytes) > QUEUE_MAX_BYTES;
             if over {
-                return Ok(Some(Rc::from(text)));
+                return Ok(Some(text));
             }
         }
-        let text: Rc<str> = Rc::from(text);
         let out = (!queue).then(|| text.clone());
+        if let Some(earliest) = self.earliest.get().filter(|_| is_async || !queue) {
+            let at = earliest.map_or(deadline_ms, |e| e.min(deadline_ms));
+            self.earliest.set(Some(Some(at)));
+        }
         let entry = Entry {
             id,
             text,
+            bytes,
             deadline_ms,
             waiter,
             is_async,
@@ -230,25 +277,28 @@ impl<T> Outbox<T> {
             self.tracked_plain_bytes += bytes;
         }
         self.entries.push(entry);
+        self.keys.push(key);
         Ok(out)
     }
 
-    fn remove_at(&mut self, at: usize) -> Option<Entry<T>> {
-        if at >= self.entries.len() {
+    fn remove_at(&mut self, at: usize) -> Option<Entry<T, S>> {
+        if at >= self.entries.len() || at >= self.keys.len() {
             return None;
         }
         let entry = self.entries.remove(at);
+        self.keys.remove(at);
+        self.earliest.set(None);
         self.account_out(&entry);
         Some(entry)
     }
 
-    fn account_out(&mut self, entry: &Entry<T>) {
+    fn account_out(&mut self, entry: &Entry<T, S>) {
         if entry.wire == Wire::Queued {
             self.queued = self.queued.saturating_sub(1);
-            self.queued_bytes = self.queued_bytes.saturating_sub(entry.text.len());
+            self.queued_bytes = self.queued_bytes.saturating_sub(entry.bytes);
         } else if !entry.is_async {
             self.tracked_plain = self.tracked_plain.saturating_sub(1);
-            self.tracked_plain_bytes = self.tracked_plain_bytes.saturating_sub(entry.text.len());
+            self.tracked_plain_bytes = self.tracked_plain_bytes.saturating_sub(entry.bytes);
         }
     }
 
@@ -276,7 +326,7 @@ impl<T> Outbox<T> {
 
     /// Removes the entries `pick` chooses, in order; returns their
     /// unsettled waiters.
-    fn take_where(&mut self, pick: impl Fn(&Entry<T>) -> bool) -> Vec<(String, T)> {
+    fn take_where(&mut self, pick: impl Fn(&Entry<T, S>) -> bool) -> Vec<(String, T)> {
         let mut out = Vec::new();
         let mut at = 0;
         while let Some(entry) = self.entries.get(at) {
@@ -316,12 +366,9 @@ impl<T> Outbox<T> {
     /// The connection is up: every lost and queued envelope, in the order
     /// the page made the requests, to send now. Queued fire-and-forget
     /// requests are tracked from now, until `now_ms + plain_timeout_ms`.
-    pub fn connected(
-        &mut self,
-        now_ms: f64,
-        plain_timeout_ms: f64,
-    ) -> Vec<(String, Rc<str>, SendKind)> {
+    pub fn connected(&mut self, now_ms: f64, plain_timeout_ms: f64) -> Vec<(String, S, SendKind)> {
         let mut out = Vec::new();
+        self.earliest.set(None);
         for entry in self.entries.iter_mut() {
             let kind = match entry.wire {
                 Wire::Sent => continue,
@@ -336,7 +383,7 @@ impl<T> Outbox<T> {
                     if !entry.is_async {
                         entry.deadline_ms = now_ms + plain_timeout_ms;
                         self.tracked_plain += 1;
-                        self.tracked_plain_bytes += entry.text.len();
+                        self.tracked_plain_bytes += entry.bytes;
                     }
                     SendKind::Queued
                 }
@@ -381,6 +428,7 @@ impl<T> Outbox<T> {
         if let Some(settle_ms) = entry.settle_ms {
             // A handle: every frame is its own; the quiet period restarts.
             entry.settle_at = done.then_some(now_ms + settle_ms);
+            self.earliest.set(None);
             return Some(FrameOutcome {
                 deliver: true,
                 waiter: entry.waiter.clone(),
@@ -409,8 +457,20 @@ impl<T> Outbox<T> {
         Expired { timed_out, settled }
     }
 
-    /// The earliest time [`Outbox::expire`] acts on.
+    /// The earliest time [`Outbox::expire`] acts on (kept between changes:
+    /// the facade asks after every send).
     pub fn next_deadline(&self) -> Option<f64> {
+        if let Some(earliest) = self.earliest.get() {
+            // Every session test checks the kept value against the table.
+            debug_assert_eq!(earliest, self.earliest_now(), "stale next_deadline");
+            return earliest;
+        }
+        let earliest = self.earliest_now();
+        self.earliest.set(Some(earliest));
+        earliest
+    }
+
+    fn earliest_now(&self) -> Option<f64> {
         self.entries
             .iter()
             .filter(|e| e.is_async || e.wire != Wire::Queued)

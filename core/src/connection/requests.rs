@@ -1,7 +1,6 @@
 //! The page's requests through the session: sent, queued or refused
 //! ([`Session::submit`]), their frames ([`Session::frame`]), cancellation.
 
-use alloc::rc::Rc;
 use alloc::string::String;
 use alloc::vec::Vec;
 
@@ -9,12 +8,12 @@ use crate::error::OptaveError;
 
 use super::errors;
 use super::io::ConnectionState;
-use super::outbox::FrameOutcome;
+use super::outbox::{Envelope, FrameOutcome};
 #[allow(unused_imports)] // named by the docs
 use super::Effect;
 use super::Session;
 
-impl<T> Session<T> {
+impl<T, S: Envelope> Session<T, S> {
     /// Takes a request the page made: sent now when `connected` (the text
     /// is returned, to send), queued while `connecting`, `disconnected` or
     /// `suspended`. `waiter` is the `...Async` promise (`None` for
@@ -31,12 +30,12 @@ impl<T> Session<T> {
     pub fn submit(
         &mut self,
         correlation_id: String,
-        text: String,
+        text: impl Into<S>,
         waiter: Option<T>,
         settle_ms: Option<f64>,
         timeout_ms: f64,
         now_ms: f64,
-    ) -> Result<Option<Rc<str>>, (Option<T>, OptaveError)> {
+    ) -> Result<Option<S>, (Option<T>, OptaveError)> {
         let state = self.state();
         let queue = match state {
             ConnectionState::Connected => false,
@@ -59,7 +58,7 @@ impl<T> Session<T> {
         self.outbox
             .submit(
                 correlation_id,
-                text,
+                text.into(),
                 waiter,
                 settle_ms,
                 now_ms + timeout_ms,

@@ -75,6 +75,8 @@ pub struct ConnectionOptions {
     /// Sends made while `connecting`, `disconnected` or `suspended` are
     /// queued, at most this many envelopes (default 100; 0 to 100,000) and
     /// 1 MiB of text; over it a send is refused with WEBSOCKET QUEUE_FULL.
+    /// The same bounds hold for fire-and-forget requests on the wire kept
+    /// for resending after a loss (beyond them a send goes out untracked).
     #[serde(default)]
     #[tsify(optional)]
     pub queue_limit: Option<f64>,
