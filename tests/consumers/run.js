@@ -1,6 +1,8 @@
 // The consumer page's check, shared by every fixture: the test copies this file
 // next to each fixture's main.js (tests/consumers/consumers.test.mjs). main.js
-// starts the package the way its README says and hands the class over.
+// starts the package the way its README says and hands the class over. The
+// WebKit suite runs the same function on a page of the local server
+// (tests/webkit/client.webkit.mjs); tests/lib/run-report.mjs checks the report.
 //
 // Connects to the local OCO server that serves the page (a ticket from its
 // /api/ws-ticket), sends one `insights` request, reads its frames, waits for
