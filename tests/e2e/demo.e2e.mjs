@@ -19,9 +19,12 @@ import {
   EXPECTED_TYPES,
   PAGE_CSP,
   assertCards,
+  assertQueuedWhileDisconnected,
   assertSentimentScore,
   assertSettled,
   inCards,
+  inFaultTag,
+  inSendWhileDropped,
   inSettledBadge,
   sel,
 } from '../lib/demo-page.mjs';
@@ -315,55 +318,7 @@ describe('demo page', () => {
   test('a send while disconnected is queued, counted down, and goes out after the reconnect', async () => {
     await waitConnected();
     await page.selectOption(sel.conversation, 'flight');
-    // In the first stateChange to 'disconnected' after the drop, the page is
-    // already updated (its listener came first): read it and click an action.
-    const seen = await page.evaluate(
-      () =>
-        new Promise((resolve, reject) => {
-          const client = window.ocoDemo.client;
-          const timer = setTimeout(() => reject(new Error('no stateChange to disconnected within 10 s')), 10_000);
-          const off = client.on('stateChange', (ev) => {
-            if (ev.current !== 'disconnected') return;
-            off();
-            clearTimeout(timer);
-            const q = (s) => document.querySelector(s);
-            const snapshot = {
-              retryInMs: ev.retryInMs,
-              reason: ev.reason?.code ?? null,
-              header: q('[data-testid="ready-state"]').textContent,
-              title: q('[data-testid="ready-state"]').title,
-              countdownHidden: q('[data-testid="retry-countdown"]').hidden,
-              countdown: q('[data-testid="retry-countdown"]').textContent,
-              dropDisabled: q('[data-testid="btn-drop"]').disabled,
-              connectDisabled: q('[data-testid="connect"]').disabled,
-              disconnectDisabled: q('[data-testid="disconnect"]').disabled,
-              actionDisabled: q('[data-testid="action-summarize"]').disabled,
-            };
-            q('[data-testid="action-summarize"]').click();
-            snapshot.clientState = client.state;
-            snapshot.id = q('[data-testid="last-correlation-id"]').textContent;
-            snapshot.status = q(`[data-testid="request-group"][data-correlation-id="${snapshot.id.trim()}"] [data-testid="request-status"]`)?.dataset.status;
-            resolve(snapshot);
-          });
-          document.querySelector('[data-testid="btn-drop"]').click();
-        }),
-    );
-    assert.equal(seen.header, 'disconnected');
-    assert.equal(seen.reason, 'CONNECTION_CLOSED');
-    assert.ok(seen.title.startsWith('CONNECTION_CLOSED'), `title: ${seen.title}`);
-    assert.equal(typeof seen.retryInMs, 'number');
-    if (seen.retryInMs >= 100) {
-      assert.equal(seen.countdownHidden, false, 'no countdown while disconnected');
-      assert.match(seen.countdown, /^retry in \d+\.\d s$/);
-    }
-    assert.equal(seen.dropDisabled, true, 'Drop connection is enabled while disconnected');
-    assert.equal(seen.connectDisabled, true, 'Connect is enabled while disconnected');
-    assert.equal(seen.disconnectDisabled, false, 'Disconnect is disabled while disconnected');
-    assert.equal(seen.actionDisabled, false, 'actions are disabled while disconnected');
-    assert.equal(seen.clientState, 'disconnected');
-    const id = seen.id.trim();
-    assert.match(id, /^[0-9a-f-]{16,}$/i, `the queued send got no correlationId (page shows "${id}")`);
-    assert.equal(seen.status, 'queued', 'the request held by the SDK is not shown as queued');
+    const id = assertQueuedWhileDisconnected(await page.evaluate(inSendWhileDropped));
 
     const entry = (delivery) => `[data-testid="log-entry"][data-direction="out"][data-correlation-id="${id}"][data-delivery="${delivery}"]`;
     const queued = await page.waitForSelector(entry('queued'), { timeout: 5_000 });
@@ -380,15 +335,12 @@ describe('demo page', () => {
     await waitConnected();
     await page.selectOption(sel.conversation, 'flight');
     // The local server's fault tag: sentiment_analysis answers with an error frame.
-    await page.evaluate(() => window.ocoDemo.state.conversations.flight.reference.tags.push('fault:error=sentiment_analysis'));
+    await page.evaluate(inFaultTag, { conversation: 'flight', tag: 'fault:error=sentiment_analysis' });
     let id;
     try {
       id = await clickAction('insights');
     } finally {
-      await page.evaluate(() => {
-        const ref = window.ocoDemo.state.conversations.flight.reference;
-        ref.tags = ref.tags.filter((t) => !t.startsWith('fault:'));
-      });
+      await page.evaluate(inFaultTag, { conversation: 'flight', tag: null });
     }
     const failed = await page.waitForSelector(sel.card(id, 'sentiment_analysis', 'error'), { timeout: CARD_TIMEOUT_MS });
     assert.ok((await failed.textContent()).includes('Error while fetching results'), 'the error card does not say what failed');
@@ -405,15 +357,12 @@ describe('demo page', () => {
     await waitConnected();
     await page.selectOption(sel.conversation, 'flight');
     // The local server waits 5 s before answering this one.
-    await page.evaluate(() => window.ocoDemo.state.conversations.flight.reference.tags.push('fault:delay=5000'));
+    await page.evaluate(inFaultTag, { conversation: 'flight', tag: 'fault:delay=5000' });
     let id;
     try {
       id = await clickAction('summarize');
     } finally {
-      await page.evaluate(() => {
-        const ref = window.ocoDemo.state.conversations.flight.reference;
-        ref.tags = ref.tags.filter((t) => !t.startsWith('fault:'));
-      });
+      await page.evaluate(inFaultTag, { conversation: 'flight', tag: null });
     }
     assert.equal(await page.$eval(sel.status(id), (e) => e.dataset.status), 'pending');
     await page.click(`[data-testid="request-group"][data-correlation-id="${id}"] [data-testid="request-cancel"]`);

@@ -133,3 +133,78 @@ export function assertSentimentScore(text) {
   assert.ok(text !== null && text !== '' && Number.isFinite(score), `sentiment score "${text}" is not a number`);
   assert.ok(score >= -1 && score <= 1, `sentiment score ${score} outside -1..1`);
 }
+
+/**
+ * In the page: asks the local server to drop the connection and, in the first
+ * stateChange to `disconnected` (the page's own listener came first, so the
+ * page is already updated), snapshots the header and buttons, clicks
+ * Summarize and reads what the page shows for that send. Resolves the snapshot.
+ */
+export function inSendWhileDropped() {
+  return new Promise((resolve, reject) => {
+    const client = window.ocoDemo.client;
+    const timer = setTimeout(() => reject(new Error('no stateChange to disconnected within 10 s')), 10_000);
+    const off = client.on('stateChange', (ev) => {
+      if (ev.current !== 'disconnected') return;
+      off();
+      clearTimeout(timer);
+      const q = (s) => document.querySelector(s);
+      const snapshot = {
+        retryInMs: ev.retryInMs,
+        reason: ev.reason?.code ?? null,
+        header: q('[data-testid="ready-state"]').textContent,
+        title: q('[data-testid="ready-state"]').title,
+        countdownHidden: q('[data-testid="retry-countdown"]').hidden,
+        countdown: q('[data-testid="retry-countdown"]').textContent,
+        dropDisabled: q('[data-testid="btn-drop"]').disabled,
+        connectDisabled: q('[data-testid="connect"]').disabled,
+        disconnectDisabled: q('[data-testid="disconnect"]').disabled,
+        actionDisabled: q('[data-testid="action-summarize"]').disabled,
+      };
+      q('[data-testid="action-summarize"]').click();
+      snapshot.clientState = client.state;
+      snapshot.id = q('[data-testid="last-correlation-id"]').textContent;
+      snapshot.status = q(`[data-testid="request-group"][data-correlation-id="${snapshot.id.trim()}"] [data-testid="request-status"]`)?.dataset.status;
+      resolve(snapshot);
+    });
+    document.querySelector('[data-testid="btn-drop"]').click();
+  });
+}
+
+/** Checks the snapshot of inSendWhileDropped(): disconnected, the send queued. Returns its correlationId. */
+export function assertQueuedWhileDisconnected(seen) {
+  assert.equal(seen.header, 'disconnected');
+  assert.equal(seen.reason, 'CONNECTION_CLOSED');
+  assert.ok(seen.title.startsWith('CONNECTION_CLOSED'), `title: ${seen.title}`);
+  assert.equal(typeof seen.retryInMs, 'number');
+  if (seen.retryInMs >= 100) {
+    assert.equal(seen.countdownHidden, false, 'no countdown while disconnected');
+    assert.match(seen.countdown, /^retry in \d+\.\d s$/);
+  }
+  assert.equal(seen.dropDisabled, true, 'Drop connection is enabled while disconnected');
+  assert.equal(seen.connectDisabled, true, 'Connect is enabled while disconnected');
+  assert.equal(seen.disconnectDisabled, false, 'Disconnect is disabled while disconnected');
+  assert.equal(seen.actionDisabled, false, 'actions are disabled while disconnected');
+  assert.equal(seen.clientState, 'disconnected');
+  const id = seen.id.trim();
+  assert.match(id, /^[0-9a-f-]{16,}$/i, `the queued send got no correlationId (page shows "${id}")`);
+  assert.equal(seen.status, 'queued', 'the request held by the SDK is not shown as queued');
+  return id;
+}
+
+/** In the page: the log tag of the outbound entry of `id` with `data-delivery` `delivery`, or null. */
+export function inOutboundTag({ id, delivery }) {
+  const entry = document.querySelector(`[data-testid="log-entry"][data-direction="out"][data-correlation-id="${id}"][data-delivery="${delivery}"]`);
+  return entry ? entry.querySelector('[data-testid="log-tag"]').textContent.trim() : null;
+}
+
+/**
+ * In the page: adds a local-server fault tag (www-demo/server/README.md, e.g.
+ * `fault:error=sentiment_analysis`, `fault:delay=5000`) to a conversation's
+ * request.reference.tags; null removes every fault tag again.
+ */
+export function inFaultTag({ conversation, tag }) {
+  const ref = window.ocoDemo.state.conversations[conversation].reference;
+  ref.tags = tag ? [...ref.tags, tag] : ref.tags.filter((t) => !t.startsWith('fault:'));
+  return ref.tags;
+}

@@ -19,10 +19,14 @@ import {
   EXPECTED_TYPES,
   PAGE_CSP,
   assertCards,
+  assertQueuedWhileDisconnected,
   assertSentimentScore,
   assertSettled,
   inCards,
   inErrorEntries,
+  inFaultTag,
+  inOutboundTag,
+  inSendWhileDropped,
   inHeader,
   inLastId,
   inSettledBadge,
@@ -79,12 +83,27 @@ describe('demo page in WebKit', () => {
     return after;
   };
 
-  /** Waits until request `id` of `action` is settled, then checks its cards and badge. */
-  const expectSettledCards = async (action, id) => {
-    await wk.waitFor((cid) => {
+  /** Waits until the badge of request `id` leaves pending/queued. */
+  const waitFinished = (action, id) =>
+    wk.waitFor((cid) => {
       const badge = document.querySelector(`[data-testid="request-group"][data-correlation-id="${cid}"] [data-testid="request-status"]`);
       return badge && badge.dataset.status !== 'pending' && badge.dataset.status !== 'queued';
     }, id, { timeoutMs: TIMEOUT_MS, message: `${action}: the request ${id} never finished` });
+
+  /** Sends `action` with a local-server fault tag on the flight conversation. */
+  const clickWithFault = async (action, tag) => {
+    await selectConversation('flight');
+    await wk.evaluate(inFaultTag, { conversation: 'flight', tag });
+    try {
+      return await clickAction(action);
+    } finally {
+      await wk.evaluate(inFaultTag, { conversation: 'flight', tag: null });
+    }
+  };
+
+  /** Waits until request `id` of `action` is settled, then checks its cards and badge. */
+  const expectSettledCards = async (action, id) => {
+    await waitFinished(action, id);
     const cards = await wk.evaluate(inCards, id);
     assertCards(action, id, cards);
     assertSettled(action, await wk.evaluate(inSettledBadge, id), EXPECTED_TYPES[action].length, 0);
@@ -93,6 +112,12 @@ describe('demo page in WebKit', () => {
 
   test('the page loads under the strict CSP and connects: header, client.state and readyState', async () => {
     await wk.driver.get(`${base}/`);
+    // WebKitWebDriver has no console log endpoint: page errors from here on are recorded in the page.
+    await wk.evaluate(() => {
+      window.__wkPageErrors = [];
+      window.addEventListener('error', (ev) => window.__wkPageErrors.push(String(ev.error?.stack ?? ev.message)));
+      window.addEventListener('unhandledrejection', (ev) => window.__wkPageErrors.push(`unhandled rejection: ${ev.reason?.stack ?? ev.reason}`));
+    });
     // WebDriver does not show response headers: the page asks for its own.
     const csp = await wk.evaluate(async () => (await fetch(location.href)).headers.get('content-security-policy'));
     assert.equal(csp, PAGE_CSP);
@@ -154,6 +179,72 @@ describe('demo page in WebKit', () => {
     assert.deepEqual(await wk.evaluate(inErrorEntries), []);
   });
 
+  test('a send while disconnected is queued, counted down, and goes out after the reconnect', async () => {
+    await waitConnected();
+    await selectConversation('flight');
+    const id = assertQueuedWhileDisconnected(await wk.evaluate(inSendWhileDropped));
+    assert.equal(
+      await wk.waitFor(inOutboundTag, { id, delivery: 'queued' }, { timeoutMs: 5_000, message: 'no queued log entry' }),
+      'queued',
+    );
+    assert.equal(
+      await wk.waitFor(inOutboundTag, { id, delivery: 'sent' }, { timeoutMs: TIMEOUT_MS, message: 'the queued send never went out' }),
+      'queued → sent',
+    );
+    await waitConnected();
+    await expectSettledCards('summarize', id);
+    assert.equal(await wk.evaluate(() => window.ocoDemo.state.retryTimer), null, 'the countdown interval still runs');
+    await wk.click('[data-testid="clear-results"]');
+  });
+
+  test("one superpower's error shows on its card while the others complete, and the request still settles", async () => {
+    await waitConnected();
+    const id = await clickWithFault('insights', 'fault:error=sentiment_analysis');
+    await waitFinished('insights', id);
+    const card = await wk.evaluate(
+      (cid) => {
+        const el = document.querySelector(`[data-testid="superpower-card"][data-correlation-id="${cid}"][data-action-type="sentiment_analysis"][data-state="error"]`);
+        return el && { text: el.textContent, code: el.querySelector('[data-testid="card-error-code"]').textContent.trim() };
+      },
+      id,
+    );
+    assert.ok(card, 'no sentiment_analysis card in the error state');
+    assert.ok(card.text.includes('Error while fetching results'), 'the error card does not say what failed');
+    assert.equal(card.code, 'SUPERPOWER_FAILED');
+    const { cards } = await wk.evaluate(inCards, id);
+    assert.ok(cards.some(([t, st]) => t === 'performance_criteria' && st === 'completed'), JSON.stringify(cards));
+    assertSettled('insights', await wk.evaluate(inSettledBadge, id), 2, 1);
+    const codes = await wk.evaluate(() => [...document.querySelectorAll('[data-testid="error-entry"]')].map((e) => e.dataset.code));
+    assert.ok(codes.includes('SUPERPOWER_FAILED'), `the error area: ${codes}`);
+    await wk.click('[data-testid="clear-results"]');
+    assert.deepEqual(await wk.evaluate(inErrorEntries), []);
+  });
+
+  test('Cancel on a pending request rejects its handle: the group shows cancelled', async () => {
+    await waitConnected();
+    // The local server waits 5 s before answering this one.
+    const id = await clickWithFault('summarize', 'fault:delay=5000');
+    assert.equal((await wk.evaluate(inSettledBadge, id)).status, 'pending');
+    await wk.click(sel.cancel(id));
+    const badge = await wk.waitFor(
+      (cid) => {
+        const b = document.querySelector(`[data-testid="request-group"][data-correlation-id="${cid}"] [data-testid="request-status"][data-status="cancelled"]`);
+        return b && { text: b.textContent.trim(), title: b.title };
+      },
+      id,
+      { timeoutMs: 5_000, message: 'the group never showed cancelled' },
+    );
+    assert.equal(badge.text, 'cancelled');
+    assert.ok(badge.title.startsWith('REQUEST_CANCELLED'), badge.title);
+    assert.equal((await wk.evaluate(inSettledBadge, id)).cancelShown, false, 'Cancel is still offered once cancelled');
+    assert.deepEqual(await wk.evaluate(inErrorEntries), []);
+    // The late answer (after the server's 5 s) changes nothing.
+    await wk.driver.sleep(5_500);
+    assert.equal((await wk.evaluate(inSettledBadge, id)).status, 'cancelled');
+    assert.deepEqual((await wk.evaluate(inCards, id)).cards.filter(([, st]) => st === 'completed'), [], 'a cancelled request got a completed card');
+    assert.deepEqual(await wk.evaluate(inErrorEntries), []);
+  });
+
   test('Disconnect closes the connection (code 1000); Connect opens it again', async () => {
     await waitConnected();
     await wk.evaluate(() => {
@@ -177,5 +268,9 @@ describe('demo page in WebKit', () => {
     const id = await clickAction('summarize');
     await expectSettledCards('summarize', id);
     assert.deepEqual(await wk.evaluate(inErrorEntries), []);
+  });
+
+  test('no page errors or unhandled rejections during the run (recorded in the page since load)', async () => {
+    assert.deepEqual(await wk.evaluate(() => window.__wkPageErrors), []);
   });
 });
