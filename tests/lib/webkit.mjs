@@ -15,17 +15,22 @@
 //   await wk.click(css); await wk.quit();
 //
 // Environment: WEBKITDRIVER (default /usr/bin/WebKitWebDriver), MINIBROWSER
-// (default: MiniBrowser of libwebkit2gtk-4.1-0).
+// (default: /usr/lib/<multiarch>/webkit2gtk-4.1/MiniBrowser, of libwebkit2gtk-4.1-0).
 
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Builder, By } from 'selenium-webdriver';
 
 const DRIVER = process.env.WEBKITDRIVER || '/usr/bin/WebKitWebDriver';
-const MINIBROWSER = process.env.MINIBROWSER || '/usr/lib/x86_64-linux-gnu/webkit2gtk-4.1/MiniBrowser';
+/** MiniBrowser of libwebkit2gtk-4.1-0, under the machine's multiarch directory (e.g. /usr/lib/x86_64-linux-gnu). */
+const MINIBROWSER =
+  process.env.MINIBROWSER ||
+  readdirSync('/usr/lib')
+    .map((dir) => path.join('/usr/lib', dir, 'webkit2gtk-4.1', 'MiniBrowser'))
+    .find((file) => existsSync(file));
 const DRIVER_LIFETIME_SECS = 900;
 
 function freePort() {
@@ -58,6 +63,7 @@ export async function startWebKit() {
   if (!process.env.DISPLAY) {
     throw new Error('no X display: WebKitGTK needs one; run through scripts/test-webkit.sh (xvfb-run) or `make test-webkit`');
   }
+  if (!MINIBROWSER) throw new Error('no /usr/lib/*/webkit2gtk-4.1/MiniBrowser: run `make tools` (Debian package webkit2gtk-driver) or set MINIBROWSER');
   const home = mkdtempSync(path.join(tmpdir(), 'optave-webkit-'));
   const port = await freePort();
   const env = {
