@@ -4,8 +4,11 @@
 #   make pkg        build the npm package into pkg/ (wasm-pack + wasm-opt -Oz)
 #   make server     build the local OCO server (www-demo/server)
 #   make demo       build everything and run the demo at http://127.0.0.1:$(PORT)/
-#   make test       lint, native tests, browser tests, type tests, size gate, e2e tests, summary
+#   make test       lint, native tests, browser tests, type tests, size gate, e2e tests,
+#                   WebKit tests, consumer projects, summary
 #   make test-wasm  the browser tests alone, once per engine (WASM_ENGINES="chromium firefox")
+#   make test-webkit  the demo and the connect/send/close path in WebKitGTK (WebKitWebDriver, Xvfb)
+#   make test-consumers  Vite, webpack and esbuild projects built from `npm pack` of pkg/
 #   make bench      browser benchmarks against the browser's own limits (BENCHMARKS.md)
 #   make fuzz       libFuzzer runs of the core (nightly + cargo-fuzz; FUZZ_SECONDS per target, FUZZ_TARGETS; FUZZING.md)
 #   make fmt        format the workspace
@@ -13,7 +16,8 @@
 #
 # Everything a fresh machine needs is installed by `make tools` (which `make test`
 # runs): the wasm32 target, wasm-bindgen-cli (the exact version in Cargo.lock),
-# wasm-pack, Debian's chromium + chromium-driver and firefox-esr, geckodriver
+# wasm-pack, Debian's chromium + chromium-driver, firefox-esr, webkit2gtk-driver
+# (WebKitWebDriver and WebKitGTK's MiniBrowser) and xvfb, geckodriver
 # (cargo install), and node_modules (npm ci).
 # Nothing is downloaded outside crates.io, npm and apt.
 
@@ -38,6 +42,7 @@ LOG_DIR := target/test-logs
 CHROMIUM := /usr/bin/chromium
 CHROMEDRIVER := /usr/bin/chromedriver
 FIREFOX := /usr/bin/firefox-esr
+WEBKITDRIVER := /usr/bin/WebKitWebDriver
 WASM_PACK_VERSION ?= 0.15.1
 GECKODRIVER_VERSION ?= 0.37.1
 # The browsers `make test-wasm` runs the suite in, in this order (e.g.
@@ -63,8 +68,9 @@ PKG_INPUTS := $(shell find src core/src js -type f 2>/dev/null) Cargo.toml core/
 PKG_STAMP := $(PKG_DIR)/.build-stamp
 
 .PHONY: fuzz help tools tool-rust tool-wasm-bindgen tool-wasm-pack tool-chromium \
-	tool-firefox tool-geckodriver tool-node \
+	tool-firefox tool-webkit tool-geckodriver tool-node \
 	pkg server server-release demo test lint test-native test-wasm test-types test-e2e test-summary \
+	test-webkit test-consumers \
 	test-size bench \
 	fmt clean distclean
 
@@ -85,7 +91,7 @@ fuzz:
 # ---------------------------------------------------------------------------
 # tools
 
-tools: tool-rust tool-wasm-bindgen tool-wasm-pack tool-chromium tool-firefox tool-geckodriver tool-node
+tools: tool-rust tool-wasm-bindgen tool-wasm-pack tool-chromium tool-firefox tool-webkit tool-geckodriver tool-node
 	@echo "==> tools: all present"
 
 tool-rust:
@@ -154,6 +160,17 @@ tool-firefox:
 	echo "==> tools: apt-get install -y firefox-esr"
 	$(SUDO) apt-get update
 	$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends firefox-esr
+
+# WebKitGTK 2.50's MiniBrowser has no headless mode: it needs an X display,
+# which xvfb-run gives it (scripts/test-webkit.sh).
+tool-webkit:
+	@if [ -x $(WEBKITDRIVER) ] && command -v xvfb-run >/dev/null && command -v xauth >/dev/null; then
+		echo "==> tools: WebKitWebDriver and xvfb-run present"
+		exit 0
+	fi
+	echo "==> tools: apt-get install -y webkit2gtk-driver xvfb xauth"
+	$(SUDO) apt-get update
+	$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends webkit2gtk-driver xvfb xauth
 
 # geckodriver is built from crates.io (its prebuilt downloads are not reachable).
 tool-geckodriver:
@@ -225,7 +242,7 @@ demo: tools pkg server
 test:
 	@rm -rf $(LOG_DIR)
 	mkdir -p $(LOG_DIR)
-	for t in tools lint test-native test-wasm test-types test-size test-e2e; do
+	for t in tools lint test-native test-wasm test-types test-size test-e2e test-webkit test-consumers; do
 		echo
 		echo "######## make $$t"
 		$(MAKE) $$t
@@ -302,6 +319,20 @@ test-e2e: pkg server
 	OCO_SERVER_URL_VAR=OCO_DEMO_BASE bash scripts/with-server.sh -- \
 		bash -c 'export OCO_DEMO_URL="$$OCO_DEMO_BASE/"; echo "test-e2e: OCO_DEMO_URL=$$OCO_DEMO_URL"; exec node --test --test-reporter=spec "$$@"' \
 		node-test "$${files[@]}" 2>&1 | tee $(LOG_DIR)/e2e.log
+
+# The WebKit suite (tests/webkit/): WebKitWebDriver drives WebKitGTK's
+# MiniBrowser under Xvfb against a local server; scripts/test-webkit.sh.
+test-webkit: tools pkg server
+	@mkdir -p $(LOG_DIR)
+	echo "==> test-webkit: node --test tests/webkit/*.mjs in WebKitGTK (WebKitWebDriver, xvfb-run) against a local server"
+	bash scripts/test-webkit.sh 2>&1 | tee $(LOG_DIR)/webkit.log
+
+# Consumer projects (tests/consumers/): Vite, webpack and esbuild builds of the
+# packed package, served by the local server and run in headless Chromium.
+test-consumers: tools pkg server
+	@mkdir -p $(LOG_DIR)
+	echo "==> test-consumers: node --test tests/consumers/consumers.test.mjs (Vite, webpack, esbuild)"
+	node --test --test-reporter=spec tests/consumers/consumers.test.mjs 2>&1 | tee $(LOG_DIR)/consumers.log
 
 # ---------------------------------------------------------------------------
 

@@ -9,6 +9,10 @@
 #   types.log   make test-types       ("types: N passed, M failed")
 #   size.log    make test-size        ("size: N passed, M failed")
 #   e2e.log     node --test           ("ℹ pass N" / "# pass N", fail, skipped, todo)
+#   webkit.log  make test-webkit      (node --test, same format; WebKitGTK)
+#   consumers.log make test-consumers (node --test, same format; the line also says
+#                                     "<bundler> ok" or "<bundler> FAILED" per consumer
+#                                     project, from the spec reporter's ✔/✖ lines)
 # The last line is "total: N passed, M failed, K skipped".
 #
 # Usage: scripts/test-summary.sh [dir [suite...]]; with suites (e.g. `wasm`),
@@ -18,7 +22,7 @@ set -euo pipefail
 dir=${1:-target/test-logs}
 shift || true
 suites=("$@")
-((${#suites[@]})) || suites=(native wasm types size e2e)
+((${#suites[@]})) || suites=(native wasm types size e2e webkit consumers)
 
 strip() { sed -e 's/\x1b\[[0-9;]*[A-Za-z]//g' "$1"; }
 
@@ -105,7 +109,7 @@ for suite in "${suites[@]}"; do
             read -r p fl < <(strip "$f" | sed -nE "s/^$suite: ([0-9]+) passed, ([0-9]+) failed.*/\\1 \\2/p" | tail -n1)
             p=${p:-0} fl=${fl:-0} s=0
             ;;
-        e2e)
+        e2e | webkit | consumers)
             # node's spec reporter prints "ℹ pass N", the tap reporter "# pass N".
             read -r p fl s < <(strip "$f" | awk '
                 $1 == "ℹ" || $1 == "#" {
@@ -114,6 +118,18 @@ for suite in "${suites[@]}"; do
                     if ($2 == "skipped" || $2 == "todo") s += $3
                 }
                 END { printf "%d %d %d\n", p, f, s }')
+            if [[ $suite == consumers ]]; then
+                # "✔ vite: builds ..." / "✖ vite: builds ..." -> "vite ok, esbuild FAILED"
+                note=$(strip "$f" | awk '
+                    ($1 == "✔" || $1 == "✖") && $2 ~ /:$/ {
+                        name = $2; sub(/:$/, "", name)
+                        if (!(name in seen)) { seen[name] = 1; order[++n] = name }
+                        res[name] = ($1 == "✔") ? "ok" : "FAILED"
+                    }
+                    END { for (i = 1; i <= n; i++) printf "%s%s %s", (i > 1 ? ", " : ""), order[i], res[order[i]] }')
+                report "$suite" "$p" "$fl" "$s" "$note"
+                continue
+            fi
             ;;
     esac
     report "$suite" "$p" "$fl" "$s"

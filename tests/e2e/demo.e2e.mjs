@@ -10,105 +10,37 @@
 
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
+import {
+  ACTION_ORDER,
+  EXPECTED_TYPES,
+  PAGE_CSP,
+  assertCards,
+  assertQueuedWhileDisconnected,
+  assertSentimentScore,
+  assertSettled,
+  inCards,
+  inFaultTag,
+  inSendWhileDropped,
+  inSettledBadge,
+  sel,
+} from '../lib/demo-page.mjs';
+import { startServer } from '../lib/local-server.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-const SERVER_BIN = path.join(ROOT, 'target', 'debug', process.platform === 'win32' ? 'oco-local-server.exe' : 'oco-local-server');
 const SCREENSHOT = path.join(ROOT, 'target', 'e2e-demo.png');
 const SCREENSHOT_ALL = path.join(ROOT, 'target', 'e2e-demo-all.png');
 const CARD_TIMEOUT_MS = 20_000;
 
-/** actionTypes the local server sends for each action (see www-demo/server). */
-const EXPECTED_TYPES = {
-  interaction: ['sentiment_analysis', 'risk_assessment', 'escalation_need', 'language_identification', 'search_requirements'],
-  reception: ['sentiment_analysis', 'risk_assessment', 'escalation_need', 'language_identification', 'search_requirements'],
-  insights: ['performance_criteria', 'sentiment_analysis'],
-  summarize: ['summary'],
-  translate: ['translation'],
-  recommend: ['recommend', 'sentiment_analysis'],
-  adjust: ['adjust_suggestion'],
-  elevate: ['escalation_need', 'elevate_suggestion'],
-  'customer-interaction': ['sentiment_analysis', 'risk_assessment', 'escalation_need', 'language_identification', 'search_requirements'],
-};
-
 let server = null;
-let serverOutput = '';
 let baseUrl = '';
 let browser = null;
 let page = null;
 const consoleErrors = [];
 const pageErrors = [];
-
-function startServer() {
-  if (!existsSync(SERVER_BIN)) {
-    throw new Error(`${SERVER_BIN} is missing: build it with \`cargo build -p oco-local-server\` (and the package with \`make pkg\`), or set OCO_DEMO_URL`);
-  }
-  return new Promise((resolve, reject) => {
-    const child = spawn(SERVER_BIN, ['--port', '0', '--max-lifetime-secs', '300'], {
-      cwd: ROOT,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    server = child;
-    let settled = false;
-    const timer = setTimeout(() => {
-      if (settled) return;
-      settled = true;
-      reject(new Error(`the server printed no "listening" line within 30 s; output:\n${serverOutput}`));
-    }, 30_000);
-    const onData = (chunk) => {
-      serverOutput += chunk.toString();
-      const m = serverOutput.match(/OCO local server listening on (http:\/\/127\.0\.0\.1:\d+)/);
-      if (m && !settled) {
-        settled = true;
-        clearTimeout(timer);
-        resolve(`${m[1]}/`);
-      }
-    };
-    child.stdout.on('data', onData);
-    child.stderr.on('data', (c) => {
-      serverOutput += c.toString();
-    });
-    child.on('error', (err) => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      reject(err);
-    });
-    child.on('exit', (code, signal) => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      reject(new Error(`the server exited early (code ${code}, signal ${signal}); output:\n${serverOutput}`));
-    });
-  });
-}
-
-async function stopServer() {
-  if (!server || server.exitCode !== null || server.signalCode !== null) return;
-  const exited = new Promise((resolve) => server.once('exit', resolve));
-  server.kill('SIGTERM');
-  const t = setTimeout(() => server.kill('SIGKILL'), 5_000);
-  await exited;
-  clearTimeout(t);
-}
-
-const sel = {
-  ready: '[data-testid="ready-state"]',
-  conversation: '[data-testid="conversation-select"]',
-  lastId: '[data-testid="last-correlation-id"]',
-  errors: '[data-testid="error-entry"]',
-  card: (cid, type, state) =>
-    `[data-testid="superpower-card"][data-correlation-id="${cid}"]` +
-    (type ? `[data-action-type="${type}"]` : '') +
-    (state ? `[data-state="${state}"]` : ''),
-  /** The request badge of the group of `cid` (`data-status`: queued, pending, settled, cancelled, failed). */
-  status: (cid, status) =>
-    `[data-testid="request-group"][data-correlation-id="${cid}"] [data-testid="request-status"]` + (status ? `[data-status="${status}"]` : ''),
-};
 
 /** Waits until the header shows the session state `connected` (`client.state`). */
 async function waitConnected() {
@@ -127,8 +59,7 @@ async function expectCards(action, id) {
       throw new Error(`${action}: no completed ${type} card for ${id} (${err.message})`);
     });
   }
-  const failed = await page.$$(sel.card(id, null, 'error'));
-  assert.equal(failed.length, 0, `${action}: a card for ${id} is in the error state`);
+  assertCards(action, id, await page.evaluate(inCards, id));
   await expectSettled(action, id, EXPECTED_TYPES[action].length, 0);
 }
 
@@ -138,27 +69,11 @@ async function expectCards(action, id) {
  * errors, and that it came after every card finished.
  */
 async function expectSettled(action, id, superpowers, errors) {
-  const badge = await page.waitForSelector(sel.status(id, 'settled'), { timeout: CARD_TIMEOUT_MS }).catch(async (err) => {
+  await page.waitForSelector(sel.status(id, 'settled'), { timeout: CARD_TIMEOUT_MS }).catch(async (err) => {
     const shown = await page.$eval(sel.status(id), (e) => `${e.dataset.status}: ${e.textContent}`).catch(() => 'no badge');
     throw new Error(`${action}: the request ${id} never showed settled (badge ${shown}; ${err.message})`);
   });
-  const got = await badge.evaluate((e) => ({
-    text: e.textContent.trim(),
-    superpowers: Number(e.dataset.superpowers),
-    errors: Number(e.dataset.errors),
-  }));
-  assert.equal(got.superpowers, superpowers, `${action}: settled badge "${got.text}"`);
-  assert.equal(got.errors, errors, `${action}: settled badge "${got.text}"`);
-  const plural = (n, w) => `${n} ${w}${n === 1 ? '' : 's'}`;
-  const expected = ['settled', plural(superpowers, 'superpower'), ...(errors ? [plural(errors, 'error')] : [])].join(' · ');
-  assert.equal(got.text, expected);
-  const unfinished = await page.$$(sel.card(id, null, 'started'));
-  assert.equal(unfinished.length, 0, `${action}: a card of ${id} is still started once settled`);
-  const cancelShown = await page.$eval(
-    `[data-testid="request-group"][data-correlation-id="${id}"] [data-testid="request-cancel"]`,
-    (e) => !e.hidden,
-  );
-  assert.equal(cancelShown, false, `${action}: Cancel is still offered once settled`);
+  assertSettled(action, await page.evaluate(inSettledBadge, id), superpowers, errors);
 }
 
 /**
@@ -217,7 +132,12 @@ async function clickAction(name) {
 
 describe('demo page', () => {
   before(async () => {
-    baseUrl = process.env.OCO_DEMO_URL || (await startServer());
+    if (process.env.OCO_DEMO_URL) {
+      baseUrl = process.env.OCO_DEMO_URL;
+    } else {
+      server = await startServer();
+      baseUrl = `${server.url}/`;
+    }
     browser = await chromium.launch({
       executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
       args: [
@@ -241,17 +161,14 @@ describe('demo page', () => {
 
   after(async () => {
     await browser?.close().catch(() => {});
-    await stopServer();
+    await server?.stop();
   });
 
   test('Insights on the flight conversation renders sentiment and performance cards', async () => {
     const response = await page.goto(baseUrl, { waitUntil: 'load' });
     // The whole run happens under the strict policy a host page may have:
     // WebAssembly is allowed ('wasm-unsafe-eval'), nothing else is relaxed.
-    assert.equal(
-      response.headers()['content-security-policy'],
-      "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; connect-src 'self' ws://127.0.0.1:*",
-    );
+    assert.equal(response.headers()['content-security-policy'], PAGE_CSP);
     await waitConnected();
 
     await page.selectOption(sel.conversation, 'flight');
@@ -283,10 +200,7 @@ describe('demo page', () => {
       'a new request is not pending',
     );
     const sentiment = await page.waitForSelector(sel.card(id, 'sentiment_analysis', 'completed'), { timeout: CARD_TIMEOUT_MS });
-    const scoreText = (await sentiment.$eval('[data-testid="sentiment-score"]', (e) => e.textContent)).trim();
-    const score = Number(scoreText);
-    assert.ok(Number.isFinite(score), `sentiment score "${scoreText}" is not a number`);
-    assert.ok(score >= -1 && score <= 1, `sentiment score ${score} outside -1..1`);
+    assertSentimentScore((await sentiment.$eval('[data-testid="sentiment-score"]', (e) => e.textContent)).trim());
 
     const perf = await page.waitForSelector(sel.card(id, 'performance_criteria', 'completed'), { timeout: CARD_TIMEOUT_MS });
     const rows = await perf.$$('[data-testid="criterion-row"]');
@@ -334,17 +248,7 @@ describe('demo page', () => {
 
   test('every action yields completed superpower cards for its correlationId', async () => {
     await waitConnected();
-    const order = [
-      ['interaction', 'flight'],
-      ['reception', 'greeting'],
-      ['insights', 'flight'],
-      ['summarize', 'flight'],
-      ['translate', 'flight'],
-      ['recommend', 'holiday'],
-      ['adjust', 'flight'],
-      ['elevate', 'flight'],
-      ['customer-interaction', 'greeting'],
-    ];
+    const order = ACTION_ORDER;
     let previous = null;
     for (const [action, conversation] of order) {
       await page.selectOption(sel.conversation, conversation);
@@ -414,55 +318,7 @@ describe('demo page', () => {
   test('a send while disconnected is queued, counted down, and goes out after the reconnect', async () => {
     await waitConnected();
     await page.selectOption(sel.conversation, 'flight');
-    // In the first stateChange to 'disconnected' after the drop, the page is
-    // already updated (its listener came first): read it and click an action.
-    const seen = await page.evaluate(
-      () =>
-        new Promise((resolve, reject) => {
-          const client = window.ocoDemo.client;
-          const timer = setTimeout(() => reject(new Error('no stateChange to disconnected within 10 s')), 10_000);
-          const off = client.on('stateChange', (ev) => {
-            if (ev.current !== 'disconnected') return;
-            off();
-            clearTimeout(timer);
-            const q = (s) => document.querySelector(s);
-            const snapshot = {
-              retryInMs: ev.retryInMs,
-              reason: ev.reason?.code ?? null,
-              header: q('[data-testid="ready-state"]').textContent,
-              title: q('[data-testid="ready-state"]').title,
-              countdownHidden: q('[data-testid="retry-countdown"]').hidden,
-              countdown: q('[data-testid="retry-countdown"]').textContent,
-              dropDisabled: q('[data-testid="btn-drop"]').disabled,
-              connectDisabled: q('[data-testid="connect"]').disabled,
-              disconnectDisabled: q('[data-testid="disconnect"]').disabled,
-              actionDisabled: q('[data-testid="action-summarize"]').disabled,
-            };
-            q('[data-testid="action-summarize"]').click();
-            snapshot.clientState = client.state;
-            snapshot.id = q('[data-testid="last-correlation-id"]').textContent;
-            snapshot.status = q(`[data-testid="request-group"][data-correlation-id="${snapshot.id.trim()}"] [data-testid="request-status"]`)?.dataset.status;
-            resolve(snapshot);
-          });
-          document.querySelector('[data-testid="btn-drop"]').click();
-        }),
-    );
-    assert.equal(seen.header, 'disconnected');
-    assert.equal(seen.reason, 'CONNECTION_CLOSED');
-    assert.ok(seen.title.startsWith('CONNECTION_CLOSED'), `title: ${seen.title}`);
-    assert.equal(typeof seen.retryInMs, 'number');
-    if (seen.retryInMs >= 100) {
-      assert.equal(seen.countdownHidden, false, 'no countdown while disconnected');
-      assert.match(seen.countdown, /^retry in \d+\.\d s$/);
-    }
-    assert.equal(seen.dropDisabled, true, 'Drop connection is enabled while disconnected');
-    assert.equal(seen.connectDisabled, true, 'Connect is enabled while disconnected');
-    assert.equal(seen.disconnectDisabled, false, 'Disconnect is disabled while disconnected');
-    assert.equal(seen.actionDisabled, false, 'actions are disabled while disconnected');
-    assert.equal(seen.clientState, 'disconnected');
-    const id = seen.id.trim();
-    assert.match(id, /^[0-9a-f-]{16,}$/i, `the queued send got no correlationId (page shows "${id}")`);
-    assert.equal(seen.status, 'queued', 'the request held by the SDK is not shown as queued');
+    const id = assertQueuedWhileDisconnected(await page.evaluate(inSendWhileDropped));
 
     const entry = (delivery) => `[data-testid="log-entry"][data-direction="out"][data-correlation-id="${id}"][data-delivery="${delivery}"]`;
     const queued = await page.waitForSelector(entry('queued'), { timeout: 5_000 });
@@ -479,15 +335,12 @@ describe('demo page', () => {
     await waitConnected();
     await page.selectOption(sel.conversation, 'flight');
     // The local server's fault tag: sentiment_analysis answers with an error frame.
-    await page.evaluate(() => window.ocoDemo.state.conversations.flight.reference.tags.push('fault:error=sentiment_analysis'));
+    await page.evaluate(inFaultTag, { conversation: 'flight', tag: 'fault:error=sentiment_analysis' });
     let id;
     try {
       id = await clickAction('insights');
     } finally {
-      await page.evaluate(() => {
-        const ref = window.ocoDemo.state.conversations.flight.reference;
-        ref.tags = ref.tags.filter((t) => !t.startsWith('fault:'));
-      });
+      await page.evaluate(inFaultTag, { conversation: 'flight', tag: null });
     }
     const failed = await page.waitForSelector(sel.card(id, 'sentiment_analysis', 'error'), { timeout: CARD_TIMEOUT_MS });
     assert.ok((await failed.textContent()).includes('Error while fetching results'), 'the error card does not say what failed');
@@ -504,15 +357,12 @@ describe('demo page', () => {
     await waitConnected();
     await page.selectOption(sel.conversation, 'flight');
     // The local server waits 5 s before answering this one.
-    await page.evaluate(() => window.ocoDemo.state.conversations.flight.reference.tags.push('fault:delay=5000'));
+    await page.evaluate(inFaultTag, { conversation: 'flight', tag: 'fault:delay=5000' });
     let id;
     try {
       id = await clickAction('summarize');
     } finally {
-      await page.evaluate(() => {
-        const ref = window.ocoDemo.state.conversations.flight.reference;
-        ref.tags = ref.tags.filter((t) => !t.startsWith('fault:'));
-      });
+      await page.evaluate(inFaultTag, { conversation: 'flight', tag: null });
     }
     assert.equal(await page.$eval(sel.status(id), (e) => e.dataset.status), 'pending');
     await page.click(`[data-testid="request-group"][data-correlation-id="${id}"] [data-testid="request-cancel"]`);

@@ -1,0 +1,6 @@
+// The package's documented start (README quick start), bundled by webpack 5.
+import init, { OptaveClient } from 'optave-client';
+import { run } from './run.js';
+
+await init(); // webpack emits optave_client_bg.wasm as an asset from the glue's new URL(..., import.meta.url)
+run(OptaveClient);
