@@ -31,9 +31,8 @@ use crate::signals::Signals;
 /// A client of the Optave OCO message API over one browser WebSocket.
 ///
 /// ```ts
-/// import init, { OptaveClient } from 'optave-client';
-/// await init();
-/// const client = new OptaveClient({ websocketUrl: 'wss://ws-incubator.oco.optave.tech',
+/// import { OptaveClient } from 'optave-client';
+/// const client = await OptaveClient.create({ websocketUrl: 'wss://ws-incubator.oco.optave.tech',
 ///   tokenProvider: async () => (await (await fetch('/api/ws-ticket', { method: 'POST' })).json()).ticket,
 ///   organizationId: 'f7e8d9c0-...' });
 /// client.on('superpower.response', (ev) => console.log(ev.actionType, ev.state, ev.message.results));
@@ -51,10 +50,13 @@ pub struct OptaveClient {
 
 #[wasm_bindgen]
 impl OptaveClient {
-    /// Creates a client. Nothing connects until `connect()`.
+    /// Creates a client. Nothing connects until `connect()`. The wasm must be
+    /// loaded first (`await init()`), or use `await OptaveClient.create(options)`,
+    /// which loads it; `optave-client/inline` loads it at import.
     ///
     /// `options`: see `OptaveClientOptions`. Throws an `OptaveError` (category
-    /// VALIDATION) for `INVALID_WEBSOCKET_URL` (missing, not ws/wss, `ws://` to a
+    /// VALIDATION) for `NOT_INITIALIZED` (the wasm is not loaded yet: thrown by
+    /// the package's JavaScript entry, js/entry.js), `INVALID_WEBSOCKET_URL` (missing, not ws/wss, `ws://` to a
     /// non-loopback host), `UNSUPPORTED_IN_BROWSER` (a `clientSecret`),
     /// `INVALID_OPTION` (unknown key, wrong type, timeout not > 0, `tokenProvider`
     /// not a function, `logger` not an object).
@@ -358,19 +360,22 @@ impl OptaveClient {
         to_js_error(&err)
     }
 
-    /// The SDK version, sent as `headers.sdkVersion`.
+    /// The SDK version, sent as `headers.sdkVersion`. Static; answers before
+    /// the wasm is loaded (the package keeps a copy read from this getter).
     #[wasm_bindgen(getter = sdkVersion)]
     pub fn sdk_version() -> String {
         String::from(SDK_VERSION)
     }
 
-    /// The OCO spec version implemented: `3.2.3`.
+    /// The OCO spec version implemented: `3.2.3`. Static; answers before the
+    /// wasm is loaded.
     #[wasm_bindgen(getter = specVersion)]
     pub fn spec_version() -> String {
         String::from(SPEC_VERSION)
     }
 
-    /// The request `schemaRef`: `optave.message.v3`.
+    /// The request `schemaRef`: `optave.message.v3`. Static; answers before
+    /// the wasm is loaded.
     #[wasm_bindgen(getter = schemaRef)]
     pub fn schema_ref() -> String {
         String::from(SCHEMA_REF)
