@@ -60,10 +60,10 @@ export class OptaveError extends Error {
     this.name = 'OptaveError';
     this.category = fields.category;
     this.code = fields.code;
-    this.details = fields.details === undefined ? null : fields.details;
-    this.suggestions = fields.suggestions === undefined ? [] : fields.suggestions;
+    this.details = fields.details ?? null;
+    this.suggestions = fields.suggestions ?? [];
     if (fields.correlationId !== undefined) this.correlationId = fields.correlationId;
-    this.timestamp = fields.timestamp === undefined ? new Date().toISOString() : fields.timestamp;
+    this.timestamp = fields.timestamp ?? new Date().toISOString();
   }
 }
 export function jsError(category, code, message, details, frame, suggestions, correlationId, timestamp) {

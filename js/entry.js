@@ -26,16 +26,13 @@ const startError = (code, message, suggestions, details) => new OptaveError({
 
 {
   const Wasm = OptaveClient;
-  const fromPackage = (name) => (wasm === undefined && PACKAGED_STATICS ? PACKAGED_STATICS[name] : Wasm[name]);
   // eslint-disable-next-line no-class-assign
   OptaveClient = class OptaveClient extends Wasm {
     constructor(options) {
       if (wasm === undefined) {
-        throw startError('NOT_INITIALIZED',
-          'new OptaveClient(): the package\'s wasm is not loaded yet',
-          ['Create the client with `await OptaveClient.create(options)`, which loads the wasm first',
-            'Or call `await init()` (the package\'s default export) once before `new OptaveClient(options)`',
-            'Or import from \'optave-client/inline\', which carries the wasm and needs no set-up']);
+        throw startError('NOT_INITIALIZED', 'new OptaveClient(): the wasm is not loaded yet',
+          ['Use `await OptaveClient.create(options)`, or call `await init()` first',
+            "Or import 'optave-client/inline' (no set-up)"]);
       }
       super(options);
     }
@@ -46,19 +43,19 @@ const startError = (code, message, suggestions, details) => new OptaveError({
           await __wbg_init(wasmSource === undefined ? undefined : { module_or_path: wasmSource });
         } catch (e) {
           const cause = e instanceof Error ? String(e.message).slice(0, 500) : typeof e;
-          throw startError('WASM_LOAD_FAILED',
-            'OptaveClient.create(): the package\'s wasm could not be loaded: ' + cause,
-            ['Serve optave_client_bg.wasm next to optave_client.js (as application/wasm), or pass its URL: `OptaveClient.create(options, wasmUrl)`',
-              'Bundlers that do not emit the wasm (esbuild): import from \'optave-client/inline\', or use `--loader:.wasm=file` and pass `import wasmUrl from \'optave-client/optave_client_bg.wasm\'`',
-              'Under a Content-Security-Policy, script-src needs \'wasm-unsafe-eval\''],
+          throw startError('WASM_LOAD_FAILED', 'OptaveClient.create(): cannot load optave_client_bg.wasm: ' + cause,
+            ['Serve the wasm next to optave_client.js, or pass its URL: create(options, wasmUrl)',
+              "Or import 'optave-client/inline' (no fetch)",
+              "Under a CSP, script-src needs 'wasm-unsafe-eval'"],
             { cause });
         }
       }
       return new OptaveClient(options);
     }
-
-    static get sdkVersion() { return fromPackage('sdkVersion'); }
-    static get specVersion() { return fromPackage('specVersion'); }
-    static get schemaRef() { return fromPackage('schemaRef'); }
   };
+  for (const name of ['sdkVersion', 'specVersion', 'schemaRef']) {
+    Object.defineProperty(OptaveClient, name, {
+      get: () => (wasm === undefined && PACKAGED_STATICS ? PACKAGED_STATICS[name] : Wasm[name]),
+    });
+  }
 }
