@@ -5,7 +5,7 @@
 //! (`interaction(params)`...), their `...Async` forms and the official
 //! client's aliases (`openConnection`, `closeConnection`, `setSessionId`,
 //! `getSessionId`) are defined on this class's prototype by the package's
-//! thin JavaScript layer (`js/index.js`), over [`OptaveClient::send`] and
+//! thin JavaScript layer (`js/api.js`), over [`OptaveClient::send`] and
 //! [`OptaveClient::send_async`]: one export each instead of twenty-two keeps
 //! the glue small (see BENCHMARKS.md, "Size").
 
@@ -50,16 +50,15 @@ pub struct OptaveClient {
 
 #[wasm_bindgen]
 impl OptaveClient {
-    /// Creates a client. Nothing connects until `connect()`. The wasm must be
-    /// loaded first (`await init()`), or use `await OptaveClient.create(options)`,
-    /// which loads it; `optave-client/inline` loads it at import.
+    /// Creates a client. Nothing connects until `connect()`. Needs the wasm
+    /// loaded (`await init()`); `await OptaveClient.create(options)` loads it.
     ///
     /// `options`: see `OptaveClientOptions`. Throws an `OptaveError` (category
-    /// VALIDATION) for `NOT_INITIALIZED` (the wasm is not loaded yet: thrown by
-    /// the package's JavaScript entry, js/entry.js), `INVALID_WEBSOCKET_URL` (missing, not ws/wss, `ws://` to a
-    /// non-loopback host), `UNSUPPORTED_IN_BROWSER` (a `clientSecret`),
-    /// `INVALID_OPTION` (unknown key, wrong type, timeout not > 0, `tokenProvider`
-    /// not a function, `logger` not an object).
+    /// VALIDATION) for `NOT_INITIALIZED` (wasm not loaded; js/entry.js),
+    /// `INVALID_WEBSOCKET_URL` (missing, not ws/wss, `ws://` to a non-loopback
+    /// host), `UNSUPPORTED_IN_BROWSER` (a `clientSecret`), `INVALID_OPTION`
+    /// (unknown key, wrong type, timeout not > 0, `tokenProvider` not a
+    /// function, `logger` not an object).
     #[wasm_bindgen(constructor)]
     pub fn new(
         #[wasm_bindgen(unchecked_param_type = "OptaveClientOptions")] options: JsValue,
@@ -360,22 +359,19 @@ impl OptaveClient {
         to_js_error(&err)
     }
 
-    /// The SDK version, sent as `headers.sdkVersion`. Static; answers before
-    /// the wasm is loaded (the package keeps a copy read from this getter).
+    /// The SDK version, sent as `headers.sdkVersion` (also before `init()`).
     #[wasm_bindgen(getter = sdkVersion)]
     pub fn sdk_version() -> String {
         String::from(SDK_VERSION)
     }
 
-    /// The OCO spec version implemented: `3.2.3`. Static; answers before the
-    /// wasm is loaded.
+    /// The OCO spec version implemented: `3.2.3` (also before `init()`).
     #[wasm_bindgen(getter = specVersion)]
     pub fn spec_version() -> String {
         String::from(SPEC_VERSION)
     }
 
-    /// The request `schemaRef`: `optave.message.v3`. Static; answers before
-    /// the wasm is loaded.
+    /// The request `schemaRef`: `optave.message.v3` (also before `init()`).
     #[wasm_bindgen(getter = schemaRef)]
     pub fn schema_ref() -> String {
         String::from(SCHEMA_REF)
