@@ -4,8 +4,8 @@
 #   make pkg        build the npm package into pkg/ (wasm-pack + wasm-opt -Oz)
 #   make server     build the local OCO server (www-demo/server)
 #   make demo       build everything and run the demo at http://127.0.0.1:$(PORT)/
-#   make test       lint, native tests, browser tests, type tests, size gate, e2e tests,
-#                   WebKit tests, consumer projects, summary
+#   make test       lint, native tests, browser tests, type tests, package lint, size gate,
+#                   e2e tests, WebKit tests, consumer projects, summary
 #   make test-wasm  the browser tests alone, once per engine (WASM_ENGINES="chromium firefox")
 #   make test-webkit  the demo and the connect/send/close path in WebKitGTK (WebKitWebDriver, Xvfb)
 #   make test-consumers  Vite, webpack and esbuild projects built from `npm pack` of pkg/
@@ -64,12 +64,13 @@ CRATE_VERSION = $(shell awk -F'"' '/^\[/ { sec = $$0 } sec == "[package]" && /^v
 
 # Inputs of the package build: rebuild pkg/ only when one of them changed.
 PKG_INPUTS := $(shell find src core/src js -type f 2>/dev/null) Cargo.toml core/Cargo.toml \
-	$(wildcard Cargo.lock build.rs) $(wildcard pkg-template/*) LICENSE-MIT LICENSE-APACHE Makefile
+	$(wildcard Cargo.lock build.rs) $(wildcard pkg-template/*) LICENSE-MIT LICENSE-APACHE Makefile \
+	scripts/pkg-entries.mjs scripts/check-pkg.mjs
 PKG_STAMP := $(PKG_DIR)/.build-stamp
 
 .PHONY: fuzz help tools tool-rust tool-wasm-bindgen tool-wasm-pack tool-chromium \
 	tool-firefox tool-webkit tool-geckodriver tool-node \
-	pkg server server-release demo test lint test-native test-wasm test-types test-e2e test-summary \
+	pkg server server-release demo test lint test-native test-wasm test-types test-pkg test-e2e test-summary \
 	test-webkit test-consumers \
 	test-size bench \
 	fmt clean distclean
@@ -207,9 +208,17 @@ $(PKG_STAMP): $(PKG_INPUTS) | tools
 	$(WASM_OPT) $(WASM_OPT_FLAGS) $(WASM_OPT_FEATURES) $$wasm -o $$wasm.opt
 	mv $$wasm.opt $$wasm
 	echo "==> pkg: $$wasm: $$before -> $$(stat -c %s $$wasm) bytes"
-	echo "==> pkg: append js/api.js (named senders, aliases) to the glue; minify the glue and snippets (esbuild)"
+	echo "==> pkg: append js/api.js (named senders, aliases) and js/entry.js (OptaveError, create(), start-up errors) to the glue"
 	glue=$(PKG_DIR)/$(OUT_NAME).js
+	bindings=$$(cd $(PKG_DIR) && find snippets -path '*/js/bindings.js')
+	if [ -z "$$bindings" ]; then
+		echo "pkg: no snippets/*/js/bindings.js in $(PKG_DIR)/" >&2
+		exit 1
+	fi
 	cat js/api.js >> $$glue
+	sed "s#__OPTAVE_BINDINGS__#./$$bindings#" js/entry.js >> $$glue
+	node scripts/pkg-entries.mjs statics $(PKG_DIR)
+	echo "==> pkg: minify the glue and snippets (esbuild)"
 	for f in $$glue $$(find $(PKG_DIR)/snippets -name '*.js' 2>/dev/null); do
 		$(ESBUILD) "$$f" --minify --format=esm --log-level=error --outfile="$$f.min"
 		mv "$$f.min" "$$f"
@@ -224,6 +233,8 @@ $(PKG_STAMP): $(PKG_INPUTS) | tools
 		fi
 	done
 	cp LICENSE-MIT LICENSE-APACHE $(PKG_DIR)/
+	echo "==> pkg: optave-client/inline (wasm as base64), typed wasm subpath, create() in the .d.ts"
+	node scripts/pkg-entries.mjs finish $(PKG_DIR)
 	echo "==> pkg: check (validate + instantiate the wasm in node, npm pack --dry-run)"
 	node scripts/check-pkg.mjs $(PKG_DIR) $(CRATE_VERSION)
 	touch $(PKG_STAMP)
@@ -242,7 +253,7 @@ demo: tools pkg server
 test:
 	@rm -rf $(LOG_DIR)
 	mkdir -p $(LOG_DIR)
-	for t in tools lint test-native test-wasm test-types test-size test-e2e test-webkit test-consumers; do
+	for t in tools lint test-native test-wasm test-types test-pkg test-size test-e2e test-webkit test-consumers; do
 		echo
 		echo "######## make $$t"
 		$(MAKE) $$t
@@ -277,22 +288,25 @@ test-wasm: tools server
 
 test-types: pkg
 	@mkdir -p $(LOG_DIR)
-	echo "==> test-types: tsc -p tests/tsconfig.json --noEmit"
-	expected=$$(grep -cE '^[[:space:]]*// @ts-expect-error' tests/consumer.ts || true)
-	if $(TSC) -p tests/tsconfig.json --noEmit 2>&1 | tee $(LOG_DIR)/types.tsc.log; then
-		echo "types: $$((expected + 1)) passed, 0 failed" | tee $(LOG_DIR)/types.log
-	else
-		echo "test-types: tsc reported errors (see above); an unused '@ts-expect-error' means a mistake was accepted" >&2
-		exit 1
-	fi
+	bash scripts/test-types.sh $(PKG_DIR) 2>&1 | tee $(LOG_DIR)/types.log
+
+# The package as published: publint (package.json, exports, files) and
+# @arethetypeswrong/cli (every entry's types resolve, under node10, node16
+# and bundler resolution) on the packed tarball; README.md, "Package",
+# explains the one rule left out (an ESM-only package has no require()).
+test-pkg: pkg
+	@mkdir -p $(LOG_DIR)
+	bash scripts/test-pkg.sh $(PKG_DIR) 2>&1 | tee $(LOG_DIR)/pkg.log
 
 # Size gate: prints the gzip -9 size of wasm + glue + snippets against the
 # 28,000 B budget and fails above the growth ceiling SIZE_CEILING (the
-# 40,000 B target is still missed; the resilient session costs about 7 KB
-# and request handles about 2.4 KB;
-# BENCHMARKS.md, "Size").
+# 40,000 B target is still missed; the resilient session costs about 7 KB,
+# request handles about 2.4 KB, and the start without set-up (create(),
+# NOT_INITIALIZED, WASM_LOAD_FAILED, statics before the wasm, the exported
+# OptaveError class) about 0.6 KB of JS; BENCHMARKS.md, "Size"). It also
+# reports the inline entry (optave-client/inline), which is not gated.
 SIZE_BUDGET ?= 28000
-SIZE_CEILING ?= 70500
+SIZE_CEILING ?= 70800
 test-size: pkg
 	@mkdir -p $(LOG_DIR)
 	node scripts/size-check.mjs $(PKG_DIR) $(SIZE_BUDGET) --ceiling=$(SIZE_CEILING) 2>&1 | tee $(LOG_DIR)/size.log

@@ -49,16 +49,29 @@ export function responseEvent(frame, enveloped, correlationId, requestAction) {
 export function closeInfo(code, reason, wasClean) { return { code, reason, wasClean }; }
 
 // src/js_error.rs
+// The class of every error the SDK reports (protocol.md section 6), exported
+// by the package (`err instanceof OptaveError`). Its fields are those of the
+// core's typed model (`OptaveError` in core/src/model/events.rs), which types
+// them in the .d.ts; `fields` is that shape, `details`, `suggestions`,
+// `correlationId` and `timestamp` optional.
+export class OptaveError extends Error {
+  constructor(fields) {
+    super(fields.message);
+    this.name = 'OptaveError';
+    this.category = fields.category;
+    this.code = fields.code;
+    this.details = fields.details ?? null;
+    this.suggestions = fields.suggestions ?? [];
+    if (fields.correlationId !== undefined) this.correlationId = fields.correlationId;
+    this.timestamp = fields.timestamp ?? new Date().toISOString();
+  }
+}
 export function jsError(category, code, message, details, frame, suggestions, correlationId, timestamp) {
-  const e = new Error(message);
-  e.name = 'OptaveError';
-  e.category = category;
-  e.code = code;
-  e.details = details === undefined ? frame : JSON.parse(details);
-  e.suggestions = suggestions === '' ? [] : suggestions.split('\n');
-  if (correlationId !== undefined) e.correlationId = correlationId;
-  e.timestamp = timestamp;
-  return e;
+  return new OptaveError({
+    category, code, message, correlationId, timestamp,
+    details: details === undefined ? frame : JSON.parse(details),
+    suggestions: suggestions === '' ? [] : suggestions.split('\n'),
+  });
 }
 // What a thrown value says, by its message only (never its other members,
 // which may hold a token), at most 500 characters.

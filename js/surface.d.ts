@@ -1,5 +1,43 @@
-/** Superpower `actionType`s named by the seeds and the local OCO server (the set is open). */
+/** Superpower `actionType`s named by the seeds and the local OCO server (a page adds others to `SuperpowerResults`). */
 export type SuperpowerType = "sentiment_analysis" | "risk_assessment" | "escalation_need" | "language_identification" | "search_requirements" | "performance_criteria" | "recommend" | "adjust_suggestion" | "elevate_suggestion" | "summary" | "translation";
+
+/** A result item whose fields nobody declared: open (the seeds fix none). */
+export type SuperpowerItem = Record<string, unknown>;
+
+/**
+ * The type of the result items (`message.results[i].response[j]`) of each
+ * superpower, keyed by `actionType`: the seeds' names with open items
+ * (`SuperpowerItem`). A page declares the items it relies on, or adds a
+ * superpower, by declaration merging; each item type must be an object type
+ * literal or a `type` alias (an `interface` has no index signature):
+ * @example
+ * declare module 'optave-client' {
+ *   interface SuperpowerResults {
+ *     sentiment_analysis: { sentiment: 'positive' | 'neutral' | 'negative'; score: number };
+ *     my_superpower: { label: string };
+ *   }
+ * }
+ * client.on('superpower.response', (ev) => {
+ *   if (ev.actionType === 'sentiment_analysis') ev.message.results[0]?.response?.[0]?.score; // number
+ * });
+ */
+export interface SuperpowerResults extends Record<SuperpowerType, SuperpowerItem> {}
+
+/** Every `actionType` the types know: the keys of `SuperpowerResults`. */
+export type SuperpowerName = keyof SuperpowerResults & string;
+
+/**
+ * A superpower frame (`superpower.response`, what `...Async` resolves with,
+ * what a request handle yields): a union discriminated by `actionType`, so
+ * comparing `ev.actionType` with a name narrows `ev.message.results` to that
+ * superpower's items (`SuperpowerResults`). `SuperpowerEvent<'summary'>` is
+ * one superpower's frame. A frame whose `actionType` is not a key of
+ * `SuperpowerResults` is delivered all the same, with open items: add its
+ * name to the map to compare with it.
+ */
+export type SuperpowerEvent<K extends SuperpowerName = SuperpowerName> = {
+    [P in K]: SuperpowerFrame<P, SuperpowerResults[P]>;
+}[K];
 
 /** Receives the SDK's log lines (each method optional; default `console`). */
 export interface OptaveLogger {
@@ -21,8 +59,28 @@ export interface OptaveClientOptions extends ConnectionOptions {
     logger?: OptaveLogger;
 }
 
-/** An `OptaveError` is a real `Error` (`err instanceof Error`), `name` `"OptaveError"`. */
-export interface OptaveError extends Error {}
+/**
+ * The class of every error the SDK reports (protocol.md section 6): thrown,
+ * the reason of a rejected promise, the payload of `error` and
+ * `superpower.error`. `err instanceof OptaveError` (and `instanceof Error`)
+ * holds; `name` is `"OptaveError"`. Its fields (`category`, `code`,
+ * `message`, `details`, `suggestions`, `correlationId`, `timestamp`) are
+ * declared once, by the `OptaveError` interface generated from the core's
+ * model, which merges with this class.
+ * @example
+ * try { new OptaveClient({ websocketUrl: 'http://x' }); }
+ * catch (err) { if (err instanceof OptaveError) console.log(err.category, err.code, err.suggestions); }
+ */
+export class OptaveError extends Error {
+    /**
+     * Builds an error of the SDK's shape (the SDK builds its own; a page may
+     * build one, e.g. in tests). `details` defaults to `null`, `suggestions`
+     * to `[]`, `timestamp` to now (ISO 8601 UTC).
+     */
+    constructor(fields: Pick<OptaveError, "category" | "code" | "message"> & Partial<Pick<OptaveError, "details" | "suggestions" | "correlationId" | "timestamp">>);
+    /** Always `"OptaveError"`. */
+    name: string;
+}
 
 /** Events of `OptaveClient` and their listener signatures. */
 export interface OptaveEventMap {
@@ -275,8 +333,8 @@ export interface RequestHandleOptions {
 export interface SettledRequest {
     /** The request's `headers.correlationId`. */
     correlationId: string;
-    /** The `completed` frame of each superpower, keyed by `actionType`. */
-    results: Partial<Record<SuperpowerType | (string & {}), SuperpowerEvent>>;
+    /** The `completed` frame of each superpower, keyed by `actionType` (`results.summary` is a `SuperpowerEvent<'summary'>`). */
+    results: { [K in SuperpowerName]?: SuperpowerEvent<K> };
     /** The errors of the request's error frames (ORCHESTRATOR); one superpower's error does not reject `settled()`. */
     errors: OptaveError[];
 }

@@ -44,7 +44,8 @@ const packed = JSON.parse(
     stdio: ['ignore', 'pipe', 'pipe'],
   }),
 )[0].files.map((f) => f.path);
-for (const need of ['optave_client_bg.wasm', 'optave_client.js', 'optave_client.d.ts', 'package.json', 'README.md', 'LICENSE-MIT', 'LICENSE-APACHE']) {
+for (const need of ['optave_client_bg.wasm', 'optave_client.js', 'optave_client.d.ts', 'optave_client_bg.wasm.d.ts',
+  'inline.js', 'inline.d.ts', 'package.json', 'README.md', 'LICENSE-MIT', 'LICENSE-APACHE']) {
   if (!packed.includes(need)) fail(`npm pack would not ship ${need} (ships: ${packed.join(', ')})`);
 }
 if (existsSync(`${dir}/snippets`) && !packed.some((p) => p.startsWith('snippets/'))) {

@@ -7,6 +7,7 @@
 #                                     engine's part with "==> test-wasm: engine <name>",
 #                                     and each engine gets a line "wasm (<name>): ..."
 #   types.log   make test-types       ("types: N passed, M failed")
+#   pkg.log     make test-pkg         ("pkg: N passed, M failed")
 #   size.log    make test-size        ("size: N passed, M failed")
 #   e2e.log     node --test           ("ℹ pass N" / "# pass N", fail, skipped, todo)
 #   webkit.log  make test-webkit      (node --test, same format; WebKitGTK)
@@ -22,7 +23,7 @@ set -euo pipefail
 dir=${1:-target/test-logs}
 shift || true
 suites=("$@")
-((${#suites[@]})) || suites=(native wasm types size e2e webkit consumers)
+((${#suites[@]})) || suites=(native wasm types pkg size e2e webkit consumers)
 
 strip() { sed -e 's/\x1b\[[0-9;]*[A-Za-z]//g' "$1"; }
 
@@ -105,7 +106,7 @@ for suite in "${suites[@]}"; do
             ((found)) || report wasm 0 0 0
             continue
             ;;
-        types | size)
+        types | pkg | size)
             read -r p fl < <(strip "$f" | sed -nE "s/^$suite: ([0-9]+) passed, ([0-9]+) failed.*/\\1 \\2/p" | tail -n1)
             p=${p:-0} fl=${fl:-0} s=0
             ;;

@@ -5,7 +5,7 @@
 //! (`interaction(params)`...), their `...Async` forms and the official
 //! client's aliases (`openConnection`, `closeConnection`, `setSessionId`,
 //! `getSessionId`) are defined on this class's prototype by the package's
-//! thin JavaScript layer (`js/index.js`), over [`OptaveClient::send`] and
+//! thin JavaScript layer (`js/api.js`), over [`OptaveClient::send`] and
 //! [`OptaveClient::send_async`]: one export each instead of twenty-two keeps
 //! the glue small (see BENCHMARKS.md, "Size").
 
@@ -31,9 +31,8 @@ use crate::signals::Signals;
 /// A client of the Optave OCO message API over one browser WebSocket.
 ///
 /// ```ts
-/// import init, { OptaveClient } from 'optave-client';
-/// await init();
-/// const client = new OptaveClient({ websocketUrl: 'wss://ws-incubator.oco.optave.tech',
+/// import { OptaveClient } from 'optave-client';
+/// const client = await OptaveClient.create({ websocketUrl: 'wss://ws-incubator.oco.optave.tech',
 ///   tokenProvider: async () => (await (await fetch('/api/ws-ticket', { method: 'POST' })).json()).ticket,
 ///   organizationId: 'f7e8d9c0-...' });
 /// client.on('superpower.response', (ev) => console.log(ev.actionType, ev.state, ev.message.results));
@@ -51,13 +50,15 @@ pub struct OptaveClient {
 
 #[wasm_bindgen]
 impl OptaveClient {
-    /// Creates a client. Nothing connects until `connect()`.
+    /// Creates a client. Nothing connects until `connect()`. Needs the wasm
+    /// loaded (`await init()`); `await OptaveClient.create(options)` loads it.
     ///
     /// `options`: see `OptaveClientOptions`. Throws an `OptaveError` (category
-    /// VALIDATION) for `INVALID_WEBSOCKET_URL` (missing, not ws/wss, `ws://` to a
-    /// non-loopback host), `UNSUPPORTED_IN_BROWSER` (a `clientSecret`),
-    /// `INVALID_OPTION` (unknown key, wrong type, timeout not > 0, `tokenProvider`
-    /// not a function, `logger` not an object).
+    /// VALIDATION) for `NOT_INITIALIZED` (wasm not loaded; js/entry.js),
+    /// `INVALID_WEBSOCKET_URL` (missing, not ws/wss, `ws://` to a non-loopback
+    /// host), `UNSUPPORTED_IN_BROWSER` (a `clientSecret`), `INVALID_OPTION`
+    /// (unknown key, wrong type, timeout not > 0, `tokenProvider` not a
+    /// function, `logger` not an object).
     #[wasm_bindgen(constructor)]
     pub fn new(
         #[wasm_bindgen(unchecked_param_type = "OptaveClientOptions")] options: JsValue,
@@ -358,19 +359,19 @@ impl OptaveClient {
         to_js_error(&err)
     }
 
-    /// The SDK version, sent as `headers.sdkVersion`.
+    /// The SDK version, sent as `headers.sdkVersion` (also before `init()`).
     #[wasm_bindgen(getter = sdkVersion)]
     pub fn sdk_version() -> String {
         String::from(SDK_VERSION)
     }
 
-    /// The OCO spec version implemented: `3.2.3`.
+    /// The OCO spec version implemented: `3.2.3` (also before `init()`).
     #[wasm_bindgen(getter = specVersion)]
     pub fn spec_version() -> String {
         String::from(SPEC_VERSION)
     }
 
-    /// The request `schemaRef`: `optave.message.v3`.
+    /// The request `schemaRef`: `optave.message.v3` (also before `init()`).
     #[wasm_bindgen(getter = schemaRef)]
     pub fn schema_ref() -> String {
         String::from(SCHEMA_REF)

@@ -1,4 +1,5 @@
-//! Turns a core [`OptaveError`] into a real JavaScript `Error` carrying
+//! Turns a core [`OptaveError`] into an instance of the package's
+//! `OptaveError` class (js/bindings.js; it extends `Error`) carrying
 //! `category`, `code`, `details`, `suggestions`, `correlationId` and
 //! `timestamp` (protocol.md section 6), so `err instanceof Error` holds for
 //! the page. The object is built by one JavaScript call; `details` crosses as

@@ -12,8 +12,9 @@
 //! socket), `frames.rs` (inbound delivery), `socket.rs` (the WebSocket and
 //! its reader), `browser.rs` (owned timers and listeners), `events.rs` (the
 //! page's listeners), `js_error.rs` (errors as JS `Error`s), `logger.rs`,
-//! `random.rs`, `typescript.rs` (the `.d.ts`), and `js/index.js` (the named
-//! senders and aliases, shipped in the package).
+//! `random.rs`, `typescript.rs` (the `.d.ts`), and `js/api.js` (the named
+//! senders and aliases) and `js/entry.js` (`create()`, the start-up errors,
+//! the `OptaveError` export), shipped in the package.
 #![cfg_attr(not(feature = "std"), no_std)]
 #![deny(missing_docs, missing_debug_implementations)]
 #![deny(

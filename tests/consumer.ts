@@ -10,8 +10,27 @@ import init, {
   type ElevateParams, type InsightsParams, type InteractionParams, type OptaveEventMap, type ParamsFor,
   type ReceptionParams, type RecommendParams, type RequestParams, type SentEvent, type StateChangeEvent,
   type SummarizeParams, type TranslateParams, type RequestHandle, type SettledRequest, type SuperpowerEvent,
-  type SuperpowerType, type OptaveError,
+  type SuperpowerType, OptaveError, type SuperpowerResults, type SuperpowerName, type SuperpowerItem,
 } from '../pkg/optave_client.js';
+
+// A page declares the result items it relies on (and adds superpowers) by
+// declaration merging; every other superpower's items stay open.
+declare module '../pkg/optave_client.js' {
+  interface SuperpowerResults {
+    sentiment_analysis: { sentiment: 'positive' | 'neutral' | 'negative'; score: number };
+    churn_risk: { probability: number };
+  }
+}
+
+// ------------------------------------------------------------------- start-up
+
+// Static properties answer before the wasm is loaded.
+const versionBeforeInit: string = OptaveClient.sdkVersion;
+void versionBeforeInit;
+// The factory loads the wasm and constructs: no init() needed.
+const created: OptaveClient = await OptaveClient.create({ websocketUrl: 'ws://127.0.0.1:8787/ws' });
+const createdFromUrl: Promise<OptaveClient> = OptaveClient.create({ websocketUrl: 'ws://127.0.0.1:8787/ws' }, new URL('https://cdn.example/optave_client_bg.wasm'));
+void [created, createdFromUrl];
 
 await init();
 
@@ -278,6 +297,77 @@ const sdkVersion: string = OptaveClient.sdkVersion;
 const specVersion: string = OptaveClient.specVersion;
 const schemaRef: string = OptaveClient.schemaRef;
 void [sdkVersion, specVersion, schemaRef];
+
+// ------------------------------------------------------- errors and results
+
+// OptaveError is a class: instanceof narrows what is thrown, rejected or emitted.
+try {
+  new OptaveClient({ websocketUrl: 'http://not-a-socket' });
+} catch (err) {
+  // @ts-expect-error a caught value is unknown until narrowed
+  void err.code;
+  if (err instanceof OptaveError) {
+    const code: string = err.code;
+    const category: 'AUTHENTICATION' | 'ORCHESTRATOR' | 'VALIDATION' | 'WEBSOCKET' = err.category;
+    const suggestions: string[] = err.suggestions;
+    const asError: Error = err;
+    void [code, category, suggestions, asError];
+  }
+}
+await client.insightsAsync(minimalInsights).catch((err: unknown) => {
+  if (err instanceof OptaveError) void err.correlationId;
+});
+client.on('error', (err) => {
+  const isClass: boolean = err instanceof OptaveError;
+  void isClass;
+});
+const built = new OptaveError({ category: 'VALIDATION', code: 'NOT_INITIALIZED', message: 'x' });
+const builtDetails: unknown = built.details;
+void builtDetails;
+// @ts-expect-error an OptaveError needs a category
+new OptaveError({ code: 'NOT_INITIALIZED', message: 'x' });
+// @ts-expect-error the category is one of the four
+new OptaveError({ category: 'CONFIG', code: 'NOT_INITIALIZED', message: 'x' });
+
+// Superpower frames narrow by actionType to the items SuperpowerResults declares.
+client.on('superpower.response', (ev) => {
+  const item = ev.message.results[0]?.response?.[0];
+  if (ev.actionType === 'sentiment_analysis') {
+    const sentiment = ev.message.results[0]?.response?.[0];
+    if (sentiment) {
+      const score: number = sentiment.score;
+      const label: 'positive' | 'neutral' | 'negative' = sentiment.sentiment;
+      // @ts-expect-error a sentiment score is a number, not a string
+      const wrong: string = sentiment.score;
+      // @ts-expect-error the declared sentiment item has no such field
+      void sentiment.confidence;
+      void [score, label, wrong];
+    }
+  } else if (ev.actionType === 'churn_risk') {
+    const probability: number | undefined = ev.message.results[0]?.response?.[0]?.probability;
+    void probability;
+  } else if (ev.actionType === 'summary') {
+    // Undeclared items stay open.
+    const anything: unknown = ev.message.results[0]?.response?.[0]?.text;
+    void anything;
+  }
+  // @ts-expect-error without narrowing, an item is any superpower's: no `score` on every one
+  const unnarrowed: number = item?.score;
+  // @ts-expect-error an actionType that SuperpowerResults does not name
+  if (ev.actionType === 'sentiment_analysys') void ev;
+  void unnarrowed;
+});
+const settledResults = (await client.request('insights', minimalInsights).settled()).results;
+const keyedScore: number | undefined = settledResults.sentiment_analysis?.message.results[0]?.response?.[0]?.score;
+// @ts-expect-error results.sentiment_analysis carries sentiment items, not churn ones
+const keyedWrong: number | undefined = settledResults.sentiment_analysis?.message.results[0]?.response?.[0]?.probability;
+const oneFrame: SuperpowerEvent<'churn_risk'> | undefined = settledResults.churn_risk;
+const names: SuperpowerName[] = ['sentiment_analysis', 'churn_risk', 'summary'];
+const openItem: SuperpowerItem = { any: 'field' };
+const declared: SuperpowerResults['churn_risk'] = { probability: 0.2 };
+// @ts-expect-error a declared item needs its fields
+const missingField: SuperpowerResults['churn_risk'] = {};
+void [keyedScore, keyedWrong, oneFrame, names, openItem, declared, missingField];
 
 // ------------------------------------------------------------------- mistakes
 

@@ -114,6 +114,14 @@ error_codes! {
     DuplicateCorrelationId => "DUPLICATE_CORRELATION_ID",
     /// A method was called on a client after `free()`.
     ClientFreed => "CLIENT_FREED",
+    /// `new OptaveClient()` before the package's wasm was loaded (raised by
+    /// the package's JavaScript entry, which runs before the wasm: call
+    /// `await init()` first, or use `await OptaveClient.create(options)`).
+    NotInitialized => "NOT_INITIALIZED",
+    /// `OptaveClient.create()` could not fetch or compile the package's wasm
+    /// (raised by the package's JavaScript entry; `details.cause` is what the
+    /// browser said).
+    WasmLoadFailed => "WASM_LOAD_FAILED",
 }
 
 /// A structured value in an error's `details` (a JSON value, built without

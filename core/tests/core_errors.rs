@@ -54,7 +54,7 @@ fn codes_are_unique_screaming_snake_case() {
             .collect();
         assert_eq!(format!("{code:?}"), camel);
     }
-    assert_eq!(ErrorCode::ALL.len(), 28);
+    assert_eq!(ErrorCode::ALL.len(), 30);
     // The session's two codes follow CONNECTION_CLOSED.
     let at = ErrorCode::ALL
         .iter()
@@ -67,7 +67,17 @@ fn codes_are_unique_screaming_snake_case() {
     assert_eq!(ErrorCode::ConnectionLost.as_str(), "CONNECTION_LOST");
     assert_eq!(ErrorCode::QueueFull.as_str(), "QUEUE_FULL");
     assert_eq!(ErrorCode::ALL[0], ErrorCode::InvalidWebsocketUrl);
-    assert_eq!(ErrorCode::ALL.last(), Some(&ErrorCode::ClientFreed));
+    // The package entry's two start-up codes close the list.
+    assert_eq!(
+        ErrorCode::ALL[ErrorCode::ALL.len() - 3..],
+        [
+            ErrorCode::ClientFreed,
+            ErrorCode::NotInitialized,
+            ErrorCode::WasmLoadFailed
+        ]
+    );
+    assert_eq!(ErrorCode::NotInitialized.as_str(), "NOT_INITIALIZED");
+    assert_eq!(ErrorCode::WasmLoadFailed.as_str(), "WASM_LOAD_FAILED");
 }
 
 #[test]

@@ -24,19 +24,21 @@ pub enum SuperpowerState {
     Error,
 }
 
-/// One result block: `{ response: [...] }`; items depend on the superpower.
+/// One result block: `{ response: [...] }`; `R` is the item type of the
+/// superpower (`SuperpowerResults[actionType]` in the `.d.ts`: open,
+/// `Record<string, unknown>`, unless the page declares it).
 #[derive(Debug, Clone, Serialize, Tsify)]
-pub struct SuperpowerResult {
+pub struct SuperpowerResult<R> {
     /// The result items, e.g. `[{ sentiment: "negative", score: -0.4 }]`.
-    #[tsify(optional, type = "Array<Record<string, unknown>>")]
-    pub response: Option<Vec<Value>>,
+    #[tsify(optional)]
+    pub response: Option<Vec<R>>,
 }
 
-/// `message` of a superpower frame.
+/// `message` of a superpower frame; `R` as in [`SuperpowerResult`].
 #[derive(Debug, Clone, Serialize, Tsify)]
-pub struct SuperpowerMessage {
+pub struct SuperpowerMessage<R> {
     /// The result blocks (empty while `started`).
-    pub results: Vec<SuperpowerResult>,
+    pub results: Vec<SuperpowerResult<R>>,
 }
 
 /// Headers of a response envelope.
@@ -66,22 +68,26 @@ pub struct ResponseHeaders {
     pub other: Map<String, Value>,
 }
 
-/// The `superpower.response` event (and what `...Async` resolves with).
+/// One superpower frame as the page receives it (`superpower.response`, what
+/// `...Async` resolves with, what a request handle yields): `A` is its
+/// `actionType`, `R` the type of its result items. The `.d.ts` names the
+/// union over the page's result map `SuperpowerEvent` (`SuperpowerEvent<K>`
+/// for one `actionType`), so `ev.actionType === 'sentiment_analysis'`
+/// narrows `ev.message.results`.
 #[derive(Debug, Clone, Serialize, Tsify)]
 #[serde(rename_all = "camelCase")]
-pub struct SuperpowerEvent {
+pub struct SuperpowerFrame<A, R> {
     /// `"superpower"`.
     pub action: String,
     /// The superpower, e.g. `sentiment_analysis`, `risk_assessment`,
     /// `escalation_need`, `language_identification`, `search_requirements`,
-    /// `performance_criteria`, `recommend`, `adjust_suggestion`. Open set.
-    #[tsify(type = "SuperpowerType | (string & {})")]
-    pub action_type: String,
+    /// `performance_criteria`, `recommend`, `adjust_suggestion`.
+    pub action_type: A,
     /// `started`, `completed` (or, on error frames, `error`).
     #[tsify(type = "SuperpowerState | (string & {})")]
     pub state: String,
     /// The results.
-    pub message: SuperpowerMessage,
+    pub message: SuperpowerMessage<R>,
     /// The request's correlationId (from the envelope, or the bare frame's own).
     #[tsify(optional)]
     pub correlation_id: Option<String>,

@@ -16,7 +16,7 @@ mod session;
 
 pub use events::{
     CloseInfo, ErrorCategory, OptaveError, ResponseHeaders, SentEvent, SentKind, StateChangeEvent,
-    SuperpowerEvent, SuperpowerMessage, SuperpowerResult, SuperpowerState, SUPERPOWER_TYPES,
+    SuperpowerFrame, SuperpowerMessage, SuperpowerResult, SuperpowerState, SUPERPOWER_TYPES,
 };
 pub use options::{
     AuthTransport, ConnectionOptions, ConnectionState, ReadyState, ReconnectOptions, RequestOptions,
@@ -100,10 +100,10 @@ fn model_declarations() -> Vec<&'static str> {
         <HeaderOverrides as T>::DECL,
         <RequestParams as T>::DECL,
         <SuperpowerState as T>::DECL,
-        <SuperpowerResult as T>::DECL,
-        <SuperpowerMessage as T>::DECL,
+        <SuperpowerResult<AnyJson> as T>::DECL,
+        <SuperpowerMessage<AnyJson> as T>::DECL,
         <ResponseHeaders as T>::DECL,
-        <SuperpowerEvent as T>::DECL,
+        <SuperpowerFrame<String, AnyJson> as T>::DECL,
         <CloseInfo as T>::DECL,
         <AuthTransport as T>::DECL,
         <ReconnectOptions as T>::DECL,

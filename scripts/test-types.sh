@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# The type tests of `make test-types` (pkg/ built first):
+#   1. tests/consumer.ts with tests/tsconfig.json (strict; each `@ts-expect-error`
+#      line is a mistake the declarations must reject).
+#   2. The package as a consumer resolves it (tests/exports.ts through the
+#      `exports` map: main entry, /inline, the wasm subpath) with the package's
+#      .d.ts files checked too (skipLibCheck false), once per lib: ES2020,
+#      ES2022, ESNext (each with DOM: a browser package).
+# Prints "types: N passed, M failed", N counting each consumer.ts mistake, the
+# consumer itself and each lib.
+#
+# Usage: scripts/test-types.sh [pkgDir=pkg]
+set -uo pipefail
+
+root=$(cd "$(dirname "$0")/.." && pwd)
+pkg=$(cd "${1:-$root/pkg}" && pwd)
+tsc=$root/node_modules/.bin/tsc
+pass=0 fail=0
+
+expected=$(grep -cE '^[[:space:]]*// @ts-expect-error' "$root/tests/consumer.ts" || true)
+echo "==> test-types: tsc -p tests/tsconfig.json --noEmit ($expected @ts-expect-error lines)"
+if "$tsc" -p "$root/tests/tsconfig.json" --noEmit; then
+    pass=$((pass + expected + 1))
+else
+    echo "test-types: consumer.ts: tsc reported errors (an unused '@ts-expect-error' means a mistake was accepted)" >&2
+    fail=$((fail + 1))
+fi
+
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+mkdir -p "$work/node_modules"
+ln -s "$pkg" "$work/node_modules/optave-client"
+cp "$root/tests/exports.ts" "$work/exports.ts"
+for lib in es2020 es2022 esnext; do
+    cat > "$work/tsconfig.json" <<JSON
+{
+  "compilerOptions": {
+    "strict": true, "noEmit": true, "skipLibCheck": false, "types": [],
+    "target": "es2020", "module": "esnext", "moduleResolution": "bundler",
+    "lib": ["$lib", "dom"]
+  },
+  "files": ["exports.ts", "node_modules/optave-client/optave_client.d.ts",
+    "node_modules/optave-client/inline.d.ts",
+    "node_modules/optave-client/optave_client_bg.wasm.d.ts"]
+}
+JSON
+    echo "==> test-types: lib $lib: tsc over the package .d.ts and tests/exports.ts (skipLibCheck false)"
+    if "$tsc" -p "$work/tsconfig.json"; then
+        pass=$((pass + 1))
+    else
+        echo "test-types: lib $lib: tsc reported errors" >&2
+        fail=$((fail + 1))
+    fi
+done
+
+echo "types: $pass passed, $fail failed"
+((fail == 0))

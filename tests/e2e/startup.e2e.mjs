@@ -1,0 +1,225 @@
+// Start-up of the built package (pkg/) as a new user meets it: in node, and in
+// Chromium against the local OCO server.
+//
+//   make test-e2e        (starts the server, sets OCO_DEMO_URL)
+//
+// What must hold (README.md, "Starting"): `new OptaveClient()` before the wasm
+// is loaded throws an `OptaveError` (VALIDATION `NOT_INITIALIZED`, naming
+// `init()` and `create()`), never the glue's TypeError; the static properties
+// answer before; `await OptaveClient.create(options)` works without `init()`;
+// `optave-client/inline` works with no set-up and no fetch of the wasm; a wasm
+// that cannot be loaded rejects `create()` with `WASM_LOAD_FAILED`; and
+// `instanceof OptaveError` holds for a thrown error, a rejection and an `error`
+// event payload.
+//
+// Environment: OCO_DEMO_URL (base URL of a running local server), CHROMIUM.
+
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+const PKG = path.join(ROOT, 'pkg');
+const RUN_TIMEOUT_MS = 20_000;
+
+/** Runs `body` (an ES module's text) in a fresh node process; returns what it printed, parsed as JSON. */
+function inNode(body) {
+  const out = execFileSync(process.execPath, ['--input-type=module', '-e', body], {
+    encoding: 'utf8',
+    timeout: RUN_TIMEOUT_MS,
+    env: { ...process.env, PKG_URL: pathToFileURL(PKG + path.sep).href },
+  });
+  return JSON.parse(out);
+}
+
+// Shared by the node and browser probes: what an error looks like, as data.
+const DESCRIBE = `
+const describeError = (e, OptaveError) => ({
+  isOptaveError: e instanceof OptaveError, isError: e instanceof Error, isTypeError: e instanceof TypeError,
+  name: e && e.name, category: e && e.category, code: e && e.code, message: String(e && e.message),
+  suggestions: e && e.suggestions,
+});`;
+
+describe('start-up in node', () => {
+  test('before the wasm is loaded: statics answer, new OptaveClient() throws NOT_INITIALIZED', () => {
+    const r = inNode(`${DESCRIBE}
+      const { OptaveClient, OptaveError } = await import(process.env.PKG_URL + 'optave_client.js');
+      const statics = [OptaveClient.sdkVersion, OptaveClient.specVersion, OptaveClient.schemaRef];
+      let error = null;
+      try { new OptaveClient({ websocketUrl: 'ws://127.0.0.1:9/ws' }); } catch (e) { error = describeError(e, OptaveError); }
+      console.log(JSON.stringify({ statics, error }));`);
+    const version = JSON.parse(execFileSync('node', ['-p', `JSON.stringify(require(${JSON.stringify(path.join(PKG, 'package.json'))}).version)`], { encoding: 'utf8' }));
+    assert.deepEqual(r.statics, [version, '3.2.3', 'optave.message.v3']);
+    assert.equal(r.error.isOptaveError, true, JSON.stringify(r.error));
+    assert.equal(r.error.isTypeError, false);
+    assert.equal(r.error.name, 'OptaveError');
+    assert.equal(r.error.category, 'VALIDATION');
+    assert.equal(r.error.code, 'NOT_INITIALIZED');
+    const said = r.error.suggestions.join(' ');
+    assert.match(said, /OptaveClient\.create\(options\)/);
+    assert.match(said, /init\(\)/);
+  });
+
+  test('create(options, bytes) loads the wasm without init(); a wasm that cannot load rejects with WASM_LOAD_FAILED', () => {
+    const r = inNode(`${DESCRIBE}
+      const { readFileSync } = await import('node:fs');
+      const { OptaveClient, OptaveError } = await import(process.env.PKG_URL + 'optave_client.js');
+      let failed = null;
+      // node's fetch cannot read the file: URL the glue computes for the wasm.
+      try { await OptaveClient.create({ websocketUrl: 'ws://127.0.0.1:9/ws' }); } catch (e) { failed = describeError(e, OptaveError); }
+      const client = await OptaveClient.create({ websocketUrl: 'ws://127.0.0.1:9/ws' },
+        readFileSync(new URL('optave_client_bg.wasm', process.env.PKG_URL)));
+      const isClient = client instanceof OptaveClient;
+      const state = client.state;
+      let bad = null;
+      try { new OptaveClient({ websocketUrl: 'http://127.0.0.1:9/' }); } catch (e) { bad = describeError(e, OptaveError); }
+      client.free();
+      console.log(JSON.stringify({ failed, isClient, state, bad }));`);
+    assert.equal(r.failed.isOptaveError, true, JSON.stringify(r.failed));
+    assert.equal(r.failed.code, 'WASM_LOAD_FAILED');
+    assert.equal(r.failed.category, 'VALIDATION');
+    assert.equal(r.isClient, true);
+    assert.equal(r.state, 'initialized');
+    assert.equal(r.bad.isOptaveError, true);
+    assert.equal(r.bad.code, 'INVALID_WEBSOCKET_URL');
+  });
+
+  test("optave-client/inline: new OptaveClient() with no set-up", () => {
+    const r = inNode(`
+      const m = await import(process.env.PKG_URL + 'inline.js');
+      const main = await import(process.env.PKG_URL + 'optave_client.js');
+      const client = new m.OptaveClient({ websocketUrl: 'ws://127.0.0.1:9/ws' });
+      const out = { state: client.state, sameClass: m.OptaveClient === main.OptaveClient,
+        sameError: m.OptaveError === main.OptaveError, version: m.OptaveClient.sdkVersion };
+      client.free();
+      console.log(JSON.stringify(out));`);
+    assert.deepEqual(r, { state: 'initialized', sameClass: true, sameError: true, version: r.version });
+    assert.match(r.version, /^\d+\.\d+\.\d+/);
+  });
+});
+
+describe('start-up in Chromium against the local server', () => {
+  const base = (process.env.OCO_DEMO_URL ?? '').replace(/\/+$/, '');
+  let browser;
+
+  before(async () => {
+    assert.ok(base, 'OCO_DEMO_URL is not set: run this through `make test-e2e`, which starts the local server');
+    browser = await chromium.launch({
+      executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+      args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking',
+        '--disable-component-update', '--disable-sync'],
+    });
+  });
+
+  after(async () => {
+    await browser?.close();
+  });
+
+  /** Runs `body` as a module in a page the server serves; resolves with what it assigns to `window.__result`. */
+  async function inPage(body) {
+    const page = await browser.newPage();
+    const problems = [];
+    page.on('pageerror', (err) => problems.push(`pageerror: ${err.message}`));
+    try {
+      await page.goto(`${base}/healthz`);
+      const source = `${DESCRIBE}
+        const wsUrl = ${JSON.stringify(base.replace(/^http/, 'ws') + '/ws')};
+        const tokenProvider = async () => (await (await fetch('/api/ws-ticket', { method: 'POST' })).json()).ticket;
+        const params = { request: { connections: { threadId: 'start-1' }, context: { organizationId: 'org-1' },
+          scope: { conversations: [{ messages: [{ content: 'Where is my parcel?' }] }] } } };
+        try { window.__result = await (async () => { ${body} })(); }
+        catch (e) { window.__result = { threw: String(e && e.stack || e) }; }`;
+      await page.addScriptTag({ type: 'module', content: source });
+      await page.waitForFunction(() => window.__result !== undefined, null, { timeout: RUN_TIMEOUT_MS });
+      const result = await page.evaluate(() => window.__result);
+      assert.deepEqual(problems, []);
+      assert.equal(result.threw, undefined, result.threw);
+      return result;
+    } finally {
+      await page.close();
+    }
+  }
+
+  test('a page that never calls init(): statics, a clear NOT_INITIALIZED, then create() connects and gets an answer', async () => {
+    const r = await inPage(`
+      const { OptaveClient, OptaveError } = await import('/pkg/optave_client.js');
+      const statics = [OptaveClient.specVersion, OptaveClient.schemaRef];
+      let early = null;
+      try { new OptaveClient({ websocketUrl: wsUrl, tokenProvider }); } catch (e) { early = describeError(e, OptaveError); }
+      const client = await OptaveClient.create({ websocketUrl: wsUrl, tokenProvider });
+      await client.connect();
+      const frame = await client.summarizeAsync(params, { timeoutMs: 10000 });
+      client.close();
+      client.free();
+      return { statics, early, actionType: frame.actionType, state: frame.state };`);
+    assert.deepEqual(r.statics, ['3.2.3', 'optave.message.v3']);
+    assert.equal(r.early.isOptaveError, true, JSON.stringify(r.early));
+    assert.equal(r.early.isTypeError, false);
+    assert.equal(r.early.code, 'NOT_INITIALIZED');
+    assert.match(r.early.message, /not loaded/);
+    assert.equal(r.actionType, 'summary');
+    assert.ok(['started', 'completed'].includes(r.state), r.state);
+  });
+
+  test('instanceof OptaveError for a thrown error, a rejection and an error event payload', async () => {
+    const r = await inPage(`
+      const { OptaveClient, OptaveError } = await import('/pkg/optave_client.js');
+      const client = await OptaveClient.create({ websocketUrl: wsUrl, tokenProvider });
+      let thrown = null;
+      try { client.on('no.such.event', () => {}); } catch (e) { thrown = describeError(e, OptaveError); }
+      const events = [];
+      client.on('error', (e) => events.push(describeError(e, OptaveError)));
+      let rejected = null;
+      // Not connected: the send is refused, rejected and reported on 'error'.
+      await client.summarizeAsync(params).catch((e) => { rejected = describeError(e, OptaveError); });
+      let connectRejected = null;
+      await client.connect(42).catch((e) => { connectRejected = describeError(e, OptaveError); });
+      client.free();
+      return { thrown, rejected, connectRejected, events };`);
+    assert.equal(r.thrown.isOptaveError, true);
+    assert.equal(r.thrown.code, 'INVALID_ARGUMENT');
+    assert.equal(r.rejected.isOptaveError, true);
+    assert.equal(r.rejected.code, 'WEBSOCKET_NOT_IN_OPEN_STATE');
+    assert.equal(r.connectRejected.isOptaveError, true);
+    assert.equal(r.connectRejected.code, 'INVALID_ARGUMENT');
+    assert.ok(r.events.length >= 1, 'the refusal went to error');
+    for (const e of r.events) assert.equal(e.isOptaveError, true, JSON.stringify(e));
+  });
+
+  test('optave-client/inline: no init(), no fetch of the wasm, a real answer', async () => {
+    const page = await browser.newPage();
+    const wasmFetches = [];
+    page.on('request', (req) => { if (req.url().endsWith('.wasm')) wasmFetches.push(req.url()); });
+    try {
+      await page.goto(`${base}/healthz`);
+      await page.addScriptTag({ type: 'module', content: `
+        const { OptaveClient } = await import('/pkg/inline.js');
+        const client = new OptaveClient({ websocketUrl: ${JSON.stringify(base.replace(/^http/, 'ws') + '/ws')},
+          tokenProvider: async () => (await (await fetch('/api/ws-ticket', { method: 'POST' })).json()).ticket });
+        await client.connect();
+        const frame = await client.translateAsync({ request: { connections: { threadId: 'inline-1' },
+          context: { organizationId: 'org-1' }, scope: { conversations: [{ messages: [{ content: 'Hola' }] }] } } });
+        client.free();
+        window.__result = { actionType: frame.actionType };` });
+      await page.waitForFunction(() => window.__result !== undefined, null, { timeout: RUN_TIMEOUT_MS });
+      assert.deepEqual(await page.evaluate(() => window.__result), { actionType: 'translation' });
+      assert.deepEqual(wasmFetches, []);
+    } finally {
+      await page.close();
+    }
+  });
+
+  test('create() with a wasm URL that is not there rejects with WASM_LOAD_FAILED', async () => {
+    const r = await inPage(`
+      const { OptaveClient, OptaveError } = await import('/pkg/optave_client.js');
+      let failed = null;
+      await OptaveClient.create({ websocketUrl: wsUrl }, '/pkg/missing.wasm').catch((e) => { failed = describeError(e, OptaveError); });
+      return { failed };`);
+    assert.equal(r.failed.isOptaveError, true, JSON.stringify(r.failed));
+    assert.equal(r.failed.code, 'WASM_LOAD_FAILED');
+    assert.match(r.failed.message, /404/);
+  });
+});
