@@ -5,7 +5,10 @@
 //       loaded in node with the wasm (initSync); the three static getters'
 //       values are written into the glue in place of `/* @statics */ null`, so
 //       `OptaveClient.sdkVersion`, `.specVersion` and `.schemaRef` answer
-//       before the wasm is loaded (their one source stays the core).
+//       before the wasm is loaded (their one source stays the core). The
+//       wasm's imports object names the snippet module once per Rust extern
+//       block, the same key with the same namespace each time; the repeats go
+//       (bundlers warn about duplicate keys: esbuild's duplicate-object-key).
 //   node scripts/pkg-entries.mjs finish <pkgDir>
 //       Writes inline.js (the wasm as base64, instantiated at
 //       import by initSync, no fetch) and its .d.ts (js/inline.d.ts), the
@@ -41,8 +44,23 @@ if (step === 'statics') {
   const text = readFileSync(gluePath, 'utf8');
   const marker = '/* @statics */ null';
   if (text.split(marker).length !== 2) fail(`${gluePath} must hold ${marker} once (js/entry.js appended?)`);
-  writeFileSync(gluePath, text.replace(marker, JSON.stringify(statics)));
-  console.log(`pkg-entries: statics ${JSON.stringify(statics)}`);
+  const seen = new Set();
+  const dropped = [];
+  let deduped = text.replace(/^(\s*)("\.\/snippets\/[^"\n]+"): *(\w+),?\n/gm, (line, _indent, key, id) => {
+    if (!seen.has(key)) {
+      seen.add(key);
+      return line;
+    }
+    dropped.push(id);
+    return '';
+  });
+  // ...and the namespace imports only those repeats used.
+  for (const id of dropped) {
+    deduped = deduped.replace(new RegExp(`^import \\* as ${id} from "\\./snippets/[^"\n]+";?\n`, 'm'), '');
+  }
+  const repeats = dropped.length;
+  writeFileSync(gluePath, deduped.replace(marker, JSON.stringify(statics)));
+  console.log(`pkg-entries: statics ${JSON.stringify(statics)}; ${repeats} repeated snippet keys removed from the imports object`);
 } else if (step === 'finish') {
   const b64 = wasmBytes().toString('base64');
   writeFileSync(at('inline.js'), [

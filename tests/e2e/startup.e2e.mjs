@@ -17,7 +17,10 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { build } from 'esbuild';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { chromium } from 'playwright-core';
 
@@ -98,6 +101,41 @@ describe('start-up in node', () => {
       console.log(JSON.stringify(out));`);
     assert.deepEqual(r, { state: 'initialized', sameClass: true, sameError: true, version: r.version });
     assert.match(r.version, /^\d+\.\d+\.\d+/);
+  });
+});
+
+describe('esbuild, as the README configures it', () => {
+  let dir;
+  before(() => {
+    dir = mkdtempSync(path.join(tmpdir(), 'optave-esbuild-'));
+    mkdirSync(path.join(dir, 'node_modules'));
+    symlinkSync(PKG, path.join(dir, 'node_modules', 'optave-client'));
+  });
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  test('--loader:.wasm=file emits the wasm the typed subpath names; no warnings', async () => {
+    writeFileSync(path.join(dir, 'file.js'), `import { OptaveClient } from 'optave-client';
+      import wasmUrl from 'optave-client/optave_client_bg.wasm';
+      export const start = () => OptaveClient.create({ websocketUrl: 'ws://127.0.0.1:9/ws' }, wasmUrl);`);
+    const out = path.join(dir, 'out-file');
+    const r = await build({ entryPoints: [path.join(dir, 'file.js')], bundle: true, format: 'esm',
+      loader: { '.wasm': 'file' }, outdir: out, logLevel: 'silent' });
+    assert.deepEqual(r.warnings, []);
+    assert.ok(readdirSync(out).some((f) => /^optave_client_bg-\w+\.wasm$/.test(f)), readdirSync(out).join(', '));
+  });
+
+  test("optave-client/inline bundles with no configuration and runs (node)", async () => {
+    writeFileSync(path.join(dir, 'inline.js'), `import { OptaveClient, OptaveError } from 'optave-client/inline';
+      const client = new OptaveClient({ websocketUrl: 'ws://127.0.0.1:9/ws' });
+      let code;
+      try { new OptaveClient({ websocketUrl: 'http://x' }); } catch (e) { code = e instanceof OptaveError && e.code; }
+      console.log(JSON.stringify({ state: client.state, code }));`);
+    const outfile = path.join(dir, 'out-inline.mjs');
+    const r = await build({ entryPoints: [path.join(dir, 'inline.js')], bundle: true, format: 'esm',
+      platform: 'node', outfile, logLevel: 'silent' });
+    assert.deepEqual(r.warnings, []);
+    const ran = JSON.parse(execFileSync(process.execPath, [outfile], { encoding: 'utf8', timeout: RUN_TIMEOUT_MS }));
+    assert.deepEqual(ran, { state: 'initialized', code: 'INVALID_WEBSOCKET_URL' });
   });
 });
 
