@@ -151,6 +151,15 @@ impl OptaveClient {
         String::from(self.shared.state.borrow().session.state().as_str())
     }
 
+    /// The transport requests use now: `'websocket'`, or `'rest'` (with
+    /// `transport: 'rest'`, or with `'auto'` while the WebSocket cannot be
+    /// established). Each change is also reported on `stateChange`
+    /// (`transport`). Source: the REST-transport issue; protocol.md section 1.
+    #[wasm_bindgen(getter, unchecked_return_type = "TransportInUse")]
+    pub fn transport(&self) -> String {
+        String::from(self.shared.state.borrow().session.transport().as_str())
+    }
+
     /// The session id: fills `session.sessionId` when a call leaves it empty and
     /// is sent as `OptaveTraceChatSessionId` on the next connection. Aliases:
     /// `getSessionId()`, `setSessionId(id)`. Setting `undefined`, `null` or
@@ -327,6 +336,10 @@ impl OptaveClient {
             .session
             .cancel(correlation_id);
         let Some(settle) = settle else { return false };
+        let fetch = self.shared.state.borrow_mut().session.stop_fetch(correlation_id);
+        if let Some(fetch) = fetch {
+            crate::rest::abort(&self.shared, fetch);
+        }
         let err = cancelled(now_ms()).for_request(correlation_id);
         settle.reject(&to_js_error(&err));
         rearm(&self.shared);
@@ -338,6 +351,12 @@ impl OptaveClient {
     pub fn cancel_pending_requests(&self) -> u32 {
         let pending = self.shared.state.borrow_mut().session.cancel_all();
         let err = cancelled(now_ms());
+        for (id, _) in &pending {
+            let fetch = self.shared.state.borrow_mut().session.stop_fetch(id);
+            if let Some(fetch) = fetch {
+                crate::rest::abort(&self.shared, fetch);
+            }
+        }
         for (id, settle) in &pending {
             settle.reject(&to_js_error(&err.clone().for_request(id.as_str())));
         }
@@ -383,7 +402,7 @@ impl Drop for OptaveClient {
     fn drop(&mut self) {
         let now = now_ms();
         let err = OptaveError::websocket(ErrorCode::ConnectionClosed, "the client was freed", now);
-        let (socket, waiters, timer, token_wait, signals, pending) = {
+        let (socket, waiters, timer, token_wait, signals, pending, fetches) = {
             let mut st = self.shared.state.borrow_mut();
             (
                 st.socket.take(),
@@ -392,9 +411,10 @@ impl Drop for OptaveClient {
                 st.token_wait.take(),
                 st.signals.take(),
                 st.session.cancel_all(),
+                core::mem::take(&mut st.fetches),
             )
         };
-        drop((socket, timer, token_wait, signals));
+        drop((socket, timer, token_wait, signals, fetches));
         for (id, settle) in pending {
             settle.reject(&to_js_error(&err.clone().for_request(id)));
         }

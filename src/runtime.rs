@@ -12,7 +12,7 @@ use core::cell::RefCell;
 
 use js_sys::{Function, JsString, Promise, JSON};
 use optave_core::action::Action;
-use optave_core::connection::{Effect, Input, SendKind, Session, StateChange};
+use optave_core::connection::{Effect, Input, SendKind, Session, StateChange, Submitted};
 use optave_core::error::{ErrorCode, OptaveError};
 use optave_core::ids::IdGenerator;
 use optave_core::legacy::Deprecation;
@@ -39,6 +39,7 @@ extern "C" {
         current: &str,
         reason: JsValue,
         retry_in_ms: Option<f64>,
+        transport: &str,
     ) -> JsValue;
     /// The `sent` event object (`SentEvent`).
     #[wasm_bindgen(js_name = sentInfo)]
@@ -156,6 +157,10 @@ pub struct State {
     /// The window and document listeners (online, offline, visibility, page
     /// lifecycle), from `connect()` to `close()` or `free()`.
     pub signals: Option<Signals>,
+    /// The REST calls under way (each aborts its `fetch` when dropped).
+    pub fetches: Vec<crate::rest::RestCall>,
+    /// A 2xx REST answer while the core decides on it.
+    pub answer: Option<crate::rest::Answer>,
 }
 
 /// Everything a client owns.
@@ -250,19 +255,24 @@ impl Shared {
     ) -> Result<String, OptaveError> {
         let id = outbound.correlation_id;
         let now = now_ms();
-        let submitted = self.state.borrow_mut().session.submit(
+        let submitted = self.state.borrow_mut().session.submit_via(
             id.clone(),
             outbound.text,
+            outbound.rest,
             waiter,
             settle_ms,
             timeout_ms,
             now,
         );
         let result = match submitted {
-            Ok(Some(text)) => self.transmit(&id, &text).inspect_err(|_| {
+            Ok(Submitted::Send(text)) => self.transmit(&id, &text).inspect_err(|_| {
                 self.state.borrow_mut().session.forget(&id);
             }),
-            Ok(None) => Ok(()),
+            Ok(Submitted::Held) => Ok(()),
+            Ok(Submitted::Fetch(fetch)) => {
+                crate::rest::start(self, fetch);
+                Ok(())
+            }
             Err((_, err)) => Err(err),
         };
         rearm(self);
@@ -360,6 +370,9 @@ fn run(shared: &Rc<Shared>, effects: Vec<Effect<Waiter>>) {
             }
             Effect::Reject(waiter, err) => waiter.reject(&to_js_error(&err)),
             Effect::Settled(waiter, _) => waiter.settled(),
+            Effect::Fetch(fetch) => crate::rest::start(shared, fetch),
+            Effect::AbortFetch { id } => crate::rest::abort(shared, id),
+            Effect::Deliver { correlation_id } => crate::rest::deliver(shared, &correlation_id),
         }
     }
 }
@@ -393,6 +406,7 @@ fn emit_state(shared: &Shared, change: StateChange) {
         change.current.as_str(),
         reason,
         change.retry_in_ms,
+        change.transport.as_str(),
     );
     shared.emit(Event::StateChange, &info);
 }

@@ -55,6 +55,8 @@ fn defaults() {
             queue_limit: 100,
             queue_while_disconnected: true,
             resend_on_reconnect: true,
+            rest_url: None,
+            transport: optave_core::connection::Transport::WebSocket,
         }
     );
     assert_eq!(DEFAULT_TIMEOUT_MS, 30_000.0);
@@ -213,7 +215,7 @@ fn unknown_options_are_refused_by_name() {
     assert_eq!(details(&err)["allowed"], json!(OPTION_KEYS));
     // Every key is an option (functions are absent from the JSON text; null
     // stands for not given).
-    assert_eq!(OPTION_KEYS.len(), 17);
+    assert_eq!(OPTION_KEYS.len(), 19);
     let mut every = Map::new();
     for key in OPTION_KEYS {
         every.insert(key.to_owned(), Value::Null);

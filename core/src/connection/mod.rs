@@ -12,6 +12,7 @@
 //! number, so a late token or socket event of an abandoned attempt is
 //! ignored.
 
+use alloc::string::String;
 use alloc::vec::Vec;
 
 use crate::error::OptaveError;
@@ -22,8 +23,12 @@ mod io;
 mod losses;
 pub mod outbox;
 mod requests;
+pub mod rest;
 pub mod retry;
+mod via_rest;
 pub use io::{ConnectionState, Effect, Input, ReadyState, SendKind, StateChange};
+pub use rest::{Fetch, Transport};
+pub use via_rest::{Submitted, FALLBACK_AFTER_FAILURES};
 pub use outbox::FrameOutcome;
 use outbox::Outbox;
 use retry::{Retry, RetryPolicy};
@@ -56,6 +61,10 @@ pub struct SessionConfig {
     /// A `tokenProvider` was given (a refused token gets one more attempt
     /// with a fresh one).
     pub has_token_provider: bool,
+    /// The `transport` option.
+    pub transport: Transport,
+    /// `restUrl`, validated (required for `Rest` and `Auto`).
+    pub rest_url: Option<String>,
 }
 
 impl Default for SessionConfig {
@@ -68,6 +77,8 @@ impl Default for SessionConfig {
             queue_while_disconnected: true,
             resend_on_reconnect: true,
             has_token_provider: false,
+            transport: Transport::WebSocket,
+            rest_url: None,
         }
     }
 }
@@ -126,6 +137,18 @@ pub struct Session<T> {
     outbox: Outbox<T>,
     explicit_token: bool,
     auth_retry_used: bool,
+    /// Requests under way over REST.
+    rest: rest::Calls,
+    /// `auto`: requests go over REST until the WebSocket opens again.
+    fallback: bool,
+    /// WebSocket attempts failed in a row (reset when one opens).
+    ws_failures: u32,
+    /// The last failed attempt closed with 1006 before opening.
+    closed_1006: bool,
+    /// `auto`: the REST parts of requests that wait for the WebSocket.
+    parts: Vec<(alloc::string::String, crate::outbound::RestParts)>,
+    /// The transport last reported on `stateChange`.
+    reported: Transport,
 }
 
 type Fx<T> = Vec<Effect<T>>;
@@ -136,11 +159,17 @@ impl<T> Session<T> {
         Self {
             phase: Phase::Initialized,
             attempts: 0,
-            config,
             retry: Retry::default(),
             outbox: Outbox::default(),
             explicit_token: false,
             auth_retry_used: false,
+            rest: rest::Calls::default(),
+            fallback: false,
+            ws_failures: 0,
+            closed_1006: false,
+            parts: Vec::new(),
+            reported: Transport::WebSocket,
+            config,
         }
     }
 
@@ -179,15 +208,25 @@ impl<T> Session<T> {
             Phase::Waiting { retry_at_ms, .. } => retry_at_ms,
             _ => None,
         };
-        match (phase, self.outbox.next_deadline()) {
-            (Some(a), Some(b)) => Some(a.min(b)),
-            (a, b) => a.or(b),
-        }
+        [phase, self.outbox.next_deadline(), self.rest.next_wakeup()]
+            .into_iter()
+            .flatten()
+            .min_by(f64::total_cmp)
     }
 
     /// Feeds one input; returns the effects to carry out, in order.
     pub fn handle(&mut self, input: Input, random: &mut impl RandomSource) -> Fx<T> {
         let mut fx = Vec::new();
+        let socket_signal = matches!(
+            input,
+            Input::Offline { .. }
+                | Input::Online { .. }
+                | Input::Resume { .. }
+                | Input::PageHide { .. }
+        );
+        if socket_signal && self.config.transport == Transport::Rest {
+            return fx; // no socket to look after
+        }
         match input {
             Input::Connect {
                 now_ms,
@@ -208,7 +247,7 @@ impl<T> Session<T> {
             } => {
                 if self.is_connecting(attempt) {
                     fx.push(Effect::ReleaseSocket);
-                    self.attempt_failed(error, false, now_ms, random, &mut fx);
+                    self.attempt_failed(error, false, None, now_ms, random, &mut fx);
                 }
             }
             Input::SocketOpen { attempt, now_ms } => {
@@ -247,7 +286,18 @@ impl<T> Session<T> {
                     self.start_attempt(now_ms, &mut fx);
                 }
             }
+            Input::FetchResponse {
+                id,
+                status,
+                retry_after_ms,
+                body,
+                now_ms,
+            } => self.fetch_answered(id, status, retry_after_ms, &body, now_ms, random, &mut fx),
+            Input::FetchFailed { id, error, now_ms } => {
+                self.fetch_failed(id, error, now_ms, random, &mut fx)
+            }
         }
+        self.prune_parts();
         fx
     }
 
@@ -266,12 +316,15 @@ impl<T> Session<T> {
         let previous = self.phase.public();
         self.phase = phase;
         let current = phase.public();
-        if previous != current {
+        let transport = self.transport();
+        if previous != current || transport != self.reported {
+            self.reported = transport;
             fx.push(Effect::State(StateChange {
                 previous,
                 current,
                 reason,
                 retry_in_ms,
+                transport,
             }));
         }
     }
@@ -295,6 +348,15 @@ impl<T> Session<T> {
 
     fn on_connect(&mut self, now_ms: f64, explicit_token: bool, fx: &mut Fx<T>) {
         self.explicit_token = explicit_token;
+        if self.config.transport == Transport::Rest {
+            // No socket: requests go out as they are made.
+            let connected = Phase::Connected {
+                attempt: 0,
+                since_ms: now_ms,
+            };
+            self.go(connected, None, None, fx);
+            return fx.push(Effect::SettleConnect(Ok(())));
+        }
         match self.phase {
             Phase::Connected { .. } => fx.push(Effect::SettleConnect(Ok(()))),
             Phase::Connecting { .. } => {} // joins the attempt under way
@@ -305,6 +367,8 @@ impl<T> Session<T> {
                 }
                 self.retry.reset();
                 self.auth_retry_used = false;
+                self.ws_failures = 0;
+                self.fallback = false;
                 self.start_attempt(now_ms, fx);
             }
         }
@@ -312,6 +376,9 @@ impl<T> Session<T> {
 
     fn opened(&mut self, attempt: u32, now_ms: f64, fx: &mut Fx<T>) {
         self.retry.opened(now_ms);
+        // `auto`: new requests use the WebSocket again.
+        self.ws_failures = 0;
+        self.fallback = false;
         self.go(
             Phase::Connected {
                 attempt,

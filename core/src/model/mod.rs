@@ -20,6 +20,7 @@ pub use events::{
 };
 pub use options::{
     AuthTransport, ConnectionOptions, ConnectionState, ReadyState, ReconnectOptions, RequestOptions,
+    Transport, TransportInUse,
 };
 pub use request::{
     A2a, Attributes, Code, Connections, Context, Cursor, Link, Reference, ReferenceId, Request,
@@ -106,6 +107,8 @@ fn model_declarations() -> Vec<&'static str> {
         <SuperpowerEvent as T>::DECL,
         <CloseInfo as T>::DECL,
         <AuthTransport as T>::DECL,
+        <Transport as T>::DECL,
+        <TransportInUse as T>::DECL,
         <ReconnectOptions as T>::DECL,
         <ConnectionOptions as T>::DECL,
         <RequestOptions as T>::DECL,

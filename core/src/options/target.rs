@@ -18,6 +18,33 @@ pub struct ConnectTarget {
     pub protocols: Vec<String>,
 }
 
+/// The token of a REST call, for `Authorization: Bearer <token>`
+/// (protocol.md section 1): a leading `Bearer ` stripped, `None` when there
+/// is none and `authRequired` is false.
+///
+/// Errors: AUTHENTICATION / `MISSING_TOKEN` (no token, `authRequired`),
+/// `INVALID_TOKEN` (characters an HTTP header value cannot carry).
+pub fn bearer_token(
+    config: &ClientConfig,
+    token: Option<&str>,
+    now_ms: f64,
+) -> Result<Option<String>, OptaveError> {
+    let target = connect_target(config, token, None, now_ms)?;
+    let token = token
+        .map(|t| t.trim_start())
+        .map(|t| t.strip_prefix("Bearer ").unwrap_or(t).trim())
+        .filter(|t| !t.is_empty());
+    drop(target);
+    match token {
+        Some(t) if !t.chars().all(|c| c.is_ascii_graphic()) => Err(OptaveError::authentication(
+            ErrorCode::InvalidToken,
+            "the token has characters an HTTP Authorization header cannot carry",
+            now_ms,
+        )),
+        t => Ok(t.map(String::from)),
+    }
+}
+
 /// Builds the connection target from the configuration, the token (explicit
 /// or from `tokenProvider`) and the session id.
 ///
