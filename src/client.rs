@@ -336,7 +336,12 @@ impl OptaveClient {
             .session
             .cancel(correlation_id);
         let Some(settle) = settle else { return false };
-        let fetch = self.shared.state.borrow_mut().session.stop_fetch(correlation_id);
+        let fetch = self
+            .shared
+            .state
+            .borrow_mut()
+            .session
+            .stop_fetch(correlation_id);
         if let Some(fetch) = fetch {
             crate::rest::abort(&self.shared, fetch);
         }

@@ -11,8 +11,8 @@ use alloc::string::String;
 use alloc::vec::Vec;
 
 use js_sys::{Array, Function, JsString};
-use optave_core::connection::{Fetch, Input};
 use optave_core::connection::rest::MAX_ERROR_BODY_UNITS;
+use optave_core::connection::{Fetch, Input};
 use optave_core::inbound;
 use optave_core::options::bearer_token;
 use wasm_bindgen::prelude::*;
@@ -148,12 +148,13 @@ fn post(
         .collect();
     let weak = Rc::downgrade(shared);
     let correlation_id = fetch.correlation_id.clone();
-    let done: Closure<DoneFn> = Closure::new(move |status: u16, retry: Option<f64>, text: JsValue| {
-        let Some(shared) = weak.upgrade() else { return };
-        let call = take(&shared, id);
-        answered(&shared, id, &correlation_id, status, retry, text);
-        drop(call);
-    });
+    let done: Closure<DoneFn> =
+        Closure::new(move |status: u16, retry: Option<f64>, text: JsValue| {
+            let Some(shared) = weak.upgrade() else { return };
+            let call = take(&shared, id);
+            answered(&shared, id, &correlation_id, status, retry, text);
+            drop(call);
+        });
     let controller = rest_fetch(
         &fetch.url,
         &headers,
@@ -235,7 +236,13 @@ pub fn deliver(shared: &Rc<Shared>, correlation_id: &str) {
             fields: [hc, hs, ha, at, st, oc],
         });
     });
-    read_body(&answer.text, route.as_ref().unchecked_ref(), &bits, &names, &limits);
+    read_body(
+        &answer.text,
+        route.as_ref().unchecked_ref(),
+        &bits,
+        &names,
+        &limits,
+    );
     drop(route);
     let frames = core::mem::take(&mut *frames.borrow_mut());
     for frame in frames {

@@ -27,11 +27,11 @@ pub mod rest;
 pub mod retry;
 mod via_rest;
 pub use io::{ConnectionState, Effect, Input, ReadyState, SendKind, StateChange};
-pub use rest::{Fetch, Transport};
-pub use via_rest::{Submitted, FALLBACK_AFTER_FAILURES};
 pub use outbox::FrameOutcome;
 use outbox::Outbox;
+pub use rest::{Fetch, Transport};
 use retry::{Retry, RetryPolicy};
+pub use via_rest::{Submitted, FALLBACK_AFTER_FAILURES};
 
 /// Close code 1000, "normal closure" (RFC 6455 section 7.4.1): the one close
 /// from the server, once open, that is not reported on `error`.

@@ -202,7 +202,9 @@ impl Calls {
 
     /// Whether `correlation_id` is under way over REST.
     pub fn contains(&self, correlation_id: &str) -> bool {
-        self.calls.iter().any(|c| c.correlation_id == correlation_id)
+        self.calls
+            .iter()
+            .any(|c| c.correlation_id == correlation_id)
     }
 
     /// Starts a request: the first fetch. `action` is the wire name, `url` is the full endpoint
@@ -415,7 +417,10 @@ impl Calls {
     pub fn next_wakeup(&self) -> Option<f64> {
         self.calls
             .iter()
-            .map(|c| c.retry_at_ms.map_or(c.deadline_ms, |t| t.min(c.deadline_ms)))
+            .map(|c| {
+                c.retry_at_ms
+                    .map_or(c.deadline_ms, |t| t.min(c.deadline_ms))
+            })
             .min_by(f64::total_cmp)
     }
 }

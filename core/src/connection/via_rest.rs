@@ -108,11 +108,16 @@ impl<T> Session<T> {
         let Some((text, deadline)) = self.outbox.to_rest(&id, now_ms, plain) else {
             return Ok(Submitted::Held); // sent untracked: not tracked, not sent
         };
-        Ok(Submitted::Fetch(self.start_fetch(id, &rest, &text, deadline)))
+        Ok(Submitted::Fetch(
+            self.start_fetch(id, &rest, &text, deadline),
+        ))
     }
 
     fn start_fetch(&mut self, id: String, rest: &RestParts, text: &str, deadline: f64) -> Fetch {
-        let url = endpoint(self.config.rest_url.as_deref().unwrap_or_default(), rest.action);
+        let url = endpoint(
+            self.config.rest_url.as_deref().unwrap_or_default(),
+            rest.action,
+        );
         let body: Rc<str> = Rc::from(rest.payload(text));
         let key = rest.idempotency_key.clone();
         self.rest.start(id, rest.action, url, key, body, deadline)

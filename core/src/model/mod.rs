@@ -19,8 +19,8 @@ pub use events::{
     SuperpowerEvent, SuperpowerMessage, SuperpowerResult, SuperpowerState, SUPERPOWER_TYPES,
 };
 pub use options::{
-    AuthTransport, ConnectionOptions, ConnectionState, ReadyState, ReconnectOptions, RequestOptions,
-    Transport, TransportInUse,
+    AuthTransport, ConnectionOptions, ConnectionState, ReadyState, ReconnectOptions,
+    RequestOptions, Transport, TransportInUse,
 };
 pub use request::{
     A2a, Attributes, Code, Connections, Context, Cursor, Link, Reference, ReferenceId, Request,

@@ -284,7 +284,12 @@ impl ClientConfig {
         check_websocket_url(&websocket_url, parse_url(&websocket_url).as_ref(), now_ms)?;
         let rest_url = string(rest_url);
         if let Some(rest_url) = &rest_url {
-            check_url(Endpoint::Rest, rest_url, parse_url(rest_url).as_ref(), now_ms)?;
+            check_url(
+                Endpoint::Rest,
+                rest_url,
+                parse_url(rest_url).as_ref(),
+                now_ms,
+            )?;
         }
         let transport_mode = transport::mode(string(mode).as_deref(), rest_url.is_some(), now_ms)?;
         let timeout =

@@ -272,9 +272,7 @@ impl Builder {
             deprecations.push(Deprecation::CustomerInteraction);
         }
         let idempotency_key = key_given
-            .or_else(|| {
-                key_hole.and_then(|at| out.get(at..at + UUID_LEN).map(String::from))
-            })
+            .or_else(|| key_hole.and_then(|at| out.get(at..at + UUID_LEN).map(String::from)))
             .unwrap_or_default();
         Ok(Outbound {
             correlation_id,

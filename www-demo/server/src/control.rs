@@ -135,7 +135,10 @@ impl TestControl {
 
     /// Counts one REST call with `key`; returns how many were seen with it.
     pub fn rest_seen(&self, key: &str) -> u64 {
-        let mut keys = self.rest_keys.lock().unwrap_or_else(PoisonError::into_inner);
+        let mut keys = self
+            .rest_keys
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
         if keys.len() >= crate::replay::MAX_KEYS && !keys.contains_key(key) {
             keys.clear();
         }

@@ -158,6 +158,9 @@ async fn answer(
     if origin.is_some_and(|o| !o.to_str().is_ok_and(is_loopback_origin)) {
         return Some((StatusCode::FORBIDDEN, "origin not allowed").into_response());
     }
+    // Every call is counted per key, refused or not.
+    let key = header_str(headers, "idempotency-key").map(str::to_owned);
+    let seen = key.as_deref().map_or(1, |k| state.test.rest_seen(k));
     if state.config.auth {
         let token = bearer(headers);
         let fixed = state.config.rest_token.as_deref();
@@ -168,7 +171,11 @@ async fn answer(
             } else {
                 "the token is unknown, expired or already used"
             };
-            return Some(error_answer(StatusCode::UNAUTHORIZED, "AUTHENTICATION_FAILED", why));
+            return Some(error_answer(
+                StatusCode::UNAUTHORIZED,
+                "AUTHENTICATION_FAILED",
+                why,
+            ));
         }
     }
     let Some(action) = Action::from_wire(action) else {
@@ -195,9 +202,10 @@ async fn answer(
             ))
         }
     };
-    let key = header_str(headers, "idempotency-key").map(str::to_owned);
-    let correlation_id = header_str(headers, "x-correlation-id")
-        .map_or_else(|| format!("rest-{}", NEXT_ID.fetch_add(1, Ordering::Relaxed)), str::to_owned);
+    let correlation_id = header_str(headers, "x-correlation-id").map_or_else(
+        || format!("rest-{}", NEXT_ID.fetch_add(1, Ordering::Relaxed)),
+        str::to_owned,
+    );
     let mut h = Map::new();
     h.insert("correlationId".into(), json!(correlation_id));
     h.insert("action".into(), json!(action.wire()));
@@ -217,7 +225,6 @@ async fn answer(
         return Some((status, axum::Json(frames::error_frame(&rej))).into_response());
     }
     let faults = rest_faults(&request);
-    let seen = key.as_deref().map_or(1, |k| state.test.rest_seen(k));
     if let Some((code, times)) = faults.status {
         if seen <= times {
             let status = StatusCode::from_u16(code).unwrap_or(StatusCode::SERVICE_UNAVAILABLE);
