@@ -271,11 +271,11 @@ test-types: pkg
 
 # Size gate: prints the gzip -9 size of wasm + glue + snippets against the
 # 28,000 B budget and fails above the growth ceiling SIZE_CEILING (the
-# 40,000 B target is still missed; the resilient session costs about 7 KB
-# and request handles about 2.4 KB;
+# 40,000 B target is still missed; the resilient session costs about 7 KB,
+# request handles about 2.4 KB and the REST transport about 9.6 KB;
 # BENCHMARKS.md, "Size").
 SIZE_BUDGET ?= 28000
-SIZE_CEILING ?= 70500
+SIZE_CEILING ?= 80000
 test-size: pkg
 	@mkdir -p $(LOG_DIR)
 	node scripts/size-check.mjs $(PKG_DIR) $(SIZE_BUDGET) --ceiling=$(SIZE_CEILING) 2>&1 | tee $(LOG_DIR)/size.log

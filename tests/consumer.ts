@@ -10,7 +10,7 @@ import init, {
   type ElevateParams, type InsightsParams, type InteractionParams, type OptaveEventMap, type ParamsFor,
   type ReceptionParams, type RecommendParams, type RequestParams, type SentEvent, type StateChangeEvent,
   type SummarizeParams, type TranslateParams, type RequestHandle, type SettledRequest, type SuperpowerEvent,
-  type SuperpowerType, type OptaveError,
+  type SuperpowerType, type OptaveError, type TransportInUse,
 } from '../pkg/optave_client.js';
 
 await init();
@@ -278,6 +278,27 @@ const sdkVersion: string = OptaveClient.sdkVersion;
 const specVersion: string = OptaveClient.specVersion;
 const schemaRef: string = OptaveClient.schemaRef;
 void [sdkVersion, specVersion, schemaRef];
+
+// ------------------------------------------------------------------ transports
+
+const overRest = new OptaveClient({
+  websocketUrl: 'wss://ws-sandbox.oco.optave.tech',
+  restUrl: 'https://sandbox.oco.optave.tech',
+  transport: 'auto',
+});
+const inUse: TransportInUse = overRest.transport;
+overRest.on('stateChange', (ev) => {
+  const t: 'websocket' | 'rest' = ev.transport;
+  void t;
+});
+void inUse;
+
+// @ts-expect-error transport is one of 'websocket', 'rest', 'auto'
+void new OptaveClient({ websocketUrl: 'wss://x.tech', restUrl: 'https://x.tech', transport: 'http' });
+
+// @ts-expect-error client.transport is never 'auto'
+const neverAuto: 'auto' = overRest.transport;
+void neverAuto;
 
 // ------------------------------------------------------------------- mistakes
 

@@ -25,6 +25,7 @@ pub mod outbox;
 mod requests;
 pub mod rest;
 pub mod retry;
+mod transport;
 mod via_rest;
 pub use io::{ConnectionState, Effect, Input, ReadyState, SendKind, StateChange};
 pub use outbox::FrameOutcome;

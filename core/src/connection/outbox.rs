@@ -25,6 +25,9 @@ use alloc::vec::Vec;
 
 use super::io::SendKind;
 
+#[path = "outbox_rest.rs"]
+mod rest_wire;
+
 /// Default `queueLimit`: 100 envelopes.
 pub const DEFAULT_QUEUE_LIMIT: usize = 100;
 /// The most envelope text the queue holds: 1 MiB (1,048,576 bytes of UTF-8).
@@ -313,40 +316,6 @@ impl<T> Outbox<T> {
             return Vec::new();
         }
         self.take_where(|e| matches!(e.wire, Wire::Sent | Wire::Lost))
-    }
-
-    /// The requests waiting for the socket (queued, or lost with their
-    /// answer incomplete), in order: their correlationIds.
-    pub fn waiting_for_socket(&self) -> Vec<String> {
-        self.entries
-            .iter()
-            .filter(|e| e.wire == Wire::Queued || (e.wire == Wire::Lost && !e.complete()))
-            .map(|e| e.id.clone())
-            .collect()
-    }
-
-    /// Marks `id` as under way over REST (it is never sent on the socket);
-    /// a queued fire-and-forget request is tracked from now until
-    /// `now_ms + plain_timeout_ms`. Returns its envelope text and deadline.
-    pub fn to_rest(
-        &mut self,
-        id: &str,
-        now_ms: f64,
-        plain_timeout_ms: f64,
-    ) -> Option<(Rc<str>, f64)> {
-        let at = self.find(id)?;
-        let entry = self.entries.get_mut(at)?;
-        if entry.wire == Wire::Queued {
-            self.queued = self.queued.saturating_sub(1);
-            self.queued_bytes = self.queued_bytes.saturating_sub(entry.text.len());
-            if !entry.is_async {
-                entry.deadline_ms = now_ms + plain_timeout_ms;
-                self.tracked_plain += 1;
-                self.tracked_plain_bytes += entry.text.len();
-            }
-        }
-        entry.wire = Wire::Rest;
-        Some((entry.text.clone(), entry.deadline_ms))
     }
 
     /// The connection is up: every lost and queued envelope, in the order
