@@ -24,8 +24,8 @@ use crate::connect::bounded_token;
 use crate::events::{Event, EVENTS};
 use crate::js_error::to_js_error;
 use crate::options::string_argument;
-use crate::requests::{action_argument, cancelled};
-use crate::runtime::{feed, now_ms, rearm, Handle, Settle, Shared, Waiter};
+use crate::requests::action_argument;
+use crate::runtime::{feed, now_ms, Handle, Settle, Shared, Waiter};
 use crate::signals::Signals;
 
 /// A client of the Optave OCO message API over one browser WebSocket.
@@ -315,58 +315,6 @@ impl OptaveClient {
                 None
             }
         }
-    }
-
-    /// Cancels a pending `...Async` request: its promise rejects with VALIDATION
-    /// `REQUEST_CANCELLED`. Returns whether it was pending (never for
-    /// anything but a string of at most 1,024 characters).
-    #[wasm_bindgen(js_name = cancelRequest)]
-    pub fn cancel_request(
-        &self,
-        #[wasm_bindgen(unchecked_param_type = "string")] correlation_id: JsValue,
-    ) -> bool {
-        let Ok(correlation_id) = string_argument(&correlation_id, "correlationId", now_ms()) else {
-            return false;
-        };
-        let correlation_id = correlation_id.as_str();
-        let settle = self
-            .shared
-            .state
-            .borrow_mut()
-            .session
-            .cancel(correlation_id);
-        let Some(settle) = settle else { return false };
-        let fetch = self
-            .shared
-            .state
-            .borrow_mut()
-            .session
-            .stop_fetch(correlation_id);
-        if let Some(fetch) = fetch {
-            crate::rest::abort(&self.shared, fetch);
-        }
-        let err = cancelled(now_ms()).for_request(correlation_id);
-        settle.reject(&to_js_error(&err));
-        rearm(&self.shared);
-        true
-    }
-
-    /// Cancels every pending `...Async` request (`REQUEST_CANCELLED`). Returns how many.
-    #[wasm_bindgen(js_name = cancelPendingRequests)]
-    pub fn cancel_pending_requests(&self) -> u32 {
-        let pending = self.shared.state.borrow_mut().session.cancel_all();
-        let err = cancelled(now_ms());
-        for (id, _) in &pending {
-            let fetch = self.shared.state.borrow_mut().session.stop_fetch(id);
-            if let Some(fetch) = fetch {
-                crate::rest::abort(&self.shared, fetch);
-            }
-        }
-        for (id, settle) in &pending {
-            settle.reject(&to_js_error(&err.clone().for_request(id.as_str())));
-        }
-        rearm(&self.shared);
-        pending.len() as u32
     }
 
     /// The error a freed client's methods throw: VALIDATION `CLIENT_FREED`.

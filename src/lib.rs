@@ -56,6 +56,8 @@ mod signals;
 mod socket;
 #[cfg(target_arch = "wasm32")]
 mod typescript;
+#[cfg(target_arch = "wasm32")]
+mod waiter;
 
 #[cfg(target_arch = "wasm32")]
 pub use client::OptaveClient;
