@@ -430,3 +430,20 @@ fn auto_goes_over_rest_at_once_when_the_first_attempt_closes_with_1006() {
     rig.on(closed(1, 1006, false, T0 + 5.0));
     assert_eq!(rig.s.transport(), Transport::WebSocket);
 }
+
+#[test]
+fn fire_and_forget_beyond_the_tracking_bounds_still_goes_out() {
+    use optave_core::connection::outbox::MAX_TRACKED;
+    let mut rig = Rig::new(rest_config(Transport::Rest, false));
+    for n in 0..MAX_TRACKED {
+        fetch_of(submit(&mut rig, &format!("t{n}"), None, 1e3, T0));
+    }
+    assert_eq!(rig.s.outbox().len(), MAX_TRACKED);
+    let f = fetch_of(submit(&mut rig, "extra", None, 1e3, T0));
+    assert_eq!(f.correlation_id, "extra");
+    assert_eq!(rig.s.outbox().len(), MAX_TRACKED, "sent untracked");
+    assert_eq!(
+        lines(&rig.on(answer(f.id, 200, None, T0))),
+        ["deliver extra"]
+    );
+}

@@ -93,7 +93,8 @@ impl<T> Session<T> {
         };
         let limit = self.config.queue_limit;
         let id = correlation_id.clone();
-        self.outbox
+        let untracked = self
+            .outbox
             .submit(
                 correlation_id,
                 text,
@@ -105,8 +106,12 @@ impl<T> Session<T> {
             )
             .map_err(|(waiter, refusal)| (waiter, errors::refused(refusal, &id, now_ms)))?;
         let plain = self.config.request_timeout_ms;
-        let Some((text, deadline)) = self.outbox.to_rest(&id, now_ms, plain) else {
-            return Ok(Submitted::Held); // sent untracked: not tracked, not sent
+        let (text, deadline) = match (self.outbox.to_rest(&id, now_ms, plain), untracked) {
+            (Some(tracked), _) => tracked,
+            // Beyond the tracking bounds a fire-and-forget request goes out
+            // untracked, as over the socket.
+            (None, Some(text)) => (text, now_ms + timeout_ms),
+            (None, None) => return Ok(Submitted::Held),
         };
         Ok(Submitted::Fetch(
             self.start_fetch(id, &rest, &text, deadline),
