@@ -301,12 +301,13 @@ test-pkg: pkg
 # Size gate: prints the gzip -9 size of wasm + glue + snippets against the
 # 28,000 B budget and fails above the growth ceiling SIZE_CEILING (the
 # 40,000 B target is still missed; the resilient session costs about 7 KB,
-# request handles about 2.4 KB, and the start without set-up (create(),
+# request handles about 2.4 KB, the start without set-up (create(),
 # NOT_INITIALIZED, WASM_LOAD_FAILED, statics before the wasm, the exported
-# OptaveError class) about 0.6 KB of JS; BENCHMARKS.md, "Size"). It also
-# reports the inline entry (optave-client/inline), which is not gated.
+# OptaveError class) about 0.6 KB of JS, and the REST transport about 9.6 KB;
+# BENCHMARKS.md, "Size"). It also reports the inline entry
+# (optave-client/inline), which is not gated.
 SIZE_BUDGET ?= 28000
-SIZE_CEILING ?= 70800
+SIZE_CEILING ?= 81000
 test-size: pkg
 	@mkdir -p $(LOG_DIR)
 	node scripts/size-check.mjs $(PKG_DIR) $(SIZE_BUDGET) --ceiling=$(SIZE_CEILING) 2>&1 | tee $(LOG_DIR)/size.log

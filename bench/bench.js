@@ -25,6 +25,8 @@ const cfg = {
   envelopeTargetBytes: 100 * 1024,
   burstN: 20000,
   roundTripN: 1000,
+  // REST calls per round of the REST round-trip row.
+  restRoundTripN: 200,
   memoryBatch: 200,
   memoryMessages: 100000,
   memoryCycles: 1000,
@@ -424,6 +426,61 @@ async function main() {
         note: `overhead ${(s99 - l99).toFixed(3)} ms`,
       });
     }
+  }
+
+  // ---- row 5b: round trip over REST (transport 'rest', POST /message/{action})
+  {
+    const N = cfg.restRoundTripN;
+    const client = new OptaveClient({ ...clientOptions, restUrl: location.origin, transport: 'rest' });
+    await client.connect();
+    const envelope = JSON.parse(plainText);
+    const url = `${location.origin}/message/interaction`;
+    const stats = (xs) => ({ p50: percentile(xs, 50), p99: percentile(xs, 99) });
+    // Limit: the same payload POSTed with fetch (same headers, a fresh key each).
+    const rawLoop = async () => {
+      const xs = new Array(N);
+      for (let i = 0; i < N; i++) {
+        const t0 = now();
+        const res = await fetch(url, {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json', 'Idempotency-Key': crypto.randomUUID(), 'X-Correlation-Id': crypto.randomUUID() },
+          body: JSON.stringify(envelope.payload),
+          cache: 'no-store',
+          credentials: 'omit',
+        });
+        await res.json();
+        xs[i] = now() - t0;
+      }
+      return stats(xs);
+    };
+    const sdkLoop = async () => {
+      const xs = new Array(N);
+      for (let i = 0; i < N; i++) {
+        const t0 = now();
+        await client.interactionAsync(plain);
+        xs[i] = now() - t0;
+      }
+      return stats(xs);
+    };
+    const res = await paired('REST round trip vs raw fetch', sdkLoop, rawLoop);
+    client.close();
+    client.free();
+    const med = (xs, k) => median(xs.map((x) => x[k]));
+    const s50 = med(res.sdk, 'p50');
+    const l50 = med(res.limit, 'p50');
+    rows.push({
+      id: 'rt_rest_p50', name: `REST round trip p50 vs raw fetch POST, ${N} seq. (ms)`,
+      sdk: s50, limit: l50, ratio: s50 / l50, target: 'report', met: null,
+      note: `overhead ${(s50 - l50).toFixed(3)} ms`,
+      rounds: res,
+    });
+    const s99 = med(res.sdk, 'p99');
+    const l99 = med(res.limit, 'p99');
+    rows.push({
+      id: 'rt_rest_p99', name: `REST round trip p99 vs raw fetch POST (ms)`,
+      sdk: s99, limit: l99, ratio: s99 / l99, target: 'report', met: null,
+      note: `overhead ${(s99 - l99).toFixed(3)} ms`,
+    });
   }
 
   wasmMark('afterRoundTrip');

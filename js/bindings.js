@@ -109,37 +109,74 @@ function utf8Bytes(s) {
   }
   return n;
 }
-export function listenFrames(ws, route, bits, names, limits) {
+// Reads one parsed frame `f` of `size` bytes: routes it with its routing
+// flags and fields (src/socket.rs, `Frame`).
+function routeParsed(f, route, bits, names) {
   const [OBJ, MSG, HDR, HDR_OBJ, PAY_OBJ, ERR, ACT, MSG_OBJ, BAD_ID] = bits;
   const [CID, SCHEMA, ACTION] = names;
+  if (!obj(f)) { route(f, 0); return; }
+  const h = obj(f.headers) ? f.headers : undefined;
+  const p = obj(f.payload) ? f.payload : undefined;
+  const b = p === undefined ? f : p;
+  const flags = OBJ | (f.action === 'message' ? MSG : 0) | (f.headers != null ? HDR : 0)
+    | (h !== undefined ? HDR_OBJ : 0) | (p !== undefined ? PAY_OBJ : 0) | (b.error != null ? ERR : 0)
+    | (typeof b.action === 'string' ? ACT : 0) | (obj(b.message) ? MSG_OBJ : 0)
+    | ((h !== undefined && notStr(h[CID])) || notStr(f[CID]) || (p !== undefined && notStr(p[CID])) ? BAD_ID : 0);
+  let other = str(f[CID]);
+  if (other === undefined && p !== undefined) other = str(p[CID]);
+  route(f, flags,
+    h === undefined ? undefined : str(h[CID]),
+    h === undefined ? undefined : str(h[SCHEMA]),
+    h === undefined ? undefined : str(h[ACTION]),
+    str(b.actionType), str(b.state), other);
+}
+// Reads one text: refused by size (never parsed, only its start copied), not
+// JSON, or parsed; `many`: an array is a list of frames (a REST answer).
+function readText(data, route, bits, names, limits, many) {
   const [maxBytes, prefixUnits] = limits;
+  let size = data.length;
+  if (size <= maxBytes && size * 3 > maxBytes) size = utf8Bytes(data);
+  if (size > maxBytes) { route(size, -3, data.slice(0, prefixUnits)); return; }
+  let f;
+  try { f = JSON.parse(data); } catch (_) { route(size, -2, data.slice(0, prefixUnits)); return; }
+  if (many && Array.isArray(f)) { for (const x of f) routeParsed(x, route, bits, names); return; }
+  routeParsed(f, route, bits, names);
+}
+export function listenFrames(ws, route, bits, names, limits) {
   const listener = (event) => {
     const data = event.data;
     if (typeof data !== 'string') { route(data, -1); return; }
-    // Over the limit: refused by size, never parsed, only its start copied.
-    let size = data.length;
-    if (size <= maxBytes && size * 3 > maxBytes) size = utf8Bytes(data);
-    if (size > maxBytes) { route(size, -3, data.slice(0, prefixUnits)); return; }
-    let f;
-    try { f = JSON.parse(data); } catch (_) { route(size, -2, data.slice(0, prefixUnits)); return; }
-    if (!obj(f)) { route(f, 0); return; }
-    const h = obj(f.headers) ? f.headers : undefined;
-    const p = obj(f.payload) ? f.payload : undefined;
-    const b = p === undefined ? f : p;
-    const flags = OBJ | (f.action === 'message' ? MSG : 0) | (f.headers != null ? HDR : 0)
-      | (h !== undefined ? HDR_OBJ : 0) | (p !== undefined ? PAY_OBJ : 0) | (b.error != null ? ERR : 0)
-      | (typeof b.action === 'string' ? ACT : 0) | (obj(b.message) ? MSG_OBJ : 0)
-      | ((h !== undefined && notStr(h[CID])) || notStr(f[CID]) || (p !== undefined && notStr(p[CID])) ? BAD_ID : 0);
-    let other = str(f[CID]);
-    if (other === undefined && p !== undefined) other = str(p[CID]);
-    route(f, flags,
-      h === undefined ? undefined : str(h[CID]),
-      h === undefined ? undefined : str(h[SCHEMA]),
-      h === undefined ? undefined : str(h[ACTION]),
-      str(b.actionType), str(b.state), other);
+    readText(data, route, bits, names, limits, false);
   };
   ws.addEventListener('message', listener);
   return listener;
+}
+
+// src/rest.rs: one REST call. `headers` is [name, value, name, value, ...];
+// `done(status, retryAfterMs, text)` once with the answer (status 0: the
+// network failed), never after `abort()` of the returned controller.
+export function restFetch(url, headers, body, token, done) {
+  const ctl = new AbortController();
+  const call = (...a) => { if (!ctl.signal.aborted) try { done(...a); } catch (_) { /* dropped */ } };
+  const h = new Headers();
+  for (let i = 0; i + 1 < headers.length; i += 2) h.set(headers[i], headers[i + 1]);
+  if (token !== undefined) h.set('Authorization', 'Bearer ' + token);
+  fetch(url, { method: 'POST', headers: h, body, signal: ctl.signal, credentials: 'omit', cache: 'no-store', redirect: 'error' })
+    .then(async (r) => call(r.status, retryAfter(r.headers.get('Retry-After')), await r.text()))
+    .catch(() => call(0, undefined, ''));
+  return ctl;
+}
+// Retry-After (RFC 9110 section 10.2.3): seconds or an HTTP date, in ms from now.
+function retryAfter(v) {
+  if (v === null) return undefined;
+  const s = Number(v.trim());
+  if (v.trim() !== '' && Number.isFinite(s) && s >= 0) return s * 1000;
+  const d = Date.parse(v);
+  return Number.isNaN(d) ? undefined : Math.max(0, d - Date.now());
+}
+export function abortFetch(ctl) { try { ctl.abort(); } catch (_) { /* already done */ } }
+export function readBody(text, route, bits, names, limits) {
+  readText(text, route, bits, names, limits, true);
 }
 // The body fields of a bare frame that carries a payload object, read from
 // the frame itself: [actionType, state, has error, correlationId, action is a
@@ -181,8 +218,8 @@ export function parseUrl(text) {
 }
 
 // The session's events and signals (src/runtime.rs, src/signals.rs).
-export function stateInfo(previous, current, reason, retryInMs) {
-  const o = { previous, current };
+export function stateInfo(previous, current, reason, retryInMs, transport) {
+  const o = { previous, current, transport };
   if (reason !== undefined) o.reason = reason;
   if (retryInMs !== undefined) o.retryInMs = retryInMs;
   return o;

@@ -51,8 +51,9 @@ export interface OptaveLogger {
 export interface OptaveClientOptions extends ConnectionOptions {
     /**
      * Returns the token for a connection, or a promise of it. Called for every
-     * (re)connection, because tickets may be single-use. Typically fetches a
-     * short-lived ticket from the page's own backend.
+     * (re)connection and every REST call (`Authorization: Bearer <token>`),
+     * because tickets may be single-use. Typically fetches a short-lived
+     * ticket from the page's own backend.
      */
     tokenProvider?: () => string | null | undefined | Promise<string | null | undefined>;
     /** Receives warnings (deprecations, failing listeners) and errors nobody listens to. */

@@ -3,10 +3,14 @@
 # WASM_ENGINES (default "chromium firefox"; e.g. WASM_ENGINES=firefox runs one):
 #   chromium  Debian's Chromium through chromedriver (--chrome)
 #   firefox   Debian's Firefox ESR through geckodriver (--firefox)
-# Every engine runs against the same three local oco-local-server instances,
+# Every engine runs against the same four local oco-local-server instances,
 # started once:
-#   OCO_TEST_HTTP                  auth ON  (tests fetch tickets from /api/ws-ticket)
+#   OCO_TEST_HTTP                  auth ON  (tests fetch tickets from /api/ws-ticket;
+#                                  POST /message/* also takes the token in
+#                                  OCO_TEST_REST_TOKEN, --rest-token)
 #   OCO_TEST_HTTP_NOAUTH           --no-auth
+#   OCO_TEST_HTTP_NOWS             --no-auth --no-websocket (every /ws upgrade refused
+#                                  as a proxy would, until POST /api/test/websocket)
 #   OCO_TEST_HTTP_RESTART          --no-auth, run under oco-supervisor, whose control
 #   OCO_TEST_HTTP_RESTART_CONTROL  endpoints (POST /kill, /start, /restart?downMs=N,
 #                                  GET /status) stop and start the server process on
@@ -86,9 +90,11 @@ if [[ ${OCO_TEST_WASM_STAGE:-} != engines ]]; then
     # run): 15 minutes per engine.
     export OCO_SERVER_MAX_LIFETIME_SECS=${OCO_SERVER_MAX_LIFETIME_SECS:-$((900 * ${#engines[@]}))}
     echo "test-wasm: engines: ${engines[*]}" >&2
+    export OCO_TEST_REST_TOKEN=${OCO_TEST_REST_TOKEN:-rest-test-token}
     OCO_SERVER_SUPERVISED=1 OCO_SERVER_URL_VAR=OCO_TEST_HTTP_RESTART "$root/scripts/with-server.sh" --no-auth -- \
         env OCO_SERVER_SUPERVISED=0 OCO_SERVER_URL_VAR=OCO_TEST_HTTP_NOAUTH "$root/scripts/with-server.sh" --no-auth -- \
-        env OCO_SERVER_SUPERVISED=0 OCO_SERVER_URL_VAR=OCO_TEST_HTTP "$root/scripts/with-server.sh" -- \
+        env OCO_SERVER_SUPERVISED=0 OCO_SERVER_URL_VAR=OCO_TEST_HTTP_NOWS "$root/scripts/with-server.sh" --no-auth --no-websocket -- \
+        env OCO_SERVER_SUPERVISED=0 OCO_SERVER_URL_VAR=OCO_TEST_HTTP "$root/scripts/with-server.sh" --rest-token "$OCO_TEST_REST_TOKEN" -- \
         env OCO_TEST_WASM_STAGE=engines WASM_ENGINES="${engines[*]}" \
         CHROMEDRIVER="$chromedriver" GECKODRIVER="$geckodriver" bash "$root/scripts/test-wasm.sh" "$@"
     exit

@@ -24,8 +24,8 @@ use crate::connect::bounded_token;
 use crate::events::{Event, EVENTS};
 use crate::js_error::to_js_error;
 use crate::options::string_argument;
-use crate::requests::{action_argument, cancelled};
-use crate::runtime::{feed, now_ms, rearm, Handle, Settle, Shared, Waiter};
+use crate::requests::action_argument;
+use crate::runtime::{feed, now_ms, Handle, Settle, Shared, Waiter};
 use crate::signals::Signals;
 
 /// A client of the Optave OCO message API over one browser WebSocket.
@@ -150,6 +150,15 @@ impl OptaveClient {
     #[wasm_bindgen(getter, unchecked_return_type = "ConnectionState")]
     pub fn state(&self) -> String {
         String::from(self.shared.state.borrow().session.state().as_str())
+    }
+
+    /// The transport requests use now: `'websocket'`, or `'rest'` (with
+    /// `transport: 'rest'`, or with `'auto'` while the WebSocket cannot be
+    /// established). Each change is also reported on `stateChange`
+    /// (`transport`). Source: the REST-transport issue; protocol.md section 1.
+    #[wasm_bindgen(getter, unchecked_return_type = "TransportInUse")]
+    pub fn transport(&self) -> String {
+        String::from(self.shared.state.borrow().session.transport().as_str())
     }
 
     /// The session id: fills `session.sessionId` when a call leaves it empty and
@@ -309,43 +318,6 @@ impl OptaveClient {
         }
     }
 
-    /// Cancels a pending `...Async` request: its promise rejects with VALIDATION
-    /// `REQUEST_CANCELLED`. Returns whether it was pending (never for
-    /// anything but a string of at most 1,024 characters).
-    #[wasm_bindgen(js_name = cancelRequest)]
-    pub fn cancel_request(
-        &self,
-        #[wasm_bindgen(unchecked_param_type = "string")] correlation_id: JsValue,
-    ) -> bool {
-        let Ok(correlation_id) = string_argument(&correlation_id, "correlationId", now_ms()) else {
-            return false;
-        };
-        let correlation_id = correlation_id.as_str();
-        let settle = self
-            .shared
-            .state
-            .borrow_mut()
-            .session
-            .cancel(correlation_id);
-        let Some(settle) = settle else { return false };
-        let err = cancelled(now_ms()).for_request(correlation_id);
-        settle.reject(&to_js_error(&err));
-        rearm(&self.shared);
-        true
-    }
-
-    /// Cancels every pending `...Async` request (`REQUEST_CANCELLED`). Returns how many.
-    #[wasm_bindgen(js_name = cancelPendingRequests)]
-    pub fn cancel_pending_requests(&self) -> u32 {
-        let pending = self.shared.state.borrow_mut().session.cancel_all();
-        let err = cancelled(now_ms());
-        for (id, settle) in &pending {
-            settle.reject(&to_js_error(&err.clone().for_request(id.as_str())));
-        }
-        rearm(&self.shared);
-        pending.len() as u32
-    }
-
     /// The error a freed client's methods throw: VALIDATION `CLIENT_FREED`.
     /// Used by the package's JavaScript layer (`js/api.js`).
     #[wasm_bindgen(js_name = clientFreedError, skip_typescript)]
@@ -384,7 +356,7 @@ impl Drop for OptaveClient {
     fn drop(&mut self) {
         let now = now_ms();
         let err = OptaveError::websocket(ErrorCode::ConnectionClosed, "the client was freed", now);
-        let (socket, waiters, timer, token_wait, signals, pending) = {
+        let (socket, waiters, timer, token_wait, signals, pending, fetches) = {
             let mut st = self.shared.state.borrow_mut();
             (
                 st.socket.take(),
@@ -393,9 +365,10 @@ impl Drop for OptaveClient {
                 st.token_wait.take(),
                 st.signals.take(),
                 st.session.cancel_all(),
+                core::mem::take(&mut st.fetches),
             )
         };
-        drop((socket, timer, token_wait, signals));
+        drop((socket, timer, token_wait, signals, fetches));
         for (id, settle) in pending {
             settle.reject(&to_js_error(&err.clone().for_request(id)));
         }

@@ -54,7 +54,7 @@ pub fn start_attempt(shared: &Rc<Shared>, attempt: u32) {
 }
 
 /// What `tokenProvider()` gave: a string, nothing (`null`/`undefined`), or a failure.
-fn token_of(ok: bool, value: &JsValue) -> Result<Option<String>, OptaveError> {
+pub fn token_of(ok: bool, value: &JsValue) -> Result<Option<String>, OptaveError> {
     let failed = |why: &str| {
         OptaveError::authentication(
             ErrorCode::TokenProviderFailed,

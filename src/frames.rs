@@ -50,7 +50,7 @@ pub fn on_socket_event(shared: &Rc<Shared>, attempt: u32, event: SocketEvent) {
 }
 
 /// Routes one inbound frame (the core decides, [`route`]) and delivers it.
-fn on_frame(shared: &Rc<Shared>, mut frame: Frame, now: f64) {
+pub fn on_frame(shared: &Rc<Shared>, mut frame: Frame, now: f64) {
     if frame.flags == Frame::NOT_TEXT {
         return shared.emit_error(&inbound::binary_frame(now));
     }
@@ -99,7 +99,7 @@ fn on_frame(shared: &Rc<Shared>, mut frame: Frame, now: f64) {
 
 /// A frame that could not be read: reported on `error`, and the request it
 /// names (the core salvages its correlationId) rejects with the same error.
-fn unreadable(shared: &Rc<Shared>, err: &OptaveError) {
+pub fn unreadable(shared: &Rc<Shared>, err: &OptaveError) {
     let settle = take_request(shared, err.correlation_id.as_deref());
     let js = to_js_error(err);
     shared.report_error(err, &js);

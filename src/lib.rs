@@ -48,6 +48,8 @@ mod random;
 #[cfg(target_arch = "wasm32")]
 mod requests;
 #[cfg(target_arch = "wasm32")]
+mod rest;
+#[cfg(target_arch = "wasm32")]
 mod runtime;
 #[cfg(target_arch = "wasm32")]
 mod signals;
@@ -55,6 +57,8 @@ mod signals;
 mod socket;
 #[cfg(target_arch = "wasm32")]
 mod typescript;
+#[cfg(target_arch = "wasm32")]
+mod waiter;
 
 #[cfg(target_arch = "wasm32")]
 pub use client::OptaveClient;

@@ -79,6 +79,8 @@ pub fn create(options: &JsValue) -> Result<OptaveClient, OptaveError> {
         connect_waiters: Vec::new(),
         timer: None,
         signals: None,
+        fetches: Vec::new(),
+        answer: None,
     };
     Ok(OptaveClient {
         shared: Rc::new(Shared {

@@ -8,10 +8,13 @@ use optave_core::action::Action;
 use optave_core::error::{ErrorCode, OptaveError};
 use optave_core::options::{handle_options, request_timeout};
 use optave_core::text::Text;
+use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsValue;
 
 use crate::client::OptaveClient;
+use crate::js_error::to_js_error;
 use crate::options::{options_text, string_argument};
+use crate::runtime::rearm;
 use crate::runtime::{now_ms, Handle, Settle, Waiter};
 
 impl OptaveClient {
@@ -70,6 +73,61 @@ impl OptaveClient {
             Some(options.settle_ms),
             options.timeout_ms,
         )
+    }
+}
+
+#[wasm_bindgen]
+impl OptaveClient {
+    /// Cancels a pending `...Async` request: its promise rejects with VALIDATION
+    /// `REQUEST_CANCELLED`. Returns whether it was pending (never for
+    /// anything but a string of at most 1,024 characters).
+    #[wasm_bindgen(js_name = cancelRequest)]
+    pub fn cancel_request(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "string")] correlation_id: JsValue,
+    ) -> bool {
+        let Ok(correlation_id) = string_argument(&correlation_id, "correlationId", now_ms()) else {
+            return false;
+        };
+        let correlation_id = correlation_id.as_str();
+        let settle = self
+            .shared
+            .state
+            .borrow_mut()
+            .session
+            .cancel(correlation_id);
+        let Some(settle) = settle else { return false };
+        let fetch = self
+            .shared
+            .state
+            .borrow_mut()
+            .session
+            .stop_fetch(correlation_id);
+        if let Some(fetch) = fetch {
+            crate::rest::abort(&self.shared, fetch);
+        }
+        let err = cancelled(now_ms()).for_request(correlation_id);
+        settle.reject(&to_js_error(&err));
+        rearm(&self.shared);
+        true
+    }
+
+    /// Cancels every pending `...Async` request (`REQUEST_CANCELLED`). Returns how many.
+    #[wasm_bindgen(js_name = cancelPendingRequests)]
+    pub fn cancel_pending_requests(&self) -> u32 {
+        let pending = self.shared.state.borrow_mut().session.cancel_all();
+        let err = cancelled(now_ms());
+        for (id, _) in &pending {
+            let fetch = self.shared.state.borrow_mut().session.stop_fetch(id);
+            if let Some(fetch) = fetch {
+                crate::rest::abort(&self.shared, fetch);
+            }
+        }
+        for (id, settle) in &pending {
+            settle.reject(&to_js_error(&err.clone().for_request(id.as_str())));
+        }
+        rearm(&self.shared);
+        pending.len() as u32
     }
 }
 

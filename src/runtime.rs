@@ -10,9 +10,9 @@ use alloc::string::String;
 use alloc::vec::Vec;
 use core::cell::RefCell;
 
-use js_sys::{Function, JsString, Promise, JSON};
+use js_sys::{Function, JsString, JSON};
 use optave_core::action::Action;
-use optave_core::connection::{Effect, Input, SendKind, Session, StateChange};
+use optave_core::connection::{Effect, Input, SendKind, Session, StateChange, Submitted};
 use optave_core::error::{ErrorCode, OptaveError};
 use optave_core::ids::IdGenerator;
 use optave_core::legacy::Deprecation;
@@ -39,99 +39,14 @@ extern "C" {
         current: &str,
         reason: JsValue,
         retry_in_ms: Option<f64>,
+        transport: &str,
     ) -> JsValue;
     /// The `sent` event object (`SentEvent`).
     #[wasm_bindgen(js_name = sentInfo)]
     fn sent_info(correlation_id: &str, kind: &str) -> JsValue;
 }
 
-/// The two functions that settle a promise.
-#[derive(Debug, Clone)]
-pub struct Settle {
-    resolve: Function,
-    reject: Function,
-}
-
-impl Settle {
-    /// A new promise and its settle functions.
-    pub fn promise() -> (Promise, Option<Settle>) {
-        let mut settle = None;
-        let promise = Promise::new(&mut |resolve, reject| {
-            settle = Some(Settle { resolve, reject });
-        });
-        (promise, settle)
-    }
-
-    /// Resolves the promise with `value`.
-    pub fn resolve_with(&self, value: &JsValue) {
-        let _ = self.resolve.call1(&JsValue::UNDEFINED, value);
-    }
-
-    /// Rejects the promise with `value`.
-    pub fn reject_with(&self, value: &JsValue) {
-        let _ = self.reject.call1(&JsValue::UNDEFINED, value);
-    }
-}
-
-#[wasm_bindgen]
-extern "C" {
-    /// A request handle (`RequestHandle` of `js/api.js`): the facade hands it
-    /// every frame of its request, then its settlement or failure.
-    #[derive(Debug, Clone)]
-    pub type Handle;
-    #[wasm_bindgen(method, catch, js_name = _frame)]
-    fn frame(this: &Handle, event: &JsValue) -> Result<(), JsValue>;
-    #[wasm_bindgen(method, catch, js_name = _error)]
-    fn error(this: &Handle, error: &JsValue, event: &JsValue) -> Result<(), JsValue>;
-    #[wasm_bindgen(method, catch, js_name = _settle)]
-    fn settle(this: &Handle) -> Result<(), JsValue>;
-    #[wasm_bindgen(method, catch, js_name = _fail)]
-    fn fail(this: &Handle, error: &JsValue) -> Result<(), JsValue>;
-}
-
-/// What the session keeps per `...Async` request or request handle.
-#[derive(Debug, Clone)]
-pub enum Waiter {
-    /// An `...Async` promise: the first frame settles it.
-    Promise(Settle),
-    /// A request handle: every frame, then `settled()` (the request-handles
-    /// issue).
-    Handle(Handle),
-}
-
-impl Waiter {
-    /// A frame of the request (`event`, the `superpower.response` object).
-    pub fn frame(&self, event: &JsValue) {
-        match self {
-            Self::Promise(s) => s.resolve_with(event),
-            Self::Handle(h) => drop(h.frame(event)),
-        }
-    }
-
-    /// An error frame of the request: `error` (the `OptaveError`), `event`
-    /// (the frame as a `superpower.response` object).
-    pub fn error_frame(&self, error: &JsValue, event: &JsValue) {
-        match self {
-            Self::Promise(s) => s.reject_with(error),
-            Self::Handle(h) => drop(h.error(error, event)),
-        }
-    }
-
-    /// The request ended without an answer (timeout, cancel, close, lost).
-    pub fn reject(&self, error: &JsValue) {
-        match self {
-            Self::Promise(s) => s.reject_with(error),
-            Self::Handle(h) => drop(h.fail(error)),
-        }
-    }
-
-    /// A handle's request settled.
-    pub fn settled(&self) {
-        if let Self::Handle(h) = self {
-            drop(h.settle());
-        }
-    }
-}
+pub use crate::waiter::{Handle, Settle, Waiter};
 
 /// Mutable client state; borrowed briefly, never across a call into the page.
 #[derive(Debug)]
@@ -156,6 +71,10 @@ pub struct State {
     /// The window and document listeners (online, offline, visibility, page
     /// lifecycle), from `connect()` to `close()` or `free()`.
     pub signals: Option<Signals>,
+    /// The REST calls under way (each aborts its `fetch` when dropped).
+    pub fetches: Vec<crate::rest::RestCall>,
+    /// A 2xx REST answer while the core decides on it.
+    pub answer: Option<crate::rest::Answer>,
 }
 
 /// Everything a client owns.
@@ -249,22 +168,25 @@ impl Shared {
         timeout_ms: f64,
     ) -> Result<String, OptaveError> {
         let id = outbound.correlation_id;
-        let envelope = JsEnvelope::new(&outbound.text);
-        drop(outbound.text);
         let now = now_ms();
-        let submitted = self.state.borrow_mut().session.submit(
+        let submitted = self.state.borrow_mut().session.submit_via(
             id.clone(),
-            envelope,
+            outbound.text,
+            outbound.rest,
             waiter,
             settle_ms,
             timeout_ms,
             now,
         );
         let result = match submitted {
-            Ok(Some(text)) => self.transmit(&id, &text).inspect_err(|_| {
+            Ok(Submitted::Send(text)) => self.transmit(&id, &text).inspect_err(|_| {
                 self.state.borrow_mut().session.forget(&id);
             }),
-            Ok(None) => Ok(()),
+            Ok(Submitted::Held) => Ok(()),
+            Ok(Submitted::Fetch(fetch)) => {
+                crate::rest::start(self, fetch);
+                Ok(())
+            }
             Err((_, err)) => Err(err),
         };
         rearm(self);
@@ -362,6 +284,9 @@ fn run(shared: &Rc<Shared>, effects: Vec<Effect<Waiter, JsEnvelope>>) {
             }
             Effect::Reject(waiter, err) => waiter.reject(&to_js_error(&err)),
             Effect::Settled(waiter, _) => waiter.settled(),
+            Effect::Fetch(fetch) => crate::rest::start(shared, fetch),
+            Effect::AbortFetch { id } => crate::rest::abort(shared, id),
+            Effect::Deliver { correlation_id } => crate::rest::deliver(shared, &correlation_id),
         }
     }
 }
@@ -395,6 +320,7 @@ fn emit_state(shared: &Shared, change: StateChange) {
         change.current.as_str(),
         reason,
         change.retry_in_ms,
+        change.transport.as_str(),
     );
     shared.emit(Event::StateChange, &info);
 }

@@ -14,7 +14,6 @@
 
 use alloc::rc::Rc;
 use alloc::string::String;
-use alloc::vec::Vec;
 
 use js_sys::{Array, Function, JsString};
 use optave_core::connection::Envelope;
@@ -56,6 +55,14 @@ impl JsEnvelope {
             text: JsString::from(text),
             bytes: text.len(),
         }
+    }
+}
+
+impl From<String> for JsEnvelope {
+    /// The built envelope's text leaves wasm memory here; the `String` is
+    /// freed.
+    fn from(text: String) -> Self {
+        Self::new(&text)
     }
 }
 
@@ -191,7 +198,28 @@ pub fn error_fields_ref(f: &[Option<String>; 6]) -> ErrorFields<'_> {
     }
 }
 
-type RouteFn = dyn FnMut(
+/// What the frame reader needs of the core: the [`Routing`] bits, the
+/// header names it reads, and `[max_frame_bytes, UNREADABLE_PREFIX_UNITS]`.
+pub fn reader_constants(max_frame_bytes: u32) -> [Array; 3] {
+    let bits: Array = Routing::BITS.iter().map(|b| JsValue::from(*b)).collect();
+    let names: Array = [
+        headers::CORRELATION_ID,
+        headers::SCHEMA_REF,
+        headers::ACTION,
+    ]
+    .iter()
+    .map(|n| JsValue::from_str(n))
+    .collect();
+    let limits: Array = [max_frame_bytes, UNREADABLE_PREFIX_UNITS]
+        .iter()
+        .map(|n| JsValue::from(*n))
+        .collect();
+    [bits, names, limits]
+}
+
+/// The frame reader's callback: the parsed frame (or what stands for it),
+/// its flags and its six routing strings.
+pub type RouteFn = dyn FnMut(
     JsValue,
     i32,
     Option<String>,
@@ -261,21 +289,7 @@ impl Socket {
                 fields: [hc, hs, ha, at, st, oc],
             }))
         });
-        let bits: Array = Routing::BITS.iter().map(|b| JsValue::from(*b)).collect();
-        let names: Array = [
-            headers::CORRELATION_ID,
-            headers::SCHEMA_REF,
-            headers::ACTION,
-        ]
-        .iter()
-        .map(|n| JsValue::from_str(n))
-        .collect::<Vec<_>>()
-        .into_iter()
-        .collect();
-        let limits: Array = [max_frame_bytes, UNREADABLE_PREFIX_UNITS]
-            .iter()
-            .map(|n| JsValue::from(*n))
-            .collect();
+        let [bits, names, limits] = reader_constants(max_frame_bytes);
         let frame_listener =
             listen_frames(&ws, route.as_ref().unchecked_ref(), &bits, &names, &limits);
         Ok(Self {

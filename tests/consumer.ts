@@ -11,6 +11,7 @@ import init, {
   type ReceptionParams, type RecommendParams, type RequestParams, type SentEvent, type StateChangeEvent,
   type SummarizeParams, type TranslateParams, type RequestHandle, type SettledRequest, type SuperpowerEvent,
   type SuperpowerType, OptaveError, type SuperpowerResults, type SuperpowerName, type SuperpowerItem,
+  type TransportInUse,
 } from '../pkg/optave_client.js';
 
 // A page declares the result items it relies on (and adds superpowers) by
@@ -368,6 +369,27 @@ const declared: SuperpowerResults['churn_risk'] = { probability: 0.2 };
 // @ts-expect-error a declared item needs its fields
 const missingField: SuperpowerResults['churn_risk'] = {};
 void [keyedScore, keyedWrong, oneFrame, names, openItem, declared, missingField];
+
+// ------------------------------------------------------------------ transports
+
+const overRest = new OptaveClient({
+  websocketUrl: 'wss://ws-sandbox.oco.optave.tech',
+  restUrl: 'https://sandbox.oco.optave.tech',
+  transport: 'auto',
+});
+const inUse: TransportInUse = overRest.transport;
+overRest.on('stateChange', (ev) => {
+  const t: 'websocket' | 'rest' = ev.transport;
+  void t;
+});
+void inUse;
+
+// @ts-expect-error transport is one of 'websocket', 'rest', 'auto'
+void new OptaveClient({ websocketUrl: 'wss://x.tech', restUrl: 'https://x.tech', transport: 'http' });
+
+// @ts-expect-error client.transport is never 'auto'
+const neverAuto: 'auto' = overRest.transport;
+void neverAuto;
 
 // ------------------------------------------------------------------- mistakes
 

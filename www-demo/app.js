@@ -9,7 +9,7 @@ import { $, SDK_URL, TICKET_URL, state } from './state.js';
 import { h } from './dom.js';
 import { logEntry, logErrorFrame, logFrame, reportError, sdkLogger } from './log.js';
 import { appendMessage, renderConversation, sendAction, updateParentHint } from './conversation.js';
-import { connect, disconnect, dropConnection, onClose, onSent, onStateChange, showState } from './connection.js';
+import { connect, disconnect, dropConnection, onClose, onSent, onStateChange, showState, showTransport } from './connection.js';
 
 // ---------------------------------------------------------------------------
 // Connection
@@ -93,18 +93,21 @@ function setupStaticUi() {
   showState('loading');
 }
 
-async function main() {
-  setupStaticUi();
-  const sdk = await loadSdk();
-  if (!sdk) {
-    state.sdkFailed = true;
-    showState('unavailable');
-    return;
-  }
+/** The transport asked for: `?transport=` of the page, else WebSocket. */
+function chosenTransport() {
+  const t = new URLSearchParams(location.search).get('transport');
+  return t === 'rest' || t === 'auto' ? t : 'websocket';
+}
+
+/** Makes the client for `transport`, listens to it and connects. */
+async function startClient(sdk, transport) {
   let client;
   try {
     client = new sdk.OptaveClient({
       websocketUrl: websocketUrl(),
+      // The same server answers POST /message/{action}.
+      restUrl: location.origin,
+      transport,
       tokenProvider,
       organizationId: ORGANIZATION_ID,
       requestTimeoutMs: 30000,
@@ -130,8 +133,29 @@ async function main() {
   client.on('open', () => logEntry('sys', 'connection open', '', websocketUrl()));
   client.on('close', onClose);
   showState(state.connState);
+  showTransport(client.transport);
+  logEntry('sys', 'client created', '', `transport: ${transport}`);
 
   await connect();
+}
+
+async function main() {
+  setupStaticUi();
+  const sdk = await loadSdk();
+  if (!sdk) {
+    state.sdkFailed = true;
+    showState('unavailable');
+    return;
+  }
+  const select = $('transport-select');
+  select.value = chosenTransport();
+  select.addEventListener('change', async () => {
+    const old = state.client;
+    state.client = null;
+    old?.free();
+    await startClient(sdk, select.value);
+  });
+  await startClient(sdk, select.value);
 }
 
 main();

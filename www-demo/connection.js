@@ -84,16 +84,24 @@ function startCountdown(ms) {
 // ---------------------------------------------------------------------------
 // SDK events
 
-/** `stateChange`: `{ previous, current, reason?, retryInMs? }`. */
+/** Shows the transport in use (`client.transport`). */
+export function showTransport(value) {
+  const el = $('transport-value');
+  el.textContent = value === 'rest' ? 'REST' : value === 'websocket' ? 'WebSocket' : String(value ?? '—');
+  el.dataset.transport = String(value ?? '');
+}
+
+/** `stateChange`: `{ previous, current, reason?, retryInMs?, transport }`. */
 export function onStateChange(ev) {
   const current = String(ev?.current ?? state.client?.state ?? 'closed');
   state.connState = current;
   showState(current, ev?.reason);
+  showTransport(ev?.transport ?? state.client?.transport);
   const retry = ev?.retryInMs;
   if (WAITING.has(current) && typeof retry === 'number' && Number.isFinite(retry)) startCountdown(retry);
   else stopCountdown();
 
-  const parts = [`from ${ev?.previous ?? '?'}`];
+  const parts = [`from ${ev?.previous ?? '?'}`, `via ${ev?.transport ?? '?'}`];
   if (ev?.reason?.code) parts.push(String(ev.reason.code));
   if (typeof retry === 'number' && Number.isFinite(retry)) parts.push(`next attempt in ${Math.round(retry)} ms`);
   logEntry('sys', `state ${current}`, '', parts.join(' · '));

@@ -230,6 +230,11 @@ impl OptaveError {
         Self::new(ErrorCategory::Websocket, code, message, now_ms)
     }
 
+    /// An ORCHESTRATOR error (the server refused or failed the request).
+    pub fn orchestrator(code: ErrorCode, message: impl Into<String>, now_ms: f64) -> Self {
+        Self::new(ErrorCategory::Orchestrator, code, message, now_ms)
+    }
+
     /// An AUTHENTICATION error.
     pub fn authentication(code: ErrorCode, message: impl Into<String>, now_ms: f64) -> Self {
         Self::new(ErrorCategory::Authentication, code, message, now_ms)

@@ -345,3 +345,38 @@ fn config_fills_organization_and_session() {
     );
     assert_eq!(env["payload"]["session"]["sessionId"], "sess-call");
 }
+
+/// The REST parts come from the same build: the wire action, the envelope's
+/// `idempotencyKey` (generated or given), and the payload as the body.
+#[test]
+fn rest_parts_are_taken_from_the_envelope() {
+    for (action, given) in [
+        (Action::Summarize, None),
+        (Action::CustomerInteraction, Some("key-z")),
+    ] {
+        let mut params = minimal_params();
+        if let Some(key) = given {
+            params["headers"] = json!({ "idempotencyKey": key });
+        }
+        let out = build(
+            action,
+            &text(&params),
+            &EnvelopeConfig::default(),
+            &mut ids(7),
+            NOW_MS,
+        )
+        .unwrap();
+        let env: Value = serde_json::from_str(&out.text).unwrap();
+        assert_eq!(out.rest.action, action.wire_name());
+        assert_eq!(
+            headers(&env)["idempotencyKey"],
+            out.rest.idempotency_key.as_str()
+        );
+        if let Some(key) = given {
+            assert_eq!(out.rest.idempotency_key, key);
+        }
+        let body: Value =
+            serde_json::from_str(out.rest.payload(&out.text)).expect("the body is JSON");
+        assert_eq!(body, env["payload"]);
+    }
+}

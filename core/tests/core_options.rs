@@ -55,6 +55,8 @@ fn defaults() {
             queue_limit: 100,
             queue_while_disconnected: true,
             resend_on_reconnect: true,
+            rest_url: None,
+            transport: optave_core::connection::Transport::WebSocket,
         }
     );
     assert_eq!(DEFAULT_TIMEOUT_MS, 30_000.0);
@@ -213,7 +215,7 @@ fn unknown_options_are_refused_by_name() {
     assert_eq!(details(&err)["allowed"], json!(OPTION_KEYS));
     // Every key is an option (functions are absent from the JSON text; null
     // stands for not given).
-    assert_eq!(OPTION_KEYS.len(), 17);
+    assert_eq!(OPTION_KEYS.len(), 19);
     let mut every = Map::new();
     for key in OPTION_KEYS {
         every.insert(key.to_owned(), Value::Null);
@@ -616,4 +618,69 @@ fn an_escaped_auth_transport_means_what_it_decodes_to() {
     )
     .unwrap();
     assert_eq!(config.auth_transport, AuthTransport::Query);
+}
+
+#[test]
+fn rest_url_and_transport() {
+    use optave_core::connection::Transport;
+    let ws = "wss://ws-sandbox.oco.optave.tech";
+    let c = parse(json!({ "websocketUrl": ws })).unwrap();
+    assert_eq!((c.transport, c.rest_url), (Transport::WebSocket, None));
+    let c =
+        parse(json!({ "websocketUrl": ws, "restUrl": "https://sandbox.oco.optave.tech" })).unwrap();
+    assert_eq!(
+        c.transport,
+        Transport::Auto,
+        "auto is the default with restUrl"
+    );
+    assert_eq!(
+        c.rest_url.as_deref(),
+        Some("https://sandbox.oco.optave.tech")
+    );
+    let s = c.session(false);
+    assert_eq!(
+        (s.transport, s.rest_url.as_deref()),
+        (Transport::Auto, Some("https://sandbox.oco.optave.tech"))
+    );
+    for (t, want) in [
+        ("websocket", Transport::WebSocket),
+        ("rest", Transport::Rest),
+        ("auto", Transport::Auto),
+    ] {
+        let c = parse(
+            json!({ "websocketUrl": ws, "restUrl": "http://127.0.0.1:8787", "transport": t }),
+        )
+        .unwrap();
+        assert_eq!(c.transport, want);
+    }
+    // The URL rule of websocketUrl, with http/https, naming restUrl.
+    for bad in [
+        "http://example.com",
+        "wss://sandbox.oco.optave.tech",
+        "https://user:pw@sandbox.oco.optave.tech",
+        "https://sandbox.oco.optave.tech/#x",
+        "not a url",
+        "",
+    ] {
+        let err = refused(
+            json!({ "websocketUrl": ws, "restUrl": bad }),
+            ErrorCode::InvalidWebsocketUrl,
+        );
+        assert!(err.message.starts_with("restUrl"), "{bad}: {}", err.message);
+        assert_eq!(details(&err)["restUrl"], bad);
+    }
+    let err = refused(
+        json!({ "websocketUrl": ws, "transport": "rest" }),
+        ErrorCode::InvalidOption,
+    );
+    assert!(err.message.contains("needs restUrl"), "{}", err.message);
+    let err = refused(
+        json!({ "websocketUrl": ws, "restUrl": "https://x.tech", "transport": "http" }),
+        ErrorCode::InvalidOption,
+    );
+    assert!(err.message.contains("\"http\""), "{}", err.message);
+    refused(
+        json!({ "websocketUrl": ws, "transport": 1 }),
+        ErrorCode::InvalidOption,
+    );
 }

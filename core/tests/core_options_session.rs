@@ -301,6 +301,8 @@ fn the_session_settings() {
             queue_while_disconnected: false,
             resend_on_reconnect: false,
             has_token_provider: true,
+            transport: optave_core::connection::Transport::WebSocket,
+            rest_url: None,
         }
     );
     assert!(!c.session(false).has_token_provider);

@@ -240,6 +240,8 @@ fn connection_options() {
         member_lines(decl::<ConnectionOptions>()),
         [
             "websocketUrl: string;",
+            "restUrl?: string;",
+            "transport?: Transport;",
             "authTransport?: AuthTransport;",
             "authRequired?: boolean;",
             "organizationId?: string;",
@@ -325,6 +327,8 @@ fn declarations_are_complete_and_in_dependency_order() {
         "StateChangeEvent",
         "SentEvent",
         "AuthTransport",
+        "Transport",
+        "TransportInUse",
         "OptaveError",
         "ErrorCategory",
     ] {

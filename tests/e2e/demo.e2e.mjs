@@ -382,6 +382,26 @@ describe('demo page', () => {
     assert.deepEqual(await errorEntries(), []);
   });
 
+  test('the transport selector: REST shows in the header, an action settles over REST, then back to the WebSocket', async () => {
+    const shows = (t) => page.waitForFunction(
+      (want) => document.querySelector('[data-testid="transport"]')?.dataset.transport === want,
+      t,
+      { timeout: CARD_TIMEOUT_MS },
+    );
+    await page.selectOption('[data-testid="transport-select"]', 'rest');
+    await shows('rest');
+    await waitConnected();
+    assert.equal(await page.evaluate(() => window.ocoDemo.client.transport), 'rest');
+    await page.selectOption(sel.conversation, 'flight');
+    const id = await clickAction('summarize');
+    await expectCards('summarize', id);
+    assert.deepEqual(await errorEntries(), [], 'REST: the error area is not empty');
+    await page.selectOption('[data-testid="transport-select"]', 'websocket');
+    await shows('websocket');
+    await waitConnected();
+    assert.equal(await page.evaluate(() => window.ocoDemo.client.transport), 'websocket');
+  });
+
   test('composer appends a message to the current conversation', async () => {
     await page.selectOption(sel.conversation, 'greeting');
     const before = await page.$$eval('[data-testid="chat-message"]', (els) => els.length);

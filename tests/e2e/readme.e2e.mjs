@@ -9,8 +9,9 @@
 // (tests/tsconfig.json's settings), then compiled with esbuild (types stripped, nothing else changed) and run as a
 // module in a document served by the local server (its /healthz), with two
 // substitutions only:
-// the import specifier becomes the built package (/pkg/optave_client.js) and
-// the `websocketUrl` literal becomes the local server's /ws. Its
+// the import specifier becomes the built package (/pkg/optave_client.js),
+// the `websocketUrl` literal becomes the local server's /ws and a `restUrl`
+// literal the local server itself (its POST /message/{action}). Its
 // `tokenProvider` fetches real tickets from the server's /api/ws-ticket.
 //
 // Environment: OCO_DEMO_URL (base URL of a running local server), CHROMIUM.
@@ -49,9 +50,12 @@ function runnable(example, wsUrl) {
   const urls = js.match(/websocketUrl:\s*["'][^"']*["']/g) ?? [];
   assert.equal(imports.length, 1, `${example.file}:${example.line}: one import of 'optave-client'`);
   assert.equal(urls.length, 1, `${example.file}:${example.line}: one websocketUrl literal`);
+  const restUrls = js.match(/restUrl:\s*["'][^"']*["']/g) ?? [];
+  assert.ok(restUrls.length <= 1, `${example.file}:${example.line}: at most one restUrl literal`);
   return js
     .replace(/from\s*["']optave-client["']/, "from '/pkg/optave_client.js'")
     .replace(/websocketUrl:\s*["'][^"']*["']/, `websocketUrl: ${JSON.stringify(wsUrl)}`)
+    .replace(/restUrl:\s*["'][^"']*["']/, `restUrl: ${JSON.stringify(wsUrl.replace(/^ws/, 'http').replace(/\/ws$/, ''))}`)
     + '\nwindow.__exampleDone = true;\n';
 }
 

@@ -7,6 +7,8 @@ use alloc::string::String;
 
 use crate::error::OptaveError;
 
+use super::rest::{Fetch, Transport};
+
 /// The connection state (`client.state`), named as realtime SDKs name them
 /// (the resilient-session issue, "Connection states").
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -168,6 +170,32 @@ pub enum Input {
         /// Now, ms.
         now_ms: f64,
     },
+    /// The REST call [`Effect::Fetch`] `id` was answered.
+    FetchResponse {
+        /// The fetch's number.
+        id: u32,
+        /// The HTTP status.
+        status: u16,
+        /// The `Retry-After` header, in ms (seconds, or an HTTP date, read
+        /// by the facade), when present.
+        retry_after_ms: Option<f64>,
+        /// For a status that is not 2xx: the start of the body (at most
+        /// [`super::rest::MAX_ERROR_BODY_UNITS`] UTF-16 units); else empty.
+        body: String,
+        /// Now, ms.
+        now_ms: f64,
+    },
+    /// The REST call `id` failed before an answer: `error` when no token
+    /// could be had (it ends the request), `None` for a network error (the
+    /// call is retried).
+    FetchFailed {
+        /// The fetch's number.
+        id: u32,
+        /// Why, when it is final.
+        error: Option<OptaveError>,
+        /// Now, ms.
+        now_ms: f64,
+    },
 }
 
 /// Why an envelope goes out.
@@ -205,6 +233,8 @@ pub struct StateChange {
     /// When the next attempt is due, in ms from now (`disconnected`,
     /// `suspended`).
     pub retry_in_ms: Option<f64>,
+    /// The transport requests use now (`WebSocket` or `Rest`).
+    pub transport: Transport,
 }
 
 /// What the facade must do, in order. `T` is what the facade keeps per
@@ -258,4 +288,22 @@ pub enum Effect<T, S = Rc<str>> {
     /// A request handle settled: its request is complete and no frame came
     /// for its `settleMs` (the correlationId).
     Settled(T, String),
+    /// Make this REST call: get a token (the explicit one, else
+    /// `tokenProvider()`; none when `authRequired` is false), then `fetch`
+    /// it with an `AbortController`; report [`Input::FetchResponse`] or
+    /// [`Input::FetchFailed`].
+    Fetch(Fetch),
+    /// Abort the REST call `id` (timeout, cancel, close).
+    AbortFetch {
+        /// The fetch's number.
+        id: u32,
+    },
+    /// The REST call just reported answered with 2xx: deliver the frames of
+    /// its body (one frame, an array of frames or a response envelope) as
+    /// inbound frames of this request (its correlationId and action where a
+    /// frame names none).
+    Deliver {
+        /// The request's correlationId.
+        correlation_id: String,
+    },
 }

@@ -143,20 +143,27 @@ impl<T, S: Envelope> Session<T, S> {
             .clone()
             .unwrap_or_else(|| errors::closed_pending(now_ms));
         for (id, waiter) in self.outbox.cancel_all() {
+            if let Some(fetch) = self.stop_fetch(&id) {
+                fx.push(Effect::AbortFetch { id: fetch });
+            }
             fx.push(Effect::Reject(waiter, error.clone().for_request(id)));
         }
         self.go(Phase::Failed, reason, None, fx);
     }
 
     /// An attempt failed (token, socket, close before open, timeout).
+    /// `code`: the close code when the socket closed before opening.
+    #[allow(clippy::too_many_arguments)]
     pub(super) fn attempt_failed(
         &mut self,
         error: OptaveError,
         auth: bool,
+        code: Option<u16>,
         now_ms: f64,
         random: &mut impl RandomSource,
         fx: &mut Fx<T, S>,
     ) {
+        self.ws_failed(code, now_ms, fx);
         fx.push(Effect::SettleConnect(Err(error.clone())));
         fx.push(Effect::EmitError(error.clone()));
         let fatal = error.code == ErrorCode::MissingToken.as_str()
@@ -197,7 +204,8 @@ impl<T, S: Envelope> Session<T, S> {
                 } else {
                     errors::closed_before_open(code, now_ms)
                 };
-                self.attempt_failed(error.with_details(detail()), auth, now_ms, random, fx);
+                let error = error.with_details(detail());
+                self.attempt_failed(error, auth, Some(code), now_ms, random, fx);
             }
             Phase::Connected {
                 attempt: a,
@@ -265,6 +273,13 @@ impl<T, S: Envelope> Session<T, S> {
             }
             Phase::Initialized | Phase::Waiting { .. } | Phase::Failed => Phase::Closed,
         };
+        // REST has no socket to wait for.
+        let next = if self.config.transport == super::Transport::Rest {
+            Phase::Closed
+        } else {
+            next
+        };
+        self.stop_all_fetches(fx);
         let error = pending("close() was called while the request was pending");
         for (id, waiter) in self.outbox.clear() {
             fx.push(Effect::Reject(waiter, error.clone().for_request(id)));
@@ -279,6 +294,7 @@ impl<T, S: Envelope> Session<T, S> {
         random: &mut impl RandomSource,
         fx: &mut Fx<T, S>,
     ) {
+        self.rest_tick(now_ms, fx);
         let expired = self.outbox.expire(now_ms);
         for (id, waiter) in expired.settled {
             fx.push(Effect::Settled(waiter, id));
@@ -308,7 +324,7 @@ impl<T, S: Envelope> Session<T, S> {
                 } else {
                     errors::connect_timeout(timeout_ms, now_ms)
                 };
-                self.attempt_failed(error, false, now_ms, random, fx);
+                self.attempt_failed(error, false, None, now_ms, random, fx);
             }
             Phase::Waiting {
                 retry_at_ms: Some(at),

@@ -13,6 +13,7 @@
 //! ignored.
 
 use alloc::rc::Rc;
+use alloc::string::String;
 use alloc::vec::Vec;
 
 use crate::error::OptaveError;
@@ -23,11 +24,16 @@ mod io;
 mod losses;
 pub mod outbox;
 mod requests;
+pub mod rest;
 pub mod retry;
+mod transport;
+mod via_rest;
 pub use io::{ConnectionState, Effect, Input, ReadyState, SendKind, StateChange};
 use outbox::Outbox;
 pub use outbox::{Envelope, FrameOutcome};
+pub use rest::{Fetch, Transport};
 use retry::{Retry, RetryPolicy};
+pub use via_rest::{Submitted, FALLBACK_AFTER_FAILURES};
 
 /// Close code 1000, "normal closure" (RFC 6455 section 7.4.1): the one close
 /// from the server, once open, that is not reported on `error`.
@@ -57,6 +63,10 @@ pub struct SessionConfig {
     /// A `tokenProvider` was given (a refused token gets one more attempt
     /// with a fresh one).
     pub has_token_provider: bool,
+    /// The `transport` option.
+    pub transport: Transport,
+    /// `restUrl`, validated (required for `Rest` and `Auto`).
+    pub rest_url: Option<String>,
 }
 
 impl Default for SessionConfig {
@@ -69,6 +79,8 @@ impl Default for SessionConfig {
             queue_while_disconnected: true,
             resend_on_reconnect: true,
             has_token_provider: false,
+            transport: Transport::WebSocket,
+            rest_url: None,
         }
     }
 }
@@ -127,6 +139,19 @@ pub struct Session<T, S = Rc<str>> {
     outbox: Outbox<T, S>,
     explicit_token: bool,
     auth_retry_used: bool,
+    /// Requests under way over REST.
+    rest: rest::Calls,
+    /// `auto`: requests go over REST until the WebSocket opens again.
+    fallback: bool,
+    /// WebSocket attempts failed in a row (reset when one opens).
+    ws_failures: u32,
+    /// The last failed attempt closed with 1006 before opening.
+    closed_1006: bool,
+    /// `auto`: the REST parts and payload of requests that wait for the
+    /// WebSocket.
+    parts: Vec<(String, crate::outbound::RestParts, Rc<str>)>,
+    /// The transport last reported on `stateChange`.
+    reported: Transport,
 }
 
 type Fx<T, S> = Vec<Effect<T, S>>;
@@ -137,11 +162,17 @@ impl<T, S: Envelope> Session<T, S> {
         Self {
             phase: Phase::Initialized,
             attempts: 0,
-            config,
             retry: Retry::default(),
             outbox: Outbox::default(),
             explicit_token: false,
             auth_retry_used: false,
+            rest: rest::Calls::default(),
+            fallback: false,
+            ws_failures: 0,
+            closed_1006: false,
+            parts: Vec::new(),
+            reported: Transport::WebSocket,
+            config,
         }
     }
 
@@ -180,15 +211,25 @@ impl<T, S: Envelope> Session<T, S> {
             Phase::Waiting { retry_at_ms, .. } => retry_at_ms,
             _ => None,
         };
-        match (phase, self.outbox.next_deadline()) {
-            (Some(a), Some(b)) => Some(a.min(b)),
-            (a, b) => a.or(b),
-        }
+        [phase, self.outbox.next_deadline(), self.rest.next_wakeup()]
+            .into_iter()
+            .flatten()
+            .min_by(f64::total_cmp)
     }
 
     /// Feeds one input; returns the effects to carry out, in order.
     pub fn handle(&mut self, input: Input, random: &mut impl RandomSource) -> Fx<T, S> {
         let mut fx = Vec::new();
+        let socket_signal = matches!(
+            input,
+            Input::Offline { .. }
+                | Input::Online { .. }
+                | Input::Resume { .. }
+                | Input::PageHide { .. }
+        );
+        if socket_signal && self.config.transport == Transport::Rest {
+            return fx; // no socket to look after
+        }
         match input {
             Input::Connect {
                 now_ms,
@@ -209,7 +250,7 @@ impl<T, S: Envelope> Session<T, S> {
             } => {
                 if self.is_connecting(attempt) {
                     fx.push(Effect::ReleaseSocket);
-                    self.attempt_failed(error, false, now_ms, random, &mut fx);
+                    self.attempt_failed(error, false, None, now_ms, random, &mut fx);
                 }
             }
             Input::SocketOpen { attempt, now_ms } => {
@@ -248,7 +289,18 @@ impl<T, S: Envelope> Session<T, S> {
                     self.start_attempt(now_ms, &mut fx);
                 }
             }
+            Input::FetchResponse {
+                id,
+                status,
+                retry_after_ms,
+                body,
+                now_ms,
+            } => self.fetch_answered(id, status, retry_after_ms, &body, now_ms, random, &mut fx),
+            Input::FetchFailed { id, error, now_ms } => {
+                self.fetch_failed(id, error, now_ms, random, &mut fx)
+            }
         }
+        self.prune_parts();
         fx
     }
 
@@ -267,12 +319,15 @@ impl<T, S: Envelope> Session<T, S> {
         let previous = self.phase.public();
         self.phase = phase;
         let current = phase.public();
-        if previous != current {
+        let transport = self.transport();
+        if previous != current || transport != self.reported {
+            self.reported = transport;
             fx.push(Effect::State(StateChange {
                 previous,
                 current,
                 reason,
                 retry_in_ms,
+                transport,
             }));
         }
     }
@@ -296,6 +351,15 @@ impl<T, S: Envelope> Session<T, S> {
 
     fn on_connect(&mut self, now_ms: f64, explicit_token: bool, fx: &mut Fx<T, S>) {
         self.explicit_token = explicit_token;
+        if self.config.transport == Transport::Rest {
+            // No socket: requests go out as they are made.
+            let connected = Phase::Connected {
+                attempt: 0,
+                since_ms: now_ms,
+            };
+            self.go(connected, None, None, fx);
+            return fx.push(Effect::SettleConnect(Ok(())));
+        }
         match self.phase {
             Phase::Connected { .. } => fx.push(Effect::SettleConnect(Ok(()))),
             Phase::Connecting { .. } => {} // joins the attempt under way
@@ -306,6 +370,8 @@ impl<T, S: Envelope> Session<T, S> {
                 }
                 self.retry.reset();
                 self.auth_retry_used = false;
+                self.ws_failures = 0;
+                self.fallback = false;
                 self.start_attempt(now_ms, fx);
             }
         }
@@ -313,6 +379,9 @@ impl<T, S: Envelope> Session<T, S> {
 
     fn opened(&mut self, attempt: u32, now_ms: f64, fx: &mut Fx<T, S>) {
         self.retry.opened(now_ms);
+        // `auto`: new requests use the WebSocket again.
+        self.ws_failures = 0;
+        self.fallback = false;
         self.go(
             Phase::Connected {
                 attempt,

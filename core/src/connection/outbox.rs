@@ -27,6 +27,9 @@ use core::hash::Hasher;
 
 use super::io::SendKind;
 
+#[path = "outbox_rest.rs"]
+mod rest_wire;
+
 /// Default `queueLimit`: 100 envelopes.
 pub const DEFAULT_QUEUE_LIMIT: usize = 100;
 /// The most envelope text the queue holds: 1 MiB (1,048,576 bytes of UTF-8).
@@ -68,6 +71,8 @@ enum Wire {
     Sent,
     /// Sent on a connection that was lost before the answer was complete.
     Lost,
+    /// Under way over REST (never sent on the socket).
+    Rest,
 }
 
 #[derive(Debug)]
@@ -360,7 +365,7 @@ impl<T, S: Envelope> Outbox<T, S> {
             }
             return Vec::new();
         }
-        self.take_where(|e| e.wire != Wire::Queued)
+        self.take_where(|e| matches!(e.wire, Wire::Sent | Wire::Lost))
     }
 
     /// The connection is up: every lost and queued envelope, in the order
@@ -371,7 +376,7 @@ impl<T, S: Envelope> Outbox<T, S> {
         self.earliest.set(None);
         for entry in self.entries.iter_mut() {
             let kind = match entry.wire {
-                Wire::Sent => continue,
+                Wire::Sent | Wire::Rest => continue,
                 // A handle's request that completed before the loss (it was
                 // waiting out its quiet period) is not sent again.
                 Wire::Lost if entry.complete() => {

@@ -126,6 +126,11 @@ pub struct StateChangeEvent {
     /// In `disconnected` and `suspended`: ms until the next attempt.
     #[tsify(optional)]
     pub retry_in_ms: Option<f64>,
+    /// The transport requests use from now on (`rest` with `transport:
+    /// 'rest'`, or with `'auto'` while the WebSocket cannot be established).
+    /// A change of transport alone is reported too (`previous` equals
+    /// `current`).
+    pub transport: super::TransportInUse,
 }
 
 /// How an envelope reached the socket after the connection came back.

@@ -19,7 +19,8 @@ pub use events::{
     SuperpowerFrame, SuperpowerMessage, SuperpowerResult, SuperpowerState, SUPERPOWER_TYPES,
 };
 pub use options::{
-    AuthTransport, ConnectionOptions, ConnectionState, ReadyState, ReconnectOptions, RequestOptions,
+    AuthTransport, ConnectionOptions, ConnectionState, ReadyState, ReconnectOptions,
+    RequestOptions, Transport, TransportInUse,
 };
 pub use request::{
     A2a, Attributes, Code, Connections, Context, Cursor, Link, Reference, ReferenceId, Request,
@@ -106,6 +107,8 @@ fn model_declarations() -> Vec<&'static str> {
         <SuperpowerFrame<String, AnyJson> as T>::DECL,
         <CloseInfo as T>::DECL,
         <AuthTransport as T>::DECL,
+        <Transport as T>::DECL,
+        <TransportInUse as T>::DECL,
         <ReconnectOptions as T>::DECL,
         <ConnectionOptions as T>::DECL,
         <RequestOptions as T>::DECL,

@@ -19,12 +19,52 @@ pub enum AuthTransport {
     Query,
 }
 
+/// The `transport` option (the REST-transport issue; protocol.md section 1).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Tsify)]
+#[serde(rename_all = "lowercase")]
+pub enum Transport {
+    /// Every request over the WebSocket (the default without `restUrl`).
+    #[default]
+    Websocket,
+    /// Every request as `POST {restUrl}/message/{action}`; `connect()`
+    /// opens no socket.
+    Rest,
+    /// The WebSocket first; while it cannot be established (three failed
+    /// attempts in a row, or a first attempt closed with 1006 before
+    /// opening), requests go over REST (the default with `restUrl`).
+    Auto,
+}
+
+/// The transport requests use now: `client.transport` and
+/// `StateChangeEvent.transport`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Tsify)]
+#[serde(rename_all = "lowercase")]
+pub enum TransportInUse {
+    /// The WebSocket.
+    Websocket,
+    /// `POST {restUrl}/message/{action}`.
+    Rest,
+}
+
 /// The plain-data constructor options (the facade adds `tokenProvider` and `logger`).
 #[derive(Debug, Clone, Default, Deserialize, Tsify)]
 #[serde(rename_all = "camelCase")]
 pub struct ConnectionOptions {
     /// `wss://ws-{tenant}.oco.optave.{tld}`; `ws://` only to a loopback host.
     pub websocket_url: String,
+    /// The REST endpoint, `https://{tenant}.oco.optave.{tld}` (`http://`
+    /// only to a loopback host); requests go to `{restUrl}/message/{action}`.
+    /// Absent by default. Refused like `websocketUrl` (VALIDATION
+    /// `INVALID_WEBSOCKET_URL`, naming `restUrl`).
+    #[serde(default)]
+    #[tsify(optional)]
+    pub rest_url: Option<String>,
+    /// `websocket` (default without `restUrl`), `rest`, or `auto` (default
+    /// with `restUrl`). `rest` and `auto` need `restUrl` (VALIDATION
+    /// `INVALID_OPTION`).
+    #[serde(default)]
+    #[tsify(optional)]
+    pub transport: Option<Transport>,
     /// `subprotocol` (default) or `query`.
     #[serde(default)]
     #[tsify(optional)]

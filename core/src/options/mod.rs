@@ -10,7 +10,7 @@ use alloc::vec;
 use alloc::vec::Vec;
 
 use crate::connection::retry::RetryPolicy;
-use crate::connection::SessionConfig;
+use crate::connection::{SessionConfig, Transport};
 use crate::error::{Detail, ErrorCode, OptaveError};
 use crate::json::{self, Doc, Kind, Node};
 use crate::text::Text;
@@ -20,18 +20,19 @@ mod bounds;
 mod session;
 mod target;
 mod timeouts;
+mod transport;
 mod url_rule;
 pub use bounds::{
     check_argument, refuse_long_options, refuse_long_token, MAX_ARGUMENT_UNITS, MAX_OPTIONS_UNITS,
     MAX_TOKEN_UNITS,
 };
 pub use session::MAX_QUEUE_LIMIT;
-pub use target::{connect_target, ConnectTarget};
+pub use target::{bearer_token, connect_target, ConnectTarget};
 pub use timeouts::{
     handle_options, number, request_timeout, HandleOptions, DEFAULT_SETTLE_MS, DEFAULT_TIMEOUT_MS,
     MAX_TIMEOUT_MS, NON_FINITE,
 };
-pub use url_rule::check_websocket_url;
+pub use url_rule::{check_url, check_websocket_url, Endpoint};
 
 /// The subprotocol that announces a token in the second protocol entry.
 pub const SUBPROTOCOL: &str = "optave-v1";
@@ -46,8 +47,10 @@ pub enum AuthTransport {
 }
 
 /// Every key `new OptaveClient(options)` accepts.
-pub const OPTION_KEYS: [&str; 17] = [
+pub const OPTION_KEYS: [&str; 19] = [
     "websocketUrl",
+    "restUrl",
+    "transport",
     "tokenProvider",
     "authTransport",
     "authRequired",
@@ -97,6 +100,11 @@ pub struct ClientConfig {
     pub queue_while_disconnected: bool,
     /// `resendOnReconnect` (default true).
     pub resend_on_reconnect: bool,
+    /// `restUrl`, validated like `websocketUrl` (`https:`, `http:` to
+    /// loopback only); `None` by default.
+    pub rest_url: Option<String>,
+    /// `transport`: `WebSocket` by default, `Auto` when `restUrl` is set.
+    pub transport: Transport,
 }
 
 impl ClientConfig {
@@ -111,6 +119,8 @@ impl ClientConfig {
             queue_while_disconnected: self.queue_while_disconnected,
             resend_on_reconnect: self.resend_on_reconnect,
             has_token_provider,
+            transport: self.transport,
+            rest_url: self.rest_url.clone(),
         }
     }
 }
@@ -129,7 +139,7 @@ enum Want {
     Any,
 }
 
-const WANT: [(&str, Want); 14] = [
+const WANT: [(&str, Want); 16] = [
     ("websocketUrl", Want::Str),
     ("authTransport", Want::Transport),
     ("authRequired", Want::Bool),
@@ -144,6 +154,8 @@ const WANT: [(&str, Want); 14] = [
     ("queueLimit", Want::Num),
     ("queueWhileDisconnected", Want::Bool),
     ("resendOnReconnect", Want::Bool),
+    ("restUrl", Want::Str),
+    ("transport", Want::Str),
 ];
 
 impl ClientConfig {
@@ -154,7 +166,9 @@ impl ClientConfig {
     /// Errors: VALIDATION / `INVALID_OPTION` (not an object, an unknown key, a
     /// wrong type, a timeout outside 1 to 2,147,483,647 ms, naming the option),
     /// `UNSUPPORTED_IN_BROWSER` (a `clientSecret`), `INVALID_WEBSOCKET_URL`
-    /// (see [`check_websocket_url`]).
+    /// (see [`check_websocket_url`]; `restUrl` too, [`check_url`]),
+    /// `INVALID_OPTION` for a `transport` other than `websocket`, `rest`,
+    /// `auto`, or `rest`/`auto` without `restUrl`.
     pub fn from_json(
         options_json: &str,
         parse_url: &dyn Fn(&str) -> Option<UrlParts>,
@@ -253,7 +267,7 @@ impl ClientConfig {
                 ));
             }
         }
-        let [url, transport, auth_required, org, tenant, conn_ms, req_ms, strict, max_frame, secret, ttl_ms, queue_limit, queue_while, resend] =
+        let [url, transport, auth_required, org, tenant, conn_ms, req_ms, strict, max_frame, secret, ttl_ms, queue_limit, queue_while, resend, rest_url, mode] =
             values;
         let string = |n: Option<Node>| n.map(|n| String::from(json::string(text, &n)));
         let flag = |n: Option<Node>| n.map(|n| json::raw(text, &n) == "true");
@@ -268,6 +282,16 @@ impl ClientConfig {
         }
         let websocket_url = string(url).unwrap_or_default();
         check_websocket_url(&websocket_url, parse_url(&websocket_url).as_ref(), now_ms)?;
+        let rest_url = string(rest_url);
+        if let Some(rest_url) = &rest_url {
+            check_url(
+                Endpoint::Rest,
+                rest_url,
+                parse_url(rest_url).as_ref(),
+                now_ms,
+            )?;
+        }
+        let transport_mode = transport::mode(string(mode).as_deref(), rest_url.is_some(), now_ms)?;
         let timeout =
             |name: &str, node: Option<Node>| match node.map(|n| number(json::raw(text, &n))) {
                 None => Ok(DEFAULT_TIMEOUT_MS),
@@ -313,6 +337,8 @@ impl ClientConfig {
             connection_timeout_ms: timeout("connectionTimeoutMs", conn_ms)?,
             request_timeout_ms: timeout("requestTimeoutMs", req_ms)?,
             strict: flag(strict).unwrap_or(false),
+            rest_url,
+            transport: transport_mode,
         })
     }
 }

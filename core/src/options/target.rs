@@ -18,6 +18,51 @@ pub struct ConnectTarget {
     pub protocols: Vec<String>,
 }
 
+/// The token as given, a leading `Bearer ` stripped; `None` when there is
+/// none.
+///
+/// Errors: AUTHENTICATION / `MISSING_TOKEN` (none, and `authRequired`).
+fn given_token<'a>(
+    config: &ClientConfig,
+    token: Option<&'a str>,
+    now_ms: f64,
+) -> Result<Option<&'a str>, OptaveError> {
+    let token = token
+        .map(|t| t.trim_start())
+        .map(|t| t.strip_prefix("Bearer ").unwrap_or(t).trim())
+        .filter(|t| !t.is_empty());
+    if token.is_none() && config.auth_required {
+        return Err(OptaveError::authentication(
+            ErrorCode::MissingToken,
+            "no token: pass one to connect(token) or give the client a tokenProvider",
+            now_ms,
+        )
+        .suggest("Set authRequired: false only for local servers without authentication"));
+    }
+    Ok(token)
+}
+
+/// The token of a REST call, for `Authorization: Bearer <token>`
+/// (protocol.md section 1): a leading `Bearer ` stripped, `None` when there
+/// is none and `authRequired` is false.
+///
+/// Errors: AUTHENTICATION / `MISSING_TOKEN` (no token, `authRequired`),
+/// `INVALID_TOKEN` (characters an HTTP header value cannot carry).
+pub fn bearer_token(
+    config: &ClientConfig,
+    token: Option<&str>,
+    now_ms: f64,
+) -> Result<Option<String>, OptaveError> {
+    match given_token(config, token, now_ms)? {
+        Some(t) if !t.chars().all(|c| c.is_ascii_graphic()) => Err(OptaveError::authentication(
+            ErrorCode::InvalidToken,
+            "the token has characters an HTTP Authorization header cannot carry",
+            now_ms,
+        )),
+        t => Ok(t.map(String::from)),
+    }
+}
+
 /// Builds the connection target from the configuration, the token (explicit
 /// or from `tokenProvider`) and the session id.
 ///
@@ -32,18 +77,7 @@ pub fn connect_target(
     session_id: Option<&str>,
     now_ms: f64,
 ) -> Result<ConnectTarget, OptaveError> {
-    let token = token
-        .map(|t| t.trim_start())
-        .map(|t| t.strip_prefix("Bearer ").unwrap_or(t).trim())
-        .filter(|t| !t.is_empty());
-    if token.is_none() && config.auth_required {
-        return Err(OptaveError::authentication(
-            ErrorCode::MissingToken,
-            "no token: pass one to connect(token) or give the client a tokenProvider",
-            now_ms,
-        )
-        .suggest("Set authRequired: false only for local servers without authentication"));
-    }
+    let token = given_token(config, token, now_ms)?;
     let mut query: Vec<(&str, &str)> = Vec::new();
     let mut protocols = Vec::new();
     if let Some(token) = token {

@@ -23,6 +23,9 @@ use self::walk::Walk;
 use crate::action::Action;
 use crate::error::OptaveError;
 use crate::headers::{Source, HEADERS};
+
+/// The header that carries the idempotency key (protocol.md section 2).
+const IDEMPOTENCY_KEY: &str = "idempotencyKey";
 use crate::ids::{IdGenerator, RandomSource, UUID_LEN};
 use crate::json::{self, Doc, Kind};
 use crate::legacy::Deprecation;
@@ -73,6 +76,32 @@ pub struct Outbound {
     pub text: String,
     /// Legacy inputs that were accepted (the client warns once per kind).
     pub deprecations: Vec<Deprecation>,
+    /// What the REST transport needs of the same envelope (the one builder
+    /// serves both transports).
+    pub rest: RestParts,
+}
+
+/// The parts of a built envelope a REST request carries (protocol.md
+/// section 1: `POST {restUrl}/message/{action}`, body = the payload).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct RestParts {
+    /// The action's wire name (`headers.action`), the last URL segment.
+    pub action: &'static str,
+    /// `headers.idempotencyKey`, sent as the `Idempotency-Key` header.
+    pub idempotency_key: String,
+    /// Byte offset of the payload object in the envelope text; the payload
+    /// runs from here to the envelope's last byte (excluded).
+    pub payload_at: usize,
+}
+
+impl RestParts {
+    /// The payload (the REST body) inside `envelope`, the text these parts
+    /// were taken from; empty when `envelope` is not that text.
+    pub fn payload<'a>(&self, envelope: &'a str) -> &'a str {
+        envelope
+            .get(self.payload_at..envelope.len().saturating_sub(1))
+            .unwrap_or_default()
+    }
 }
 
 /// Builds envelopes; keeps its index buffer between calls.
@@ -137,8 +166,14 @@ impl Builder {
         out.push_str("{\"action\":\"message\",\"headers\":{");
         let mut holes = [0usize; 3];
         let mut hole_count = 0;
+        let mut key_given = None;
+        let mut key_hole = None;
         for (header, given) in HEADERS.iter().zip(overrides) {
             let given = given.and_then(|i| doc.node(i));
+            let is_key = header.name == IDEMPOTENCY_KEY;
+            if is_key {
+                key_given = given.map(|n| String::from(json::string(text, n)));
+            }
             let raw = match (given, header.source) {
                 (Some(node), _) => Some(json::raw(text, node)),
                 (None, Source::Correlation) => request_id.map(|n| json::raw(text, n)),
@@ -167,6 +202,9 @@ impl Builder {
                     out.push('"');
                     if let Some(hole) = holes.get_mut(hole_count) {
                         *hole = out.len();
+                        if is_key {
+                            key_hole = Some(out.len());
+                        }
                         hole_count += 1;
                     }
                     out.push_str(UUID_HOLE);
@@ -182,6 +220,7 @@ impl Builder {
             }
         }
         out.push_str("},\"payload\":");
+        let payload_at = out.len();
 
         // The payload, in one walk.
         let path = Path {
@@ -232,10 +271,18 @@ impl Builder {
         if action.is_deprecated() {
             deprecations.push(Deprecation::CustomerInteraction);
         }
+        let idempotency_key = key_given
+            .or_else(|| key_hole.and_then(|at| out.get(at..at + UUID_LEN).map(String::from)))
+            .unwrap_or_default();
         Ok(Outbound {
             correlation_id,
             text: out,
             deprecations,
+            rest: RestParts {
+                action: action.wire_name(),
+                idempotency_key,
+                payload_at,
+            },
         })
     }
 }

@@ -219,6 +219,9 @@ pub fn lines(fx: &[Effect<u32>]) -> Vec<String> {
                 e.correlation_id.as_deref().unwrap_or("-")
             ),
             Effect::Settled(w, id) => format!("settled {w} {id}"),
+            Effect::Fetch(f) => format!("fetch {} {} {}", f.id, f.correlation_id, f.url),
+            Effect::AbortFetch { id } => format!("abort-fetch {id}"),
+            Effect::Deliver { correlation_id } => format!("deliver {correlation_id}"),
         })
         .collect()
 }

@@ -105,6 +105,7 @@ pub fn config() -> impl Strategy<Value = SessionConfig> {
                 queue_while_disconnected: q,
                 resend_on_reconnect: r,
                 has_token_provider: p,
+                ..SessionConfig::default()
             },
         )
 }

@@ -104,9 +104,57 @@ pub struct TestControl {
     /// Open WebSockets (`/ws` and `/echo`).
     pub sockets: Arc<Sockets>,
     windows: Mutex<Windows>,
+    /// REST calls answered and abandoned.
+    pub rest: crate::rest::RestStats,
+    /// REST calls seen per `Idempotency-Key` (bounded like the replay store:
+    /// at most [`crate::replay::MAX_KEYS`] keys; cleared when full).
+    rest_keys: Mutex<HashMap<String, u64>>,
+    /// `/ws` upgrades are refused while this is set (`--no-websocket`).
+    ws_blocked: std::sync::atomic::AtomicBool,
 }
 
 impl TestControl {
+    /// A test control; `websocket: false` refuses every `/ws` upgrade until
+    /// [`TestControl::allow_websocket`].
+    pub fn new(websocket: bool) -> Self {
+        let control = Self::default();
+        control.allow_websocket(websocket);
+        control
+    }
+
+    /// Accepts (`true`) or refuses (`false`, HTTP 503, which a page sees as
+    /// close 1006 before open) every `/ws` upgrade from now on.
+    pub fn allow_websocket(&self, allow: bool) {
+        self.ws_blocked.store(!allow, Ordering::Relaxed);
+    }
+
+    /// Whether `/ws` upgrades are accepted.
+    pub fn websocket_allowed(&self) -> bool {
+        !self.ws_blocked.load(Ordering::Relaxed)
+    }
+
+    /// Counts one REST call with `key`; returns how many were seen with it.
+    pub fn rest_seen(&self, key: &str) -> u64 {
+        let mut keys = self
+            .rest_keys
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        if keys.len() >= crate::replay::MAX_KEYS && !keys.contains_key(key) {
+            keys.clear();
+        }
+        let n = keys.entry(key.to_owned()).or_default();
+        *n += 1;
+        *n
+    }
+
+    /// REST calls seen per `Idempotency-Key`.
+    pub fn rest_keys(&self) -> HashMap<String, u64> {
+        self.rest_keys
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
+    }
+
     fn windows(&self) -> std::sync::MutexGuard<'_, Windows> {
         self.windows.lock().unwrap_or_else(PoisonError::into_inner)
     }
@@ -130,6 +178,9 @@ impl TestControl {
     /// What to do with a `/ws` upgrade request arriving now (a refusal wins
     /// over a stall).
     pub fn gate(&self) -> Gate {
+        if !self.websocket_allowed() {
+            return Gate::Refuse;
+        }
         let now = Instant::now();
         let windows = self.windows();
         if windows.refuse_until.is_some_and(|t| now < t) {

@@ -7,7 +7,8 @@
 //! lifetime limit, shut down gracefully).
 //!
 //! Routes: `/` static files from the demo root (never `/server/...`), `/pkg/*`
-//! the built wasm package, `POST /api/ws-ticket`, `GET /ws`, `GET /echo`,
+//! the built wasm package, `POST /api/ws-ticket`, `GET /ws`,
+//! `POST /message/{action}` (the REST endpoint, [`rest`]), `GET /echo`,
 //! `GET /healthz`, and the test controls `/api/test/*` ([`test_routes`]).
 //!
 //! The [`supervisor`] module is the library side of the `oco-supervisor`
@@ -26,6 +27,7 @@ pub mod frames;
 pub mod http;
 pub mod replay;
 pub mod requests;
+pub mod rest;
 pub mod supervisor;
 pub mod test_routes;
 pub mod timestamp;
@@ -72,6 +74,11 @@ pub struct Config {
     pub ticket_ttl: Duration,
     /// Exit by itself after this long (only used by [`serve`]).
     pub max_lifetime: Option<Duration>,
+    /// A fixed token `POST /message/{action}` accepts besides tickets (tests).
+    pub rest_token: Option<String>,
+    /// Accept WebSocket upgrades (`--no-websocket` refuses them all, as a
+    /// proxy would; `POST /api/test/websocket` switches at runtime).
+    pub websocket: bool,
 }
 
 impl Default for Config {
@@ -85,6 +92,8 @@ impl Default for Config {
             analysis: true,
             ticket_ttl: Duration::from_millis(30_000),
             max_lifetime: None,
+            rest_token: None,
+            websocket: true,
         }
     }
 }
@@ -154,6 +163,7 @@ pub fn router(state: AppState) -> Router {
             post(http::issue_ticket).layer(http::ticket_cors()),
         )
         .route("/ws", get(ws::ws_handler))
+        .route("/message/{action}", post(rest::message).layer(rest::cors()))
         .route("/echo", get(ws::echo_handler))
         .merge(test_routes::routes())
         .nest_service("/pkg", pkg)
@@ -206,7 +216,7 @@ pub async fn start(config: Config) -> io::Result<ServerHandle> {
     let (stop, shutdown) = watch::channel(false);
     let state = AppState {
         tickets: Arc::new(TicketStore::new(config.ticket_ttl)),
-        test: Arc::new(TestControl::default()),
+        test: Arc::new(TestControl::new(config.websocket)),
         config: Arc::new(config),
         shutdown: shutdown.clone(),
     };

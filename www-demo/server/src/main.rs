@@ -35,6 +35,13 @@ struct Cli {
     /// Time to live of a WebSocket ticket, in milliseconds.
     #[arg(long, default_value_t = 30_000)]
     ticket_ttl_ms: u64,
+    /// A fixed token POST /message/{action} accepts besides tickets (tests).
+    #[arg(long)]
+    rest_token: Option<String>,
+    /// Refuse every WebSocket upgrade (HTTP 503), as a proxy that blocks
+    /// WebSockets would; POST /api/test/websocket {"allow": true} lifts it.
+    #[arg(long)]
+    no_websocket: bool,
     /// Exit by itself after this many seconds (0 = run until Ctrl-C/SIGTERM).
     #[arg(long, default_value_t = 0)]
     max_lifetime_secs: u64,
@@ -64,6 +71,8 @@ async fn main() -> ExitCode {
         auth: !cli.no_auth,
         analysis: !cli.no_analysis,
         ticket_ttl: Duration::from_millis(cli.ticket_ttl_ms),
+        rest_token: cli.rest_token,
+        websocket: !cli.no_websocket,
         max_lifetime: (cli.max_lifetime_secs > 0)
             .then(|| Duration::from_secs(cli.max_lifetime_secs)),
     };

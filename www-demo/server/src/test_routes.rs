@@ -5,6 +5,7 @@
 //! gets 403 and changes nothing.
 
 use std::collections::HashMap;
+use std::sync::atomic::Ordering;
 use std::time::Duration;
 
 use axum::extract::{Query, State};
@@ -25,6 +26,7 @@ pub fn routes() -> Router<AppState> {
         .route("/api/test/refuse", post(refuse))
         .route("/api/test/stall", post(stall))
         .route("/api/test/stats", get(stats))
+        .route("/api/test/websocket", post(websocket))
         .layer(middleware::from_fn(loopback_only))
         .layer(test_cors())
 }
@@ -91,8 +93,10 @@ pub async fn stall(
 }
 
 /// `GET /api/test/stats`: `{"analysed": {key: n}, "replayed": {key: n},
-/// "openSockets": n, "acceptedSockets": n}` (keys still in the replay
-/// window).
+/// "openSockets": n, "acceptedSockets": n, "rest": {"seen": {key: n},
+/// "answered": n, "abandoned": n}, "websocketAllowed": b}` (keys still in
+/// the replay window; `rest.seen` counts REST calls per `Idempotency-Key`,
+/// `rest.abandoned` the calls whose connection closed before the answer).
 pub async fn stats(State(state): State<AppState>) -> Response {
     let replay = state.test.replay.stats();
     answer(
@@ -102,6 +106,36 @@ pub async fn stats(State(state): State<AppState>) -> Response {
             "replayed": replay.replayed,
             "openSockets": state.test.sockets.open_count(),
             "acceptedSockets": state.test.sockets.accepted_count(),
+            "rest": {
+                "seen": state.test.rest_keys(),
+                "answered": state.test.rest.answered.load(Ordering::Relaxed),
+                "abandoned": state.test.rest.abandoned.load(Ordering::Relaxed),
+            },
+            "websocketAllowed": state.test.websocket_allowed(),
         }),
     )
+}
+
+/// `POST /api/test/websocket` with `{"allow": true|false}` (or
+/// `?allow=true|false`): accept or refuse (HTTP 503, as `--no-websocket`)
+/// every `/ws` upgrade from now on. Answers `{"websocketAllowed": b}`.
+pub async fn websocket(
+    State(state): State<AppState>,
+    Query(query): Query<HashMap<String, String>>,
+    body: axum::body::Bytes,
+) -> Response {
+    let allow = serde_json::from_slice::<Value>(&body)
+        .ok()
+        .and_then(|v| v.get("allow").and_then(Value::as_bool))
+        .or_else(|| query.get("allow").and_then(|a| a.parse().ok()));
+    match allow {
+        Some(allow) => {
+            state.test.allow_websocket(allow);
+            answer(StatusCode::OK, json!({ "websocketAllowed": allow }))
+        }
+        None => answer(
+            StatusCode::BAD_REQUEST,
+            json!({ "error": "body must be {\"allow\": true|false}" }),
+        ),
+    }
 }

@@ -170,7 +170,11 @@ async fn stats_has_the_documented_shape() {
         let stats = test_stats(server.addr()).await;
         assert_eq!(
             stats,
-            json!({ "analysed": {}, "replayed": {}, "openSockets": 0, "acceptedSockets": 0 })
+            json!({
+                "analysed": {}, "replayed": {}, "openSockets": 0, "acceptedSockets": 0,
+                "rest": { "seen": {}, "answered": 0, "abandoned": 0 },
+                "websocketAllowed": true,
+            })
         );
         let (status, _, _) = http(server.addr(), "POST", "/api/test/stats", &[], "").await;
         assert_eq!(status, 405);
