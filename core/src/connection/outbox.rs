@@ -23,12 +23,16 @@ use alloc::rc::Rc;
 use alloc::string::String;
 use alloc::vec::Vec;
 use core::cell::Cell;
-use core::hash::Hasher;
 
 use super::io::SendKind;
 
+#[path = "outbox_entry.rs"]
+mod entry;
 #[path = "outbox_rest.rs"]
 mod rest_wire;
+
+use entry::{key, Entry, Wire};
+pub use entry::{Envelope, Expired, FrameOutcome, Refusal};
 
 /// Default `queueLimit`: 100 envelopes.
 pub const DEFAULT_QUEUE_LIMIT: usize = 100;
@@ -38,110 +42,6 @@ pub const QUEUE_MAX_BYTES: usize = 1_048_576;
 // bounds (`queueLimit` envelopes, [`QUEUE_MAX_BYTES`]): both are what the
 // session holds for the page with no promise waiting. A send beyond them
 // goes out untracked (it is not sent again after a reconnect).
-
-/// An envelope's text as the session keeps it for sending again: the
-/// facade keeps the JavaScript string it sent (so the text does not stay in
-/// wasm memory), native code and tests an `Rc<str>`.
-pub trait Envelope: Clone {
-    /// The text's length in bytes of UTF-8 (the queue's and the tracking
-    /// limits count these).
-    fn byte_len(&self) -> usize;
-}
-
-impl Envelope for Rc<str> {
-    fn byte_len(&self) -> usize {
-        self.len()
-    }
-}
-
-/// The key a correlationId is looked up by before its text is compared
-/// (FxHash: the table is scanned on every send).
-fn key(id: &str) -> u64 {
-    let mut hasher = rustc_hash::FxHasher::default();
-    hasher.write(id.as_bytes());
-    hasher.finish()
-}
-
-/// Where a request's envelope is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Wire {
-    /// Built while the connection was down; never sent.
-    Queued,
-    /// Sent on the current connection.
-    Sent,
-    /// Sent on a connection that was lost before the answer was complete.
-    Lost,
-    /// Under way over REST (never sent on the socket).
-    Rest,
-}
-
-#[derive(Debug)]
-struct Entry<T, S> {
-    id: String,
-    text: S,
-    /// `text.byte_len()`.
-    bytes: usize,
-    deadline_ms: f64,
-    /// The `...Async` promise, until the first frame settles it.
-    waiter: Option<T>,
-    /// Whether it was sent with a waiter (an `...Async` request or a handle).
-    is_async: bool,
-    /// A handle's `settleMs`: every frame goes to the waiter, which settles
-    /// after this quiet period once the request is complete.
-    settle_ms: Option<f64>,
-    /// When the handle settles, while its request is complete.
-    settle_at: Option<f64>,
-    wire: Wire,
-    /// `(actionType, state)` pairs delivered.
-    seen: Vec<(String, String)>,
-}
-
-impl<T, S> Entry<T, S> {
-    fn complete(&self) -> bool {
-        !self.seen.is_empty()
-            && self.seen.iter().all(|(t, s)| {
-                s != "started" || self.seen.iter().any(|(t2, s2)| t2 == t && s2 != "started")
-            })
-    }
-}
-
-/// Why a request was not accepted (the outbox is left as it was).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Refusal {
-    /// A request with this correlationId is tracked.
-    Duplicate,
-    /// The queue holds `queueLimit` envelopes.
-    QueueCount {
-        /// `queueLimit`.
-        limit: usize,
-    },
-    /// The queue would hold more than [`QUEUE_MAX_BYTES`].
-    QueueBytes {
-        /// Bytes it would hold with this envelope.
-        would_hold: usize,
-    },
-}
-
-/// What became of an inbound frame naming a tracked request.
-#[derive(Debug, PartialEq)]
-pub struct FrameOutcome<T> {
-    /// Deliver it to the page (false for a repeat).
-    pub deliver: bool,
-    /// The `...Async` promise it settles (the first frame), or the handle it
-    /// goes to (every frame).
-    pub waiter: Option<T>,
-    /// `waiter` is a handle (it stays tracked), not a one-shot promise.
-    pub stream: bool,
-}
-
-/// What [`Outbox::expire`] ended.
-#[derive(Debug, PartialEq)]
-pub struct Expired<T> {
-    /// Unsettled waiters past their deadline (to reject, `REQUEST_TIMEOUT`).
-    pub timed_out: Vec<(String, T)>,
-    /// Handles whose request is complete and quiet for `settleMs`.
-    pub settled: Vec<(String, T)>,
-}
 
 /// The requests, in the order the page made them. A page has a handful in
 /// flight, so a vector searched in order is both the smallest and the
