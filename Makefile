@@ -346,7 +346,7 @@ test-webkit: tools pkg server
 # packed package, served by the local server and run in headless Chromium.
 test-consumers: tools pkg server
 	@mkdir -p $(LOG_DIR)
-	echo "==> test-consumers: node --test tests/consumers/consumers.test.mjs (Vite, webpack, esbuild)"
+	echo "==> test-consumers: node --test tests/consumers/consumers.test.mjs (Vite, webpack, esbuild; the npm README quick start in Vite)"
 	node --test --test-reporter=spec tests/consumers/consumers.test.mjs 2>&1 | tee $(LOG_DIR)/consumers.log
 
 # ---------------------------------------------------------------------------

@@ -11,6 +11,12 @@
 //      headless Chromium and waits for the page's report: connected, an
 //      insights request whose superpowers all completed, a clean close.
 //
+// A fourth project, vite-readme, is the vite/ fixture with its main.js
+// replaced by the npm README's quick start (pkg-template/README.md) pasted as
+// written; only the example endpoint becomes the local server's. It passes
+// when the quick start runs to its end in the browser with no error, having
+// logged `connected` and superpower responses.
+//
 //   make test-consumers     (builds pkg/ and the server first)
 //
 // Environment: CONSUMERS (names to run, e.g. "vite esbuild"; default all), CHROMIUM.
@@ -18,7 +24,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, cpSync, existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { copyFileSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
 import { ROOT, startServer } from '../lib/local-server.mjs';
@@ -26,7 +32,24 @@ import { assertRunReport } from '../lib/run-report.mjs';
 
 const FIXTURES = path.join(ROOT, 'tests', 'consumers');
 const WORK = path.join(ROOT, 'target', 'consumers');
-const NAMES = (process.env.CONSUMERS ?? 'vite webpack esbuild').split(/\s+/).filter(Boolean);
+const NAMES = (process.env.CONSUMERS ?? 'vite webpack esbuild vite-readme').split(/\s+/).filter(Boolean);
+// The npm README's example endpoint, replaced by the page's own server.
+const README_ENDPOINT = "'wss://oco.example.com/ws'";
+
+/** The first ```js block under "## Quick start" of the npm README, as the page's main.js. */
+function readmeQuickStart() {
+  const readme = readFileSync(path.join(ROOT, 'pkg-template', 'README.md'), 'utf8');
+  const section = readme.slice(readme.indexOf('## Quick start'));
+  const block = /```js\n([\s\S]*?)```/.exec(section)?.[1];
+  assert.ok(block, 'pkg-template/README.md has no ```js block under "## Quick start"');
+  assert.ok(block.includes(README_ENDPOINT), `the quick start no longer uses ${README_ENDPOINT}`);
+  return [
+    '// pkg-template/README.md, "Quick start", as written (the endpoint is this server\'s).',
+    block.replace(README_ENDPOINT, '`ws://${location.host}/ws`'),
+    "document.querySelector('#result').dataset.done = 'true';",
+    '',
+  ].join('\n');
+}
 const PAGE_TIMEOUT_MS = 30_000;
 
 function sh(cwd, cmd, ...args) {
@@ -62,8 +85,10 @@ describe('consumer projects', () => {
     test(`${name}: builds from the packed package, connects and gets completed superpowers`, async () => {
       const dir = path.join(WORK, name);
       rmSync(dir, { recursive: true, force: true });
-      cpSync(path.join(FIXTURES, name), dir, { recursive: true, filter: (src) => !/[/\\](node_modules|dist)$/.test(src) });
+      const readme = name === 'vite-readme';
+      cpSync(path.join(FIXTURES, readme ? 'vite' : name), dir, { recursive: true, filter: (src) => !/[/\\](node_modules|dist)$/.test(src) });
       copyFileSync(path.join(FIXTURES, 'run.js'), path.join(dir, 'run.js'));
+      if (readme) writeFileSync(path.join(dir, 'main.js'), readmeQuickStart());
       sh(dir, 'npm', 'ci', '--no-audit', '--no-fund');
       sh(dir, 'npm', 'install', '--no-save', '--no-audit', '--no-fund', tarball);
       sh(dir, 'npm', 'run', 'build');
@@ -77,10 +102,12 @@ describe('consumer projects', () => {
       try {
         const page = await context.newPage();
         const problems = [];
+        const logs = [];
         const wasm = [];
         page.on('console', (msg) => {
           // The fixtures have no favicon: the browser's own request for one is not the page's.
           if (msg.type() === 'error' && !msg.location()?.url?.endsWith('/favicon.ico')) problems.push(`console: ${msg.text()} @ ${msg.location()?.url}`);
+          if (msg.type() === 'log') logs.push(msg.text());
         });
         page.on('pageerror', (err) => problems.push(`page: ${err?.stack ?? err}`));
         page.on('response', (r) => r.url().endsWith('.wasm') && wasm.push([r.status(), r.headers()['content-type']]));
@@ -88,7 +115,12 @@ describe('consumer projects', () => {
         await page.waitForSelector('#result[data-done="true"]', { timeout: PAGE_TIMEOUT_MS }).catch((err) => {
           throw new Error(`${name}: the page never reported (${err.message}); ${problems.join('; ')}`);
         });
-        assertRunReport(name, await page.evaluate(() => window.__consumer));
+        if (readme) {
+          assert.ok(logs.includes('connected'), `${name}: the quick start never logged "connected" (${logs})`);
+          assert.ok(logs.some((l) => / (started|completed) /.test(l)), `${name}: no superpower response was logged (${logs})`);
+        } else {
+          assertRunReport(name, await page.evaluate(() => window.__consumer));
+        }
         assert.deepEqual(wasm, [[200, 'application/wasm']], `${name}: the wasm requests`);
         assert.deepEqual(problems, []);
       } finally {
