@@ -48,6 +48,31 @@ impl<T, S: Envelope> Session<T, S> {
             }
             _ => return Err((waiter, errors::not_open(state, &correlation_id, now_ms))),
         };
+        self.track(
+            correlation_id,
+            text.into(),
+            waiter,
+            settle_ms,
+            timeout_ms,
+            now_ms,
+            queue,
+        )
+    }
+
+    /// Hands a request to the outbox, over either transport: its deadline
+    /// (`timeout_ms` for a request with a waiter, `requestTimeoutMs` for a
+    /// fire-and-forget one), the queue's bounds, and the refusal as an error.
+    #[allow(clippy::too_many_arguments)]
+    pub(super) fn track(
+        &mut self,
+        correlation_id: String,
+        text: S,
+        waiter: Option<T>,
+        settle_ms: Option<f64>,
+        timeout_ms: f64,
+        now_ms: f64,
+        queue: bool,
+    ) -> Result<Option<S>, (Option<T>, OptaveError)> {
         let timeout_ms = if waiter.is_some() {
             timeout_ms
         } else {
@@ -58,7 +83,7 @@ impl<T, S: Envelope> Session<T, S> {
         self.outbox
             .submit(
                 correlation_id,
-                text.into(),
+                text,
                 waiter,
                 settle_ms,
                 now_ms + timeout_ms,

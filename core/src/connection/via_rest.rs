@@ -92,32 +92,23 @@ impl<T, S: Envelope> Session<T, S> {
         if matches!(state, ConnectionState::Closing | ConnectionState::Closed) {
             return Err((waiter, errors::not_open(state, &correlation_id, now_ms)));
         }
-        let timeout_ms = if waiter.is_some() {
-            timeout_ms
-        } else {
-            self.config.request_timeout_ms
-        };
-        let limit = self.config.queue_limit;
         let id = correlation_id.clone();
         let body = Rc::<str>::from(rest.payload(&text));
-        let untracked = self
-            .outbox
-            .submit(
-                correlation_id,
-                text.into(),
-                waiter,
-                settle_ms,
-                now_ms + timeout_ms,
-                false,
-                limit,
-            )
-            .map_err(|(waiter, refusal)| (waiter, errors::refused(refusal, &id, now_ms)))?;
+        let untracked = self.track(
+            correlation_id,
+            text.into(),
+            waiter,
+            settle_ms,
+            timeout_ms,
+            now_ms,
+            false,
+        )?;
         let plain = self.config.request_timeout_ms;
         let deadline = match (self.outbox.to_rest(&id, now_ms, plain), untracked) {
             (Some(deadline), _) => deadline,
             // Beyond the tracking bounds a fire-and-forget request goes out
             // untracked, as over the socket.
-            (None, Some(_)) => now_ms + timeout_ms,
+            (None, Some(_)) => now_ms + plain,
             (None, None) => return Ok(Submitted::Held),
         };
         Ok(Submitted::Fetch(
