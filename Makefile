@@ -307,7 +307,7 @@ test-pkg: pkg
 # BENCHMARKS.md, "Size"). It also reports the inline entry
 # (optave-client/inline), which is not gated.
 SIZE_BUDGET ?= 28000
-SIZE_CEILING ?= 81000
+SIZE_CEILING ?= 81500
 test-size: pkg
 	@mkdir -p $(LOG_DIR)
 	node scripts/size-check.mjs $(PKG_DIR) $(SIZE_BUDGET) --ceiling=$(SIZE_CEILING) 2>&1 | tee $(LOG_DIR)/size.log
