@@ -19,6 +19,7 @@ use alloc::vec::Vec;
 use crate::error::OptaveError;
 use crate::ids::RandomSource;
 
+mod config;
 mod errors;
 mod io;
 mod losses;
@@ -28,11 +29,12 @@ pub mod rest;
 pub mod retry;
 mod transport;
 mod via_rest;
+pub use config::SessionConfig;
 pub use io::{ConnectionState, Effect, Input, ReadyState, SendKind, StateChange};
 use outbox::Outbox;
 pub use outbox::{Envelope, FrameOutcome};
 pub use rest::{Fetch, Transport};
-use retry::{Retry, RetryPolicy};
+use retry::Retry;
 pub use via_rest::{Submitted, FALLBACK_AFTER_FAILURES};
 
 /// Close code 1000, "normal closure" (RFC 6455 section 7.4.1): the one close
@@ -42,47 +44,6 @@ pub const NORMAL_CLOSURE: u16 = 1000;
 /// Close codes by which a server refuses credentials.
 pub fn is_auth_close(code: u16) -> bool {
     matches!(code, 1008 | 4001 | 4003 | 4401 | 4403)
-}
-
-/// The session's settings, from the client options.
-#[derive(Debug, Clone, PartialEq)]
-pub struct SessionConfig {
-    /// `connectionTimeoutMs`: one attempt's limit (token and handshake), ms.
-    pub connection_timeout_ms: f64,
-    /// `requestTimeoutMs`: how long a fire-and-forget request is tracked
-    /// after it was sent, ms.
-    pub request_timeout_ms: f64,
-    /// `reconnect`: `None` for `reconnect: false`.
-    pub reconnect: Option<RetryPolicy>,
-    /// `queueLimit`: envelopes the offline queue holds (default 100).
-    pub queue_limit: usize,
-    /// `queueWhileDisconnected` (default true).
-    pub queue_while_disconnected: bool,
-    /// `resendOnReconnect` (default true).
-    pub resend_on_reconnect: bool,
-    /// A `tokenProvider` was given (a refused token gets one more attempt
-    /// with a fresh one).
-    pub has_token_provider: bool,
-    /// The `transport` option.
-    pub transport: Transport,
-    /// `restUrl`, validated (required for `Rest` and `Auto`).
-    pub rest_url: Option<String>,
-}
-
-impl Default for SessionConfig {
-    fn default() -> Self {
-        Self {
-            connection_timeout_ms: crate::options::DEFAULT_TIMEOUT_MS,
-            request_timeout_ms: crate::options::DEFAULT_TIMEOUT_MS,
-            reconnect: Some(RetryPolicy::default()),
-            queue_limit: outbox::DEFAULT_QUEUE_LIMIT,
-            queue_while_disconnected: true,
-            resend_on_reconnect: true,
-            has_token_provider: false,
-            transport: Transport::WebSocket,
-            rest_url: None,
-        }
-    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]

@@ -13,6 +13,7 @@ mod options;
 mod request;
 mod scope;
 mod session;
+mod ts_doc;
 
 pub use events::{
     CloseInfo, ErrorCategory, OptaveError, ResponseHeaders, SentEvent, SentKind, StateChangeEvent,
