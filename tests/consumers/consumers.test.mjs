@@ -26,7 +26,7 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { copyFileSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { chromium } from 'playwright-core';
+import { launchChromium } from '../lib/chromium.mjs';
 import { ROOT, startServer } from '../lib/local-server.mjs';
 import { assertRunReport } from '../lib/run-report.mjs';
 
@@ -70,11 +70,7 @@ describe('consumer projects', () => {
     for (const f of readdirSync(WORK)) if (f.endsWith('.tgz')) rmSync(path.join(WORK, f));
     const packed = JSON.parse(sh(ROOT, 'npm', 'pack', './pkg', '--json', '--pack-destination', WORK));
     tarball = path.join(WORK, packed[0].filename);
-    browser = await chromium.launch({
-      executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-        '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    browser = await launchChromium();
   });
 
   after(async () => {
