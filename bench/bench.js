@@ -301,6 +301,62 @@ async function main() {
   wasmMark('afterOutboundSeed');
   rows.push(rowRatio('outbound', `outbound seed 002, ${seedRes.envelopeBytes} B (envelopes/s)`, seedRes, 0.6, { n: seedRes.n }));
 
+  // Where a seed-002 send goes: the same loops with `WebSocket.prototype.send`
+  // stubbed, so the SDK row is its own work per envelope (params
+  // serialization, the copy into wasm, the build, the copy out, tracking)
+  // and the limit row the raw path's (`JSON.stringify(envelope)`); the note
+  // adds what `ws.send` itself costs on this socket. Report only: it says
+  // how much of the outbound ratio the SDK can still move.
+  {
+    const silent = withTags(seed, ['fault:silent']);
+    const envelope = JSON.parse(captureSend(() => primary.interaction(numbered(silent))).text);
+    const text = JSON.stringify(envelope);
+    const n = cfg.outboundSeedN;
+    const stubbed = (loop) => {
+      const original = WebSocket.prototype.send;
+      WebSocket.prototype.send = function stub() {};
+      try {
+        const t0 = now();
+        loop();
+        return ((now() - t0) * 1000) / n;
+      } finally {
+        WebSocket.prototype.send = original;
+      }
+    };
+    await settleSdk(primary, sdkSocket);
+    const res = await paired('outbound seed 002, send stubbed (µs per envelope)', async () => {
+      const ids = requestIds(silent, n);
+      return stubbed(() => {
+        for (let i = 0; i < n; i++) {
+          silent.request.requestId = ids[i];
+          primary.interaction(silent);
+        }
+      });
+    }, async () => stubbed(() => {
+      for (let i = 0; i < n; i++) JSON.stringify(envelope);
+    }));
+    const raw = await openSocket(WS_URL, protocols);
+    const next = channel(raw);
+    const sends = [];
+    for (let r = 0; r < R; r++) {
+      await collect();
+      const t0 = now();
+      for (let i = 0; i < n; i++) raw.send(text);
+      sends.push(((now() - t0) * 1000) / n);
+      await settleRaw(raw, next);
+    }
+    raw.close(1000);
+    const s = median(res.sdk);
+    const l = median(res.limit);
+    const send = median(sends);
+    rows.push({
+      id: 'outboundParts', name: 'outbound seed 002, per envelope with WebSocket.send stubbed (µs)',
+      sdk: s, limit: l, ratio: s / l, target: 'report', met: null,
+      note: `SDK work besides ws.send ${s.toFixed(2)} µs, raw path's JSON.stringify ${l.toFixed(2)} µs; ws.send alone ${send.toFixed(2)} µs`,
+      rounds: { sdk: res.sdk, limit: res.limit, send: sends },
+    });
+  }
+
   const conv200 = longConversation(seed, cfg.conversation200);
   const c200Res = await outbound('conv200', 'outbound 200-message conversation', conv200, cfg.outbound200N);
   wasmMark('afterOutbound200');
