@@ -296,8 +296,10 @@ async fn offline_disconnects_at_once_and_online_reconnects_at_once() {
         "reconnect": { "minDelayMs": 5000, "maxDelayMs": 5000 },
     }));
     connect(&client).await;
+    let errors = rec.count("error", None);
     fire_global("offline");
     assert_eq!(client.state(), "disconnected", "at once, on the event");
+    assert_interrupted_close(&rec, errors);
     fire_global("online");
     assert_eq!(
         client.state(),
@@ -309,6 +311,7 @@ async fn offline_disconnects_at_once_and_online_reconnects_at_once() {
         &states(&rec),
         &["connected", "disconnected", "connecting", "connected"],
     );
+    assert_eq!(rec.count("open", None), 2, "open, close, open");
     client.close();
 }
 

@@ -29,8 +29,10 @@ async fn pagehide_closes_the_socket_and_pageshow_reconnects() {
     let (client, rec) = session_client(json!({}));
     connect(&client).await;
     let sockets = opened_urls().len();
+    let errors = rec.count("error", None);
     fire_global("pagehide");
     assert_eq!(client.state(), "disconnected");
+    assert_interrupted_close(&rec, errors);
     let hidden = entering(&rec, "disconnected");
     let change = hidden.last().expect("a stateChange to disconnected");
     assert!(

@@ -332,6 +332,37 @@ fn close_while_connecting() {
     );
     assert!(rig.on(closed(1, 1000, true, T0 + 4.0)).is_empty());
     assert_eq!(rig.s.state(), S::Connecting);
+
+    // A socket that never opened gets no `close` event: there was no `open`.
+    let mut rig = Rig::new(config());
+    rig.connect(T0);
+    rig.on(Input::SocketCreated { attempt: 1 });
+    rig.on(Input::Close { now_ms: T0 + 1.0 });
+    let fx = rig.on(closed(1, 1000, true, T0 + 2.0));
+    assert_eq!(lines(&fx), ["release", "state closing>closed"]);
+}
+
+/// `open` and `close` stay paired when `connect()` comes before the closing
+/// socket reports closed: its `close` is emitted then (the socket is
+/// released, so its own close event will not reach the session).
+#[test]
+fn connect_while_closing_emits_the_close_of_the_open_connection() {
+    let mut rig = Rig::connected(config());
+    rig.on(Input::Close { now_ms: T0 + 10.0 });
+    assert_eq!(rig.s.state(), S::Closing);
+    let fx = rig.connect(T0 + 11.0);
+    assert_eq!(
+        lines(&fx),
+        [
+            "release",
+            "close 1000 client closed true",
+            "state closing>connecting",
+            "start 2",
+        ]
+    );
+    assert!(rig.on(closed(1, 1000, true, T0 + 12.0)).is_empty());
+    let fx = rig.open(2, T0 + 13.0);
+    assert!(lines(&fx).iter().any(|l| l == "open"), "{:?}", lines(&fx));
 }
 
 /// `close()` during the backoff wait: `closed`, no timer; `connect()` starts

@@ -104,6 +104,8 @@ struct Drive {
     next_waiter: u32,
     /// The promises the session holds: each comes out exactly once.
     held: HashSet<u32>,
+    /// An `open` event was emitted and its `close` not yet.
+    open: bool,
 }
 
 impl Drive {
@@ -213,11 +215,21 @@ fn check_effects(
                 );
                 d.latest = *attempt;
             }
-            Effect::EmitOpen => opened = true,
+            Effect::EmitOpen => {
+                prop_assert!(!d.open, "a second open event before a close");
+                d.open = true;
+                opened = true;
+            }
             Effect::SettleConnect(Ok(())) => prop_assert_eq!(d.s.state(), S::Connected),
             Effect::EmitClose { .. } => {
+                // The socket closed, or the session let go of it in this
+                // step (offline, pagehide, connect() while closing), so its
+                // own close event will not come.
                 let closed = matches!(input, Input::SocketClosed { .. });
-                prop_assert!(closed, "close event without a socket close");
+                let released = fx.iter().any(|e| matches!(e, Effect::ReleaseSocket));
+                prop_assert!(closed || released, "close event without a socket close");
+                prop_assert!(d.open, "a close event without an open");
+                d.open = false;
             }
             Effect::Transmit { .. } => {
                 let from_open = matches!(input, Input::SocketOpen { .. });
@@ -347,6 +359,7 @@ fn every_state_and_input_keeps_the_invariants() {
                 latest: 0,
                 next_waiter: 0,
                 held: HashSet::new(),
+                open: false,
             };
             for (op, dt) in &ops {
                 if let Some((state, kind)) = step(&mut d, op, *dt, limit)? {

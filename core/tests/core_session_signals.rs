@@ -194,8 +194,9 @@ fn a_missing_token_is_failed() {
     }
 }
 
-/// `offline` closes the open connection at once (`disconnected`, no `error`
-/// and no `close`); `online` reconnects without waiting for the backoff.
+/// `offline` closes the open connection at once (`disconnected`, then
+/// `close` with the code and reason the socket was closed with, no `error`);
+/// `online` reconnects without waiting for the backoff.
 #[test]
 fn offline_then_online() {
     let mut rig = Rig::connected(config());
@@ -208,6 +209,7 @@ fn offline_then_online() {
             "close-socket 1000 connection interrupted",
             "release",
             "state connected>disconnected CONNECTION_CLOSED",
+            "close 1000 connection interrupted true",
         ]
     );
     let reason = change(&fx).reason.as_ref().unwrap();
@@ -274,6 +276,7 @@ fn pagehide_waits_for_the_page_to_come_back() {
             "close-socket 1000 connection interrupted",
             "release",
             "state connected>disconnected CONNECTION_CLOSED",
+            "close 1000 connection interrupted true",
         ]
     );
     let reason = change(&fx).reason.as_ref().unwrap();

@@ -120,3 +120,18 @@ pub fn sent_of(rec: &Recorder, kind: &str) -> Vec<String> {
         .filter_map(|e| get_str(&e, "correlationId"))
         .collect()
 }
+
+/// The one `close` event an interruption (`offline`, `pagehide`) of the open
+/// connection gives: the code and reason the SDK closed the socket with, no
+/// `error` with it, and a second `open` only after that `close`.
+pub fn assert_interrupted_close(rec: &Recorder, errors_before: u32) {
+    assert_eq!(rec.count("close", None), 1, "one close event");
+    let close = rec.all("close").get(0);
+    assert_eq!(get(&close, "code").as_f64(), Some(1000.0), "{close:?}");
+    assert_eq!(
+        get_str(&close, "reason").as_deref(),
+        Some("connection interrupted")
+    );
+    assert_eq!(get(&close, "wasClean").as_bool(), Some(true));
+    assert_eq!(rec.count("error", None), errors_before, "no error event");
+}

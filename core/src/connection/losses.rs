@@ -9,13 +9,20 @@ use crate::ids::RandomSource;
 
 use super::errors;
 use super::retry::Next;
-use super::{is_auth_close, Effect, Envelope, Fx, Phase, Session, NORMAL_CLOSURE};
+use super::{is_auth_close, Effect, Envelope, Fx, Phase, Session, CLIENT_CLOSED, NORMAL_CLOSURE};
+
+/// The close reason of a socket the SDK closes on `offline` or `pagehide`.
+const INTERRUPTED: &str = "connection interrupted";
 
 impl<T, S: Envelope> Session<T, S> {
     /// `offline` or `pagehide`: the socket of the attempt or connection
     /// under way is closed and released, and the loss handled as any other
     /// (`reason` is reported on `stateChange`), except that after `pagehide`
-    /// (`pause`) no attempt is scheduled: `Resume` reconnects. Nothing
+    /// (`pause`) no attempt is scheduled: `Resume` reconnects. An open
+    /// connection ends with `close` (code 1000, reason `connection
+    /// interrupted`, what the socket was closed with), as every open
+    /// connection does, so the `open`/`close` events of the official client
+    /// stay paired; there is no `error`, since the SDK closed it. Nothing
     /// happens in other states.
     pub(super) fn interrupt(
         &mut self,
@@ -36,7 +43,7 @@ impl<T, S: Envelope> Session<T, S> {
         ) {
             fx.push(Effect::CloseSocket {
                 code: NORMAL_CLOSURE,
-                reason: "connection interrupted",
+                reason: INTERRUPTED,
             });
         }
         fx.push(Effect::ReleaseSocket);
@@ -52,9 +59,17 @@ impl<T, S: Envelope> Session<T, S> {
                 retry_at_ms: None,
                 suspended: false,
             };
-            return self.go(waiting, Some(reason), None, fx);
+            self.go(waiting, Some(reason), None, fx);
+        } else {
+            self.lost(now_ms, since, Some(reason), false, random, fx);
         }
-        self.lost(now_ms, since, Some(reason), false, random, fx);
+        if since.is_some() {
+            fx.push(Effect::EmitClose {
+                code: NORMAL_CLOSURE,
+                reason: String::from(INTERRUPTED),
+                was_clean: true,
+            });
+        }
     }
 
     /// The requests on the wire of a lost connection: kept to be resent, or
@@ -231,14 +246,16 @@ impl<T, S: Envelope> Session<T, S> {
                     was_clean,
                 });
             }
-            Phase::Closing { attempt: a } if a == attempt => {
+            Phase::Closing { attempt: a, opened } if a == attempt => {
                 fx.push(Effect::ReleaseSocket);
                 self.go(Phase::Closed, None, None, fx);
-                fx.push(Effect::EmitClose {
-                    code,
-                    reason,
-                    was_clean,
-                });
+                if opened {
+                    fx.push(Effect::EmitClose {
+                        code,
+                        reason,
+                        was_clean,
+                    });
+                }
             }
             _ => {}
         }
@@ -257,9 +274,12 @@ impl<T, S: Envelope> Session<T, S> {
                 if socket {
                     fx.push(Effect::CloseSocket {
                         code: NORMAL_CLOSURE,
-                        reason: "client closed",
+                        reason: CLIENT_CLOSED,
                     });
-                    Phase::Closing { attempt }
+                    Phase::Closing {
+                        attempt,
+                        opened: false,
+                    }
                 } else {
                     Phase::Closed
                 }
@@ -267,9 +287,12 @@ impl<T, S: Envelope> Session<T, S> {
             Phase::Connected { attempt, .. } => {
                 fx.push(Effect::CloseSocket {
                     code: NORMAL_CLOSURE,
-                    reason: "client closed",
+                    reason: CLIENT_CLOSED,
                 });
-                Phase::Closing { attempt }
+                Phase::Closing {
+                    attempt,
+                    opened: true,
+                }
             }
             Phase::Initialized | Phase::Waiting { .. } | Phase::Failed => Phase::Closed,
         };

@@ -41,6 +41,9 @@ pub use via_rest::{Submitted, FALLBACK_AFTER_FAILURES};
 /// from the server, once open, that is not reported on `error`.
 pub const NORMAL_CLOSURE: u16 = 1000;
 
+/// The close reason of the socket `close()` closes (with [`NORMAL_CLOSURE`]).
+const CLIENT_CLOSED: &str = "client closed";
+
 /// Close codes by which a server refuses credentials.
 pub fn is_auth_close(code: u16) -> bool {
     matches!(code, 1008 | 4001 | 4003 | 4401 | 4403)
@@ -64,8 +67,11 @@ enum Phase {
         retry_at_ms: Option<f64>,
         suspended: bool,
     },
+    /// `close()` was called; the socket of `attempt` is closing. `opened`:
+    /// it had opened (an `open` event was emitted, so a `close` follows).
     Closing {
         attempt: u32,
+        opened: bool,
     },
     Closed,
     Failed,
@@ -326,8 +332,16 @@ impl<T, S: Envelope> Session<T, S> {
             Phase::Connecting { .. } => {} // joins the attempt under way
             Phase::Waiting { .. } => self.start_attempt(now_ms, fx),
             Phase::Initialized | Phase::Closed | Phase::Failed | Phase::Closing { .. } => {
-                if matches!(self.phase, Phase::Closing { .. }) {
+                if let Phase::Closing { opened, .. } = self.phase {
+                    // The closing socket's own close event will not come.
                     fx.push(Effect::ReleaseSocket);
+                    if opened {
+                        fx.push(Effect::EmitClose {
+                            code: NORMAL_CLOSURE,
+                            reason: String::from(CLIENT_CLOSED),
+                            was_clean: true,
+                        });
+                    }
                 }
                 self.retry.reset();
                 self.auth_retry_used = false;

@@ -99,7 +99,11 @@ pub struct SuperpowerFrame<A, R> {
     pub headers: Option<ResponseHeaders>,
 }
 
-/// The `close` event.
+/// The `close` event: the connection that `open` announced has ended (one
+/// `close` per `open`). When the SDK closed the socket itself, on `offline`
+/// or `pagehide` (code 1000, reason `connection interrupted`) or on
+/// `close()` (reason `client closed`), it carries what the socket was closed
+/// with. Source: protocol.md section 7 (events), the resilient-session issue.
 #[derive(Debug, Clone, Serialize, Tsify)]
 #[serde(rename_all = "camelCase")]
 pub struct CloseInfo {
