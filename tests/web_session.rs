@@ -315,6 +315,28 @@ async fn offline_disconnects_at_once_and_online_reconnects_at_once() {
     client.close();
 }
 
+/// `connect()` while `close()` is still closing the socket: the first
+/// connection's `close` comes once (`client closed`), before the second
+/// `open`, and the released socket's own close event adds nothing.
+#[wasm_bindgen_test]
+async fn connect_while_closing_keeps_open_and_close_paired() {
+    let (client, rec) = session_client(json!({}));
+    connect(&client).await;
+    client.close();
+    assert_eq!(client.state(), "closing");
+    let reconnect = client.connect(None);
+    assert_eq!(rec.count("close", None), 1, "emitted as connect() lets go");
+    assert_eq!(rec.count("open", None), 1, "before the second open");
+    JsFuture::from(reconnect).await.expect("connect resolves");
+    sleep(300).await;
+    assert_eq!(rec.count("open", None), 2);
+    assert_eq!(rec.count("close", None), 1, "once");
+    let close = rec.all("close").get(0);
+    assert_eq!(get_str(&close, "reason").as_deref(), Some("client closed"));
+    assert_eq!(client.state(), "connected");
+    client.close();
+}
+
 #[wasm_bindgen_test]
 async fn close_during_the_backoff_wait_stops_every_attempt_and_clears_the_timer() {
     install_probes();

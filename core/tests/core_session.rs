@@ -343,8 +343,9 @@ fn close_while_connecting() {
 }
 
 /// `open` and `close` stay paired when `connect()` comes before the closing
-/// socket reports closed: its `close` is emitted then (the socket is
-/// released, so its own close event will not reach the session).
+/// socket reports closed: its `close` is emitted then, after the state
+/// change (the socket is released, so its own close event will not reach
+/// the session).
 #[test]
 fn connect_while_closing_emits_the_close_of_the_open_connection() {
     let mut rig = Rig::connected(config());
@@ -355,9 +356,9 @@ fn connect_while_closing_emits_the_close_of_the_open_connection() {
         lines(&fx),
         [
             "release",
-            "close 1000 client closed true",
             "state closing>connecting",
             "start 2",
+            "close 1000 client closed true",
         ]
     );
     assert!(rig.on(closed(1, 1000, true, T0 + 12.0)).is_empty());

@@ -332,22 +332,28 @@ impl<T, S: Envelope> Session<T, S> {
             Phase::Connecting { .. } => {} // joins the attempt under way
             Phase::Waiting { .. } => self.start_attempt(now_ms, fx),
             Phase::Initialized | Phase::Closed | Phase::Failed | Phase::Closing { .. } => {
-                if let Phase::Closing { opened, .. } = self.phase {
-                    // The closing socket's own close event will not come.
+                // A closing socket is let go: its own close event will not
+                // come, so the `close` of its connection is emitted here,
+                // after the state change, as for any other close.
+                let closing = match self.phase {
+                    Phase::Closing { opened, .. } => Some(opened),
+                    _ => None,
+                };
+                if closing.is_some() {
                     fx.push(Effect::ReleaseSocket);
-                    if opened {
-                        fx.push(Effect::EmitClose {
-                            code: NORMAL_CLOSURE,
-                            reason: String::from(CLIENT_CLOSED),
-                            was_clean: true,
-                        });
-                    }
                 }
                 self.retry.reset();
                 self.auth_retry_used = false;
                 self.ws_failures = 0;
                 self.fallback = false;
                 self.start_attempt(now_ms, fx);
+                if closing == Some(true) {
+                    fx.push(Effect::EmitClose {
+                        code: NORMAL_CLOSURE,
+                        reason: String::from(CLIENT_CLOSED),
+                        was_clean: true,
+                    });
+                }
             }
         }
     }
