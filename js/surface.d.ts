@@ -87,7 +87,12 @@ export class OptaveError extends Error {
 export interface OptaveEventMap {
     /** The WebSocket opened. */
     "open": () => void;
-    /** The WebSocket closed. */
+    /**
+     * The connection that `open` announced ended: one `close` per `open`.
+     * After `offline` or `pagehide` it carries what the SDK closed the socket
+     * with (`{ code: 1000, reason: 'connection interrupted', wasClean: true }`,
+     * no `error`); after `close()`, `reason: 'client closed'`.
+     */
     "close": (event: CloseInfo) => void;
     /** Every error the client reports, server error frames included. */
     "error": (error: OptaveError) => void;
