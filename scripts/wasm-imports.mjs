@@ -95,12 +95,13 @@ function renameImports(bytes, rename) {
   const r = reader(bytes, 8);
   let renamed = 0;
   while (r.at < bytes.length) {
+    const sectionStart = r.at;
     const id = bytes[r.at++];
     const size = r.u();
-    const start = r.at;
-    const end = start + size;
+    const end = r.at + size;
+    if (end > bytes.length) fail(`section ${id} ends past the end of the wasm`);
     if (id !== 2) {
-      parts.push(bytes.subarray(start - uleb(size).length - 1, end));
+      parts.push(bytes.subarray(sectionStart, end));
       r.at = end;
       continue;
     }
