@@ -14,6 +14,17 @@ use super::{is_auth_close, Effect, Envelope, Fx, Phase, Session, CLIENT_CLOSED, 
 /// The close reason of a socket the SDK closes on `offline` or `pagehide`.
 const INTERRUPTED: &str = "connection interrupted";
 
+/// The `close` event of an open connection whose socket the session let go
+/// of (its own close event will not come): what the SDK closed it with,
+/// code 1000 and `reason`, clean.
+pub(super) fn released_close<T, S>(reason: &str) -> Effect<T, S> {
+    Effect::EmitClose {
+        code: NORMAL_CLOSURE,
+        reason: String::from(reason),
+        was_clean: true,
+    }
+}
+
 impl<T, S: Envelope> Session<T, S> {
     /// `offline` or `pagehide`: the socket of the attempt or connection
     /// under way is closed and released, and the loss handled as any other
@@ -64,11 +75,7 @@ impl<T, S: Envelope> Session<T, S> {
             self.lost(now_ms, since, Some(reason), false, random, fx);
         }
         if since.is_some() {
-            fx.push(Effect::EmitClose {
-                code: NORMAL_CLOSURE,
-                reason: String::from(INTERRUPTED),
-                was_clean: true,
-            });
+            fx.push(released_close(INTERRUPTED));
         }
     }
 

@@ -348,11 +348,7 @@ impl<T, S: Envelope> Session<T, S> {
                 self.fallback = false;
                 self.start_attempt(now_ms, fx);
                 if closing == Some(true) {
-                    fx.push(Effect::EmitClose {
-                        code: NORMAL_CLOSURE,
-                        reason: String::from(CLIENT_CLOSED),
-                        was_clean: true,
-                    });
+                    fx.push(losses::released_close(CLIENT_CLOSED));
                 }
             }
         }
