@@ -131,12 +131,12 @@ pub fn refused(refusal: Refusal, correlation_id: &str, now_ms: f64) -> OptaveErr
     match refusal {
         Refusal::Duplicate => OptaveError::validation(
             ErrorCode::DuplicateCorrelationId,
-            Text::new("a request with correlationId ")
+            Text::new("headers.correlationId ")
                 .q(correlation_id)
-                .s(" is already pending"),
+                .s(" is already the correlationId of a request in flight"),
             now_ms,
         )
-        .suggest("Give each request its own requestId (or let the SDK generate the correlationId)"),
+        .suggest("Leave headers.correlationId out (the SDK then uses request.requestId, or a fresh id when that is in flight), or give a new one"),
         Refusal::QueueCount { limit } => OptaveError::websocket(
             ErrorCode::QueueFull,
             Text::new("the offline queue already holds queueLimit (")

@@ -29,6 +29,7 @@ const IDEMPOTENCY_KEY: &str = "idempotencyKey";
 use crate::ids::{IdGenerator, RandomSource, UUID_LEN};
 use crate::json::{self, Doc, Kind};
 use crate::legacy::Deprecation;
+use crate::text::Text;
 use crate::time::iso_millis;
 
 /// Maximum serialized envelope size: 128 KiB of UTF-8 (131,072 bytes).
@@ -76,9 +77,30 @@ pub struct Outbound {
     pub text: String,
     /// Legacy inputs that were accepted (the client warns once per kind).
     pub deprecations: Vec<Deprecation>,
+    /// `request.requestId` when it was already in flight, so the envelope
+    /// went out under a fresh UUID v7 `correlationId` instead (docs/protocol.md
+    /// section 8); `None` when the usual rule applied.
+    pub request_id_in_flight: Option<String>,
     /// What the REST transport needs of the same envelope (the one builder
     /// serves both transports).
     pub rest: RestParts,
+}
+
+impl Outbound {
+    /// The warning for an envelope whose `request.requestId` was already in
+    /// flight (protocol.md section 8): names the `requestId` and the
+    /// correlationId the request went out under. `None` otherwise.
+    pub fn in_flight_warning(&self) -> Option<String> {
+        let request_id = self.request_id_in_flight.as_deref()?;
+        Some(
+            Text::new("request.requestId ")
+                .q(request_id)
+                .s(" is already in flight, so this request went out under correlationId ")
+                .q(&self.correlation_id)
+                .s(": give each request its own requestId, or leave it empty for a generated one")
+                .into(),
+        )
+    }
 }
 
 /// The parts of a built envelope a REST request carries (protocol.md
@@ -122,9 +144,29 @@ pub fn build<R: RandomSource>(
 }
 
 impl Builder {
+    /// [`Builder::build_for`] with no request in flight.
+    pub fn build<R: RandomSource>(
+        &mut self,
+        action: Action,
+        params_json: &str,
+        config: &EnvelopeConfig,
+        ids: &mut IdGenerator<R>,
+        now_ms: f64,
+    ) -> Result<Outbound, OptaveError> {
+        self.build_for(action, params_json, config, ids, now_ms, |_| false)
+    }
+
     /// Builds the envelope for `action` from the caller's params given as JSON
     /// text (what `JSON.stringify(params)` produced; `undefined` members are
     /// absent, `null` params count as `{}`). `now_ms` is Unix epoch ms.
+    ///
+    /// `headers.correlationId` is the caller's `headers.correlationId`, else
+    /// the non-blank `request.requestId` (protocol.md section 2), else a
+    /// fresh UUID v7. When `in_flight` says that `request.requestId` is
+    /// already the correlationId of a tracked request, the envelope gets a
+    /// fresh UUID v7 instead, `payload.request.requestId` stays as given,
+    /// and [`Outbound::request_id_in_flight`] names it (docs/protocol.md
+    /// section 8). A caller's own `headers.correlationId` is never replaced.
     ///
     /// Ids are drawn from `ids` only once every check has passed.
     ///
@@ -134,13 +176,14 @@ impl Builder {
     /// `strictValidation` type error naming its path),
     /// `REQUIRED_FIELDS_MISSING` (naming every missing path),
     /// `PAYLOAD_TOO_LARGE` (over [`MAX_ENVELOPE_BYTES`], naming the largest parts).
-    pub fn build<R: RandomSource>(
+    pub fn build_for<R: RandomSource>(
         &mut self,
         action: Action,
         params_json: &str,
         config: &EnvelopeConfig,
         ids: &mut IdGenerator<R>,
         now_ms: f64,
+        in_flight: impl Fn(&str) -> bool,
     ) -> Result<Outbound, OptaveError> {
         self.doc
             .parse(params_json)
@@ -159,6 +202,18 @@ impl Builder {
             .and_then(|r| doc.member(text, r, "requestId"))
             .and_then(|i| doc.node(i))
             .filter(|n| n.kind == Kind::Str && !json::string(text, n).trim().is_empty());
+        let given_correlation = overrides
+            .first()
+            .copied()
+            .flatten()
+            .and_then(|i| doc.node(i));
+        // A requestId already in flight cannot be this envelope's
+        // correlationId: it gets a generated one (the hole below).
+        let in_flight_id = match (given_correlation, request_id) {
+            (None, Some(n)) => Some(json::string(text, n)).filter(|id| in_flight(id)),
+            _ => None,
+        };
+        let correlation_from = given_correlation.or(request_id.filter(|_| in_flight_id.is_none()));
 
         // The headers, from the table; generated ids leave a hole until every
         // check has passed, so nothing is drawn for a refused envelope.
@@ -176,7 +231,7 @@ impl Builder {
             }
             let raw = match (given, header.source) {
                 (Some(node), _) => Some(json::raw(text, node)),
-                (None, Source::Correlation) => request_id.map(|n| json::raw(text, n)),
+                (None, Source::Correlation) => correlation_from.map(|n| json::raw(text, n)),
                 _ => None,
             };
             let absent = match header.source {
@@ -234,12 +289,7 @@ impl Builder {
         walked.map_err(|m| checks::strict_mismatch(m, now_ms))?;
         checks::required(action, &caps, now_ms)?;
         out.push('}');
-        let given = overrides
-            .first()
-            .copied()
-            .flatten()
-            .and_then(|i| doc.node(i));
-        let known = given
+        let known = given_correlation
             .or(request_id)
             .map(|n| String::from(json::string(text, n)));
         if out.len() > MAX_ENVELOPE_BYTES {
@@ -259,12 +309,7 @@ impl Builder {
             }
             first_generated.get_or_insert(id);
         }
-        let given = overrides
-            .first()
-            .copied()
-            .flatten()
-            .and_then(|i| doc.node(i));
-        let correlation_id = match given.or(request_id) {
+        let correlation_id = match correlation_from {
             Some(node) => String::from(json::string(text, node)),
             None => first_generated.unwrap_or_default(),
         };
@@ -278,6 +323,7 @@ impl Builder {
             correlation_id,
             text: out,
             deprecations,
+            request_id_in_flight: in_flight_id.map(String::from),
             rest: RestParts {
                 action: action.wire_name(),
                 idempotency_key,
