@@ -114,7 +114,8 @@ export interface OptaveClient {
      *
      * `params` (`InteractionParams`: the fields the action requires, protocol.md section 4,
      * are required) is merged onto the default payload (objects recursively, arrays whole).
-     * Returns the correlationId sent, or `undefined` when refused; the refusal goes to
+     * Returns the correlationId sent (a fresh UUID v7 when `request.requestId` is already
+     * in flight, protocol.md section 8), or `undefined` when refused; the refusal goes to
      * `error`: VALIDATION `PAYLOAD_SCHEMA_MISMATCH`, `REQUIRED_FIELDS_MISSING` (naming
      * every path), `PAYLOAD_TOO_LARGE` (over 131,072 bytes); WEBSOCKET
      * `WEBSOCKET_NOT_IN_OPEN_STATE`, `SEND_FAILED`. Same as `send('interaction', params)`.
@@ -125,7 +126,8 @@ export interface OptaveClient {
      * correlationId. Rejects with an `OptaveError`: the refusals of `interaction()`,
      * ORCHESTRATOR (the server's error frame), WEBSOCKET `REQUEST_TIMEOUT` (after
      * `options.timeoutMs` ms, default `requestTimeoutMs`), VALIDATION
-     * `REQUEST_CANCELLED`, `DUPLICATE_CORRELATION_ID`, WEBSOCKET `CONNECTION_CLOSED`.
+     * `REQUEST_CANCELLED`, `DUPLICATE_CORRELATION_ID` (an explicit `headers.correlationId`
+     * already in flight), WEBSOCKET `CONNECTION_CLOSED`.
      */
     interactionAsync(params: InteractionParams, options?: RequestOptions): Promise<SuperpowerEvent>;
     /**
@@ -133,7 +135,8 @@ export interface OptaveClient {
      *
      * `params` (`ReceptionParams`: the fields the action requires, protocol.md section 4,
      * are required) is merged onto the default payload (objects recursively, arrays whole).
-     * Returns the correlationId sent, or `undefined` when refused; the refusal goes to
+     * Returns the correlationId sent (a fresh UUID v7 when `request.requestId` is already
+     * in flight, protocol.md section 8), or `undefined` when refused; the refusal goes to
      * `error`: VALIDATION `PAYLOAD_SCHEMA_MISMATCH`, `REQUIRED_FIELDS_MISSING` (naming
      * every path), `PAYLOAD_TOO_LARGE` (over 131,072 bytes); WEBSOCKET
      * `WEBSOCKET_NOT_IN_OPEN_STATE`, `SEND_FAILED`. Same as `send('reception', params)`.
@@ -144,7 +147,8 @@ export interface OptaveClient {
      * correlationId. Rejects with an `OptaveError`: the refusals of `reception()`,
      * ORCHESTRATOR (the server's error frame), WEBSOCKET `REQUEST_TIMEOUT` (after
      * `options.timeoutMs` ms, default `requestTimeoutMs`), VALIDATION
-     * `REQUEST_CANCELLED`, `DUPLICATE_CORRELATION_ID`, WEBSOCKET `CONNECTION_CLOSED`.
+     * `REQUEST_CANCELLED`, `DUPLICATE_CORRELATION_ID` (an explicit `headers.correlationId`
+     * already in flight), WEBSOCKET `CONNECTION_CLOSED`.
      */
     receptionAsync(params: ReceptionParams, options?: RequestOptions): Promise<SuperpowerEvent>;
     /**
@@ -152,7 +156,8 @@ export interface OptaveClient {
      *
      * `params` (`ElevateParams`: the fields the action requires, protocol.md section 4,
      * are required) is merged onto the default payload (objects recursively, arrays whole).
-     * Returns the correlationId sent, or `undefined` when refused; the refusal goes to
+     * Returns the correlationId sent (a fresh UUID v7 when `request.requestId` is already
+     * in flight, protocol.md section 8), or `undefined` when refused; the refusal goes to
      * `error`: VALIDATION `PAYLOAD_SCHEMA_MISMATCH`, `REQUIRED_FIELDS_MISSING` (naming
      * every path), `PAYLOAD_TOO_LARGE` (over 131,072 bytes); WEBSOCKET
      * `WEBSOCKET_NOT_IN_OPEN_STATE`, `SEND_FAILED`. Same as `send('elevate', params)`.
@@ -163,7 +168,8 @@ export interface OptaveClient {
      * correlationId. Rejects with an `OptaveError`: the refusals of `elevate()`,
      * ORCHESTRATOR (the server's error frame), WEBSOCKET `REQUEST_TIMEOUT` (after
      * `options.timeoutMs` ms, default `requestTimeoutMs`), VALIDATION
-     * `REQUEST_CANCELLED`, `DUPLICATE_CORRELATION_ID`, WEBSOCKET `CONNECTION_CLOSED`.
+     * `REQUEST_CANCELLED`, `DUPLICATE_CORRELATION_ID` (an explicit `headers.correlationId`
+     * already in flight), WEBSOCKET `CONNECTION_CLOSED`.
      */
     elevateAsync(params: ElevateParams, options?: RequestOptions): Promise<SuperpowerEvent>;
     /**
@@ -171,7 +177,8 @@ export interface OptaveClient {
      *
      * `params` (`AdjustParams`: the fields the action requires, protocol.md section 4,
      * are required) is merged onto the default payload (objects recursively, arrays whole).
-     * Returns the correlationId sent, or `undefined` when refused; the refusal goes to
+     * Returns the correlationId sent (a fresh UUID v7 when `request.requestId` is already
+     * in flight, protocol.md section 8), or `undefined` when refused; the refusal goes to
      * `error`: VALIDATION `PAYLOAD_SCHEMA_MISMATCH`, `REQUIRED_FIELDS_MISSING` (naming
      * every path), `PAYLOAD_TOO_LARGE` (over 131,072 bytes); WEBSOCKET
      * `WEBSOCKET_NOT_IN_OPEN_STATE`, `SEND_FAILED`. Same as `send('adjust', params)`.
@@ -182,7 +189,8 @@ export interface OptaveClient {
      * correlationId. Rejects with an `OptaveError`: the refusals of `adjust()`,
      * ORCHESTRATOR (the server's error frame), WEBSOCKET `REQUEST_TIMEOUT` (after
      * `options.timeoutMs` ms, default `requestTimeoutMs`), VALIDATION
-     * `REQUEST_CANCELLED`, `DUPLICATE_CORRELATION_ID`, WEBSOCKET `CONNECTION_CLOSED`.
+     * `REQUEST_CANCELLED`, `DUPLICATE_CORRELATION_ID` (an explicit `headers.correlationId`
+     * already in flight), WEBSOCKET `CONNECTION_CLOSED`.
      */
     adjustAsync(params: AdjustParams, options?: RequestOptions): Promise<SuperpowerEvent>;
     /**
@@ -190,7 +198,8 @@ export interface OptaveClient {
      *
      * `params` (`SummarizeParams`: the fields the action requires, protocol.md section 4,
      * are required) is merged onto the default payload (objects recursively, arrays whole).
-     * Returns the correlationId sent, or `undefined` when refused; the refusal goes to
+     * Returns the correlationId sent (a fresh UUID v7 when `request.requestId` is already
+     * in flight, protocol.md section 8), or `undefined` when refused; the refusal goes to
      * `error`: VALIDATION `PAYLOAD_SCHEMA_MISMATCH`, `REQUIRED_FIELDS_MISSING` (naming
      * every path), `PAYLOAD_TOO_LARGE` (over 131,072 bytes); WEBSOCKET
      * `WEBSOCKET_NOT_IN_OPEN_STATE`, `SEND_FAILED`. Same as `send('summarize', params)`.
@@ -201,7 +210,8 @@ export interface OptaveClient {
      * correlationId. Rejects with an `OptaveError`: the refusals of `summarize()`,
      * ORCHESTRATOR (the server's error frame), WEBSOCKET `REQUEST_TIMEOUT` (after
      * `options.timeoutMs` ms, default `requestTimeoutMs`), VALIDATION
-     * `REQUEST_CANCELLED`, `DUPLICATE_CORRELATION_ID`, WEBSOCKET `CONNECTION_CLOSED`.
+     * `REQUEST_CANCELLED`, `DUPLICATE_CORRELATION_ID` (an explicit `headers.correlationId`
+     * already in flight), WEBSOCKET `CONNECTION_CLOSED`.
      */
     summarizeAsync(params: SummarizeParams, options?: RequestOptions): Promise<SuperpowerEvent>;
     /**
@@ -209,7 +219,8 @@ export interface OptaveClient {
      *
      * `params` (`TranslateParams`: the fields the action requires, protocol.md section 4,
      * are required) is merged onto the default payload (objects recursively, arrays whole).
-     * Returns the correlationId sent, or `undefined` when refused; the refusal goes to
+     * Returns the correlationId sent (a fresh UUID v7 when `request.requestId` is already
+     * in flight, protocol.md section 8), or `undefined` when refused; the refusal goes to
      * `error`: VALIDATION `PAYLOAD_SCHEMA_MISMATCH`, `REQUIRED_FIELDS_MISSING` (naming
      * every path), `PAYLOAD_TOO_LARGE` (over 131,072 bytes); WEBSOCKET
      * `WEBSOCKET_NOT_IN_OPEN_STATE`, `SEND_FAILED`. Same as `send('translate', params)`.
@@ -220,7 +231,8 @@ export interface OptaveClient {
      * correlationId. Rejects with an `OptaveError`: the refusals of `translate()`,
      * ORCHESTRATOR (the server's error frame), WEBSOCKET `REQUEST_TIMEOUT` (after
      * `options.timeoutMs` ms, default `requestTimeoutMs`), VALIDATION
-     * `REQUEST_CANCELLED`, `DUPLICATE_CORRELATION_ID`, WEBSOCKET `CONNECTION_CLOSED`.
+     * `REQUEST_CANCELLED`, `DUPLICATE_CORRELATION_ID` (an explicit `headers.correlationId`
+     * already in flight), WEBSOCKET `CONNECTION_CLOSED`.
      */
     translateAsync(params: TranslateParams, options?: RequestOptions): Promise<SuperpowerEvent>;
     /**
@@ -228,7 +240,8 @@ export interface OptaveClient {
      *
      * `params` (`RecommendParams`: the fields the action requires, protocol.md section 4,
      * are required) is merged onto the default payload (objects recursively, arrays whole).
-     * Returns the correlationId sent, or `undefined` when refused; the refusal goes to
+     * Returns the correlationId sent (a fresh UUID v7 when `request.requestId` is already
+     * in flight, protocol.md section 8), or `undefined` when refused; the refusal goes to
      * `error`: VALIDATION `PAYLOAD_SCHEMA_MISMATCH`, `REQUIRED_FIELDS_MISSING` (naming
      * every path), `PAYLOAD_TOO_LARGE` (over 131,072 bytes); WEBSOCKET
      * `WEBSOCKET_NOT_IN_OPEN_STATE`, `SEND_FAILED`. Same as `send('recommend', params)`.
@@ -239,7 +252,8 @@ export interface OptaveClient {
      * correlationId. Rejects with an `OptaveError`: the refusals of `recommend()`,
      * ORCHESTRATOR (the server's error frame), WEBSOCKET `REQUEST_TIMEOUT` (after
      * `options.timeoutMs` ms, default `requestTimeoutMs`), VALIDATION
-     * `REQUEST_CANCELLED`, `DUPLICATE_CORRELATION_ID`, WEBSOCKET `CONNECTION_CLOSED`.
+     * `REQUEST_CANCELLED`, `DUPLICATE_CORRELATION_ID` (an explicit `headers.correlationId`
+     * already in flight), WEBSOCKET `CONNECTION_CLOSED`.
      */
     recommendAsync(params: RecommendParams, options?: RequestOptions): Promise<SuperpowerEvent>;
     /**
@@ -247,7 +261,8 @@ export interface OptaveClient {
      *
      * `params` (`InsightsParams`: the fields the action requires, protocol.md section 4,
      * are required) is merged onto the default payload (objects recursively, arrays whole).
-     * Returns the correlationId sent, or `undefined` when refused; the refusal goes to
+     * Returns the correlationId sent (a fresh UUID v7 when `request.requestId` is already
+     * in flight, protocol.md section 8), or `undefined` when refused; the refusal goes to
      * `error`: VALIDATION `PAYLOAD_SCHEMA_MISMATCH`, `REQUIRED_FIELDS_MISSING` (naming
      * every path), `PAYLOAD_TOO_LARGE` (over 131,072 bytes); WEBSOCKET
      * `WEBSOCKET_NOT_IN_OPEN_STATE`, `SEND_FAILED`. Same as `send('insights', params)`.
@@ -258,7 +273,8 @@ export interface OptaveClient {
      * correlationId. Rejects with an `OptaveError`: the refusals of `insights()`,
      * ORCHESTRATOR (the server's error frame), WEBSOCKET `REQUEST_TIMEOUT` (after
      * `options.timeoutMs` ms, default `requestTimeoutMs`), VALIDATION
-     * `REQUEST_CANCELLED`, `DUPLICATE_CORRELATION_ID`, WEBSOCKET `CONNECTION_CLOSED`.
+     * `REQUEST_CANCELLED`, `DUPLICATE_CORRELATION_ID` (an explicit `headers.correlationId`
+     * already in flight), WEBSOCKET `CONNECTION_CLOSED`.
      */
     insightsAsync(params: InsightsParams, options?: RequestOptions): Promise<SuperpowerEvent>;
     /**
@@ -266,7 +282,8 @@ export interface OptaveClient {
      *
      * `params` (`InteractionParams`: the fields the action requires, protocol.md section 4,
      * are required) is merged onto the default payload (objects recursively, arrays whole).
-     * Returns the correlationId sent, or `undefined` when refused; the refusal goes to
+     * Returns the correlationId sent (a fresh UUID v7 when `request.requestId` is already
+     * in flight, protocol.md section 8), or `undefined` when refused; the refusal goes to
      * `error`: VALIDATION `PAYLOAD_SCHEMA_MISMATCH`, `REQUIRED_FIELDS_MISSING` (naming
      * every path), `PAYLOAD_TOO_LARGE` (over 131,072 bytes); WEBSOCKET
      * `WEBSOCKET_NOT_IN_OPEN_STATE`, `SEND_FAILED`. Same as `send('customerInteraction', params)`.
@@ -277,7 +294,8 @@ export interface OptaveClient {
      * correlationId. Rejects with an `OptaveError`: the refusals of `customerInteraction()`,
      * ORCHESTRATOR (the server's error frame), WEBSOCKET `REQUEST_TIMEOUT` (after
      * `options.timeoutMs` ms, default `requestTimeoutMs`), VALIDATION
-     * `REQUEST_CANCELLED`, `DUPLICATE_CORRELATION_ID`, WEBSOCKET `CONNECTION_CLOSED`.
+     * `REQUEST_CANCELLED`, `DUPLICATE_CORRELATION_ID` (an explicit `headers.correlationId`
+     * already in flight), WEBSOCKET `CONNECTION_CLOSED`.
      */
     customerInteractionAsync(params: InteractionParams, options?: RequestOptions): Promise<SuperpowerEvent>;
     /**

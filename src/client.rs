@@ -254,11 +254,13 @@ impl OptaveClient {
     ///
     /// `params` (`{ session?, request?, headers? }`) is merged onto the default
     /// payload (objects recursively, arrays whole). Returns the correlationId
-    /// sent, or `undefined` when refused; the refusal goes to `error`:
-    /// VALIDATION `INVALID_ACTION` (unknown action), `PAYLOAD_SCHEMA_MISMATCH`,
-    /// `REQUIRED_FIELDS_MISSING` (naming every path), `PAYLOAD_TOO_LARGE` (over
-    /// 131,072 bytes), `DUPLICATE_CORRELATION_ID` (the correlationId of a pending
-    /// `...Async` request); WEBSOCKET `WEBSOCKET_NOT_IN_OPEN_STATE`, `SEND_FAILED`.
+    /// sent (a fresh UUID v7 when `request.requestId` is already in flight,
+    /// protocol.md section 8), or `undefined` when refused; the refusal goes
+    /// to `error`: VALIDATION `INVALID_ACTION` (unknown action),
+    /// `PAYLOAD_SCHEMA_MISMATCH`, `REQUIRED_FIELDS_MISSING` (naming every
+    /// path), `PAYLOAD_TOO_LARGE` (over 131,072 bytes),
+    /// `DUPLICATE_CORRELATION_ID` (an explicit `headers.correlationId` already
+    /// in flight); WEBSOCKET `WEBSOCKET_NOT_IN_OPEN_STATE`, `SEND_FAILED`.
     #[wasm_bindgen(skip_typescript)]
     pub fn send(&self, action: JsValue, params: JsValue) -> Option<String> {
         let sent = action_argument(&action).and_then(|action| {
@@ -279,7 +281,8 @@ impl OptaveClient {
     /// and the other `...Async` forms.
     ///
     /// Rejects with an `OptaveError`: the refusals of `send()`; VALIDATION
-    /// `INVALID_ARGUMENT` (bad `options`), `DUPLICATE_CORRELATION_ID`,
+    /// `INVALID_ARGUMENT` (bad `options`), `DUPLICATE_CORRELATION_ID` (an
+    /// explicit `headers.correlationId` already in flight),
     /// `REQUEST_CANCELLED`; ORCHESTRATOR (the server's error frame; `code` is its
     /// `error_code` or `REMOTE_ERROR`); WEBSOCKET `REQUEST_TIMEOUT` (after
     /// `options.timeoutMs`, default `requestTimeoutMs`), `CONNECTION_CLOSED`.

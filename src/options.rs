@@ -73,6 +73,7 @@ pub fn create(options: &JsValue) -> Result<OptaveClient, OptaveError> {
         socket: None,
         ids: IdGenerator::new(CryptoRandom),
         warned: 0,
+        warned_in_flight: false,
         token_provider,
         token_wait: None,
         explicit_token: None,

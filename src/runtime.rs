@@ -60,6 +60,9 @@ pub struct State {
     pub ids: IdGenerator<CryptoRandom>,
     /// Deprecations already warned about ([`Deprecation::bit`]).
     pub warned: u8,
+    /// Whether a request already went out under a generated correlationId
+    /// because its `requestId` was in flight (warned once per client).
+    pub warned_in_flight: bool,
     pub token_provider: Option<Function>,
     /// The pending `tokenProvider()` call, if any.
     pub token_wait: Option<crate::connect::TokenWait>,
@@ -125,6 +128,16 @@ impl Shared {
         }
     }
 
+    /// Logs, once per client, [`Outbound::in_flight_warning`].
+    fn warn_in_flight_once(&self, outbound: &Outbound) {
+        let Some(message) = outbound.in_flight_warning() else {
+            return;
+        };
+        if !core::mem::replace(&mut self.state.borrow_mut().warned_in_flight, true) {
+            self.logger.log(Level::Warn, &message, None);
+        }
+    }
+
     /// Builds the envelope for `action` from the page's params.
     ///
     /// Errors: VALIDATION `PAYLOAD_SCHEMA_MISMATCH` (params `JSON.stringify`
@@ -146,11 +159,18 @@ impl Shared {
         let json = String::from(text);
         let outbound = {
             let mut st = self.state.borrow_mut();
-            let st = &mut *st;
-            st.builder
-                .build(action, &json, &st.envelope, &mut st.ids, now)?
+            let State {
+                builder,
+                envelope,
+                ids,
+                session,
+                ..
+            } = &mut *st;
+            let outbox = session.outbox();
+            builder.build_for(action, &json, envelope, ids, now, |id| outbox.contains(id))?
         };
         self.warn_once(&outbound.deprecations);
+        self.warn_in_flight_once(&outbound);
         Ok(outbound)
     }
 

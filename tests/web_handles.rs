@@ -8,6 +8,8 @@
 mod faults;
 #[path = "web/session.rs"]
 mod session;
+#[path = "web/superpowers.rs"]
+mod superpowers;
 #[path = "web/support.rs"]
 mod support;
 
@@ -17,6 +19,7 @@ use faults::*;
 use js_sys::{Array, Object, Promise};
 use serde_json::{json, Value};
 use session::*;
+use superpowers::EXPECTED as ACTIONS;
 use support::*;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
@@ -33,36 +36,6 @@ extern "C" {
     #[wasm_bindgen(js_name = settledOf)]
     fn settled_of_raw(handle: &JsValue) -> Promise;
 }
-
-/// The superpowers the local server answers each action with.
-const ACTIONS: [(&str, &[&str]); 8] = [
-    (
-        "interaction",
-        &[
-            "sentiment_analysis",
-            "risk_assessment",
-            "escalation_need",
-            "language_identification",
-            "search_requirements",
-        ],
-    ),
-    (
-        "reception",
-        &[
-            "sentiment_analysis",
-            "risk_assessment",
-            "escalation_need",
-            "language_identification",
-            "search_requirements",
-        ],
-    ),
-    ("insights", &["performance_criteria", "sentiment_analysis"]),
-    ("recommend", &["recommend", "sentiment_analysis"]),
-    ("summarize", &["summary"]),
-    ("translate", &["translation"]),
-    ("adjust", &["adjust_suggestion"]),
-    ("elevate", &["escalation_need", "elevate_suggestion"]),
-];
 
 async fn await_js(promise: Promise) -> JsValue {
     JsFuture::from(promise)

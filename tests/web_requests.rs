@@ -3,58 +3,21 @@
 //! package's JavaScript layer (named senders, aliases) over `send`/`sendAsync`.
 #![cfg(target_arch = "wasm32")]
 
+#[path = "web/superpowers.rs"]
+mod superpowers;
 #[path = "web/support.rs"]
 mod support;
 
 use js_sys::Promise;
 use optave_client::OptaveClient;
 use serde_json::{json, Value};
+use superpowers::EXPECTED;
 use support::*;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
-
-/// The superpowers the local server answers each action with.
-const EXPECTED: [(&str, &[&str]); 9] = [
-    (
-        "interaction",
-        &[
-            "sentiment_analysis",
-            "risk_assessment",
-            "escalation_need",
-            "language_identification",
-            "search_requirements",
-        ],
-    ),
-    (
-        "reception",
-        &[
-            "sentiment_analysis",
-            "risk_assessment",
-            "escalation_need",
-            "language_identification",
-            "search_requirements",
-        ],
-    ),
-    (
-        "customerInteraction",
-        &[
-            "sentiment_analysis",
-            "risk_assessment",
-            "escalation_need",
-            "language_identification",
-            "search_requirements",
-        ],
-    ),
-    ("insights", &["performance_criteria", "sentiment_analysis"]),
-    ("recommend", &["recommend", "sentiment_analysis"]),
-    ("summarize", &["summary"]),
-    ("translate", &["translation"]),
-    ("adjust", &["adjust_suggestion"]),
-    ("elevate", &["escalation_need", "elevate_suggestion"]),
-];
 
 #[wasm_bindgen_test]
 async fn every_action_receives_its_superpowers() {
@@ -540,10 +503,12 @@ async fn timeouts_above_the_browser_timer_limit_are_refused() {
     client.close();
 }
 
-/// A fire-and-forget `send` whose correlationId is that of a pending
-/// `sendAsync` request is refused: the answers to it would settle the other.
+/// A fire-and-forget `send` whose `headers.correlationId` is that of a
+/// pending `sendAsync` request is refused (the answers to it would settle the
+/// other); one that only shares its `request.requestId` goes out under a
+/// fresh correlationId.
 #[wasm_bindgen_test]
-async fn send_refuses_the_correlation_id_of_a_pending_request() {
+async fn send_refuses_an_explicit_correlation_id_of_a_pending_request() {
     install_probes();
     let (client, rec) = recorded_client(http_auth(), json!({}));
     connect(&client).await;
@@ -561,33 +526,35 @@ async fn send_refuses_the_correlation_id_of_a_pending_request() {
     );
     let before = sent_frames().len();
 
-    // The same id as `request.requestId`...
-    let mut again = request(&[]);
-    again["request"]["requestId"] = json!("dup-1");
-    assert_eq!(
-        client.send(JsValue::from("interaction"), params(again)),
-        None
-    );
-    // ... and as `headers.correlationId`.
+    // The same id as `headers.correlationId` is refused...
     let mut via_header = request(&[]);
     via_header["headers"] = json!({ "correlationId": "dup-1" });
     assert_eq!(
         client.send(JsValue::from("summarize"), params(via_header)),
         None
     );
-
-    rec_wait_errors(&rec, 2).await;
+    rec_wait_errors(&rec, 1).await;
     let errors = rec.all("error");
-    assert_eq!(errors.length(), 2, "one error per refused send");
-    for err in errors.iter() {
-        assert_error(&err, "VALIDATION", "DUPLICATE_CORRELATION_ID");
-        assert_eq!(get_str(&err, "correlationId").as_deref(), Some("dup-1"));
-    }
-    assert_eq!(
-        sent_frames().len(),
-        before,
-        "nothing was sent for the refused sends"
-    );
+    assert_eq!(errors.length(), 1, "one error for the refused send");
+    let err = errors.get(0);
+    assert_error(&err, "VALIDATION", "DUPLICATE_CORRELATION_ID");
+    assert_eq!(get_str(&err, "correlationId").as_deref(), Some("dup-1"));
+    assert!(get_str(&err, "message")
+        .unwrap_or_default()
+        .contains("headers.correlationId"));
+    assert_eq!(sent_frames().len(), before, "nothing was sent for it");
+
+    // ... the same id as `request.requestId` goes out under another one.
+    let mut again = request(&[]);
+    again["request"]["requestId"] = json!("dup-1");
+    let other = client
+        .send(JsValue::from("summarize"), params(again))
+        .expect("sent");
+    assert_ne!(other, "dup-1");
+    let sent: Value = serde_json::from_str(sent_frames().last().unwrap()).unwrap();
+    assert_eq!(sent["headers"]["correlationId"], json!(other));
+    assert_eq!(sent["payload"]["request"]["requestId"], "dup-1");
+    wait_completed(&rec, "summary", &other).await;
 
     // The pending request is untouched.
     assert!(client.cancel_request(JsValue::from("dup-1")));
@@ -602,6 +569,6 @@ async fn send_refuses_the_correlation_id_of_a_pending_request() {
         Some("dup-1")
     );
     wait_completed(&rec, "summary", "dup-1").await;
-    assert_eq!(rec.count("error", None), 2);
+    assert_eq!(rec.count("error", None), 1);
     client.close();
 }

@@ -7,6 +7,8 @@
 //! through again.
 #![cfg(target_arch = "wasm32")]
 
+#[path = "web/docs_params.rs"]
+mod docs_params;
 #[path = "web/faults.rs"]
 mod faults;
 #[path = "web/session.rs"]
@@ -16,6 +18,7 @@ mod support;
 
 use std::collections::HashSet;
 
+use docs_params::{docs_sends, DOCS_REQUEST_ID};
 use faults::*;
 use js_sys::{Object, Promise, Reflect};
 use optave_client::OptaveClient;
@@ -445,4 +448,51 @@ async fn auto_falls_back_to_rest_and_returns_to_the_websocket() {
     assert_no_repeats(&rec);
     post(http, "/api/test/websocket?allow=false").await;
     drop(client);
+}
+
+/// The documentation's params for the nine actions, all with one
+/// `request.requestId`, sent in a row as `...Async` over REST and over
+/// `auto`'s fallback: none is refused, the first goes out under the
+/// requestId and the others under fresh correlationIds, and each resolves
+/// with a frame of its own request.
+#[wasm_bindgen_test]
+async fn requests_sharing_a_request_id_go_out_over_rest_and_auto() {
+    for (http, transport) in [(http_noauth(), "rest"), (http_nows(), "auto")] {
+        if transport == "auto" {
+            post(http, "/api/test/websocket?allow=false").await;
+        }
+        let (client, rec) = rest_client(
+            http,
+            json!({ "authRequired": false, "transport": transport }),
+            None,
+        );
+        let connected = JsFuture::from(client.connect(None)).await;
+        assert_eq!(connected.is_ok(), transport == "rest", "{connected:?}");
+        assert_eq!(client.transport(), "rest", "{transport}");
+        let pending: Vec<Promise> = docs_sends()
+            .into_iter()
+            .map(|(action, p)| client.send_async(action.into(), params(p), JsValue::UNDEFINED))
+            .collect();
+        let mut ids = Vec::new();
+        for promise in pending {
+            let ev = JsFuture::from(promise)
+                .await
+                .unwrap_or_else(|e| panic!("{transport}: {e:?}"));
+            ids.push(get_str(&ev, "correlationId").expect("correlationId"));
+        }
+        assert_eq!(ids[0], DOCS_REQUEST_ID, "{transport}");
+        assert_eq!(
+            ids.iter().collect::<HashSet<_>>().len(),
+            9,
+            "{transport}: {ids:?}"
+        );
+        assert_eq!(errors_with(&rec, "DUPLICATE_CORRELATION_ID"), 0);
+        let warned = rec
+            .logs()
+            .iter()
+            .filter(|l| get_str(l, "message").is_some_and(|m| m.contains("already in flight")))
+            .count();
+        assert_eq!(warned, 1, "{transport}: one warning");
+        client.close();
+    }
 }
