@@ -19,7 +19,7 @@ use faults::*;
 use js_sys::{Array, Object, Promise};
 use serde_json::{json, Value};
 use session::*;
-use superpowers::EXPECTED as ACTIONS;
+use superpowers::{expected, expected_table};
 use support::*;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
@@ -83,7 +83,7 @@ async fn each_action_handle_settles_with_the_superpowers_the_server_sends() {
     let (client, rec) = recorded_client(http_auth(), json!({}));
     connect(&client).await;
     let api = with_js_api(client);
-    for (action, powers) in ACTIONS {
+    for (action, powers) in expected_table() {
         let handle = request_handle(&api, action, &[], json!({ "settleMs": 50 }));
         let id = get_str(&handle, "correlationId").expect("correlationId");
         let (done, error) = settled(&handle).await;
@@ -99,7 +99,7 @@ async fn each_action_handle_settles_with_the_superpowers_the_server_sends() {
             .collect();
         let want: HashSet<String> = powers.iter().map(|p| p.to_string()).collect();
         assert_eq!(keys, want, "{action}: results keyed by actionType");
-        for p in powers {
+        for p in &powers {
             assert_eq!(
                 get_str(&get(&results, p), "state").as_deref(),
                 Some("completed"),
@@ -138,7 +138,7 @@ async fn an_iterator_sees_started_before_completed_for_every_type_and_late_reade
     let (frames, error) = read_all(&handle).await;
     assert!(error.is_null(), "{error:?}");
     let seen = kinds_and_states(&frames);
-    for p in ACTIONS[0].1 {
+    for p in &expected("interaction") {
         let started = seen
             .iter()
             .position(|(t, s)| t == p && s == "started")

@@ -11,7 +11,7 @@ mod support;
 use js_sys::Promise;
 use optave_client::OptaveClient;
 use serde_json::{json, Value};
-use superpowers::EXPECTED;
+use superpowers::expected_table;
 use support::*;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
@@ -23,7 +23,7 @@ wasm_bindgen_test_configure!(run_in_browser);
 async fn every_action_receives_its_superpowers() {
     let (client, rec) = recorded_client(http_auth(), json!({}));
     connect(&client).await;
-    for (action, kinds) in EXPECTED {
+    for (action, kinds) in expected_table() {
         let id = client
             .send(JsValue::from(action), params(request(&[])))
             .unwrap_or_else(|| panic!("{action} was refused"));
@@ -394,7 +394,7 @@ async fn js_layer_named_senders_and_aliases() {
     );
     assert_eq!(get_str(&client, "sessionId").as_deref(), Some("session-js"));
 
-    for (action, kinds) in EXPECTED {
+    for (action, kinds) in expected_table() {
         let id = call(&client, action, vec![params(request(&[]))])
             .as_string()
             .unwrap_or_else(|| panic!("{action} was refused"));

@@ -8,19 +8,20 @@
 // their answers in node.
 
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 
-/** actionTypes the local server sends for each action (www-demo/server/README.md). */
-export const EXPECTED_TYPES = {
-  interaction: ['sentiment_analysis', 'risk_assessment', 'escalation_need', 'language_identification', 'search_requirements'],
-  reception: ['sentiment_analysis', 'risk_assessment', 'escalation_need', 'language_identification', 'search_requirements'],
-  insights: ['performance_criteria', 'sentiment_analysis'],
-  summarize: ['summary'],
-  translate: ['translation'],
-  recommend: ['recommend', 'sentiment_analysis'],
-  adjust: ['adjust_suggestion'],
-  elevate: ['escalation_need', 'elevate_suggestion'],
-  'customer-interaction': ['sentiment_analysis', 'risk_assessment', 'escalation_need', 'language_identification', 'search_requirements'],
-};
+/**
+ * actionTypes the local server sends for each action, keyed by the demo's
+ * action names: the table the server's and the browser tests share
+ * (tests/superpowers.json; the demo calls customerInteraction
+ * `customer-interaction`).
+ */
+export const EXPECTED_TYPES = Object.fromEntries(
+  JSON.parse(readFileSync(new URL('../superpowers.json', import.meta.url), 'utf8')).map(([action, types]) => [
+    action === 'customerInteraction' ? 'customer-interaction' : action,
+    types,
+  ]),
+);
 
 /** Every action button of the demo with the conversation it is sent on. */
 export const ACTION_ORDER = [

@@ -1,34 +1,21 @@
-//! The one table of which superpowers the local server answers each action
-//! with (`www-demo/server/src/analysis`), shared by the browser tests.
+//! Which superpowers the local server answers each action with, read from
+//! the one table the server's own tests, the browser tests and the demo's
+//! end-to-end tests share (`tests/superpowers.json`: `[action as the page
+//! names it, [actionType, ...]]`, in the order the server sends them).
 #![allow(dead_code)]
 
-/// Each action (as the page names it) and the superpower `actionType`s the
-/// local server answers it with.
-pub const EXPECTED: [(&str, &[&str]); 9] = [
-    ("interaction", CONVERSATION),
-    ("reception", CONVERSATION),
-    ("customerInteraction", CONVERSATION),
-    ("insights", &["performance_criteria", "sentiment_analysis"]),
-    ("recommend", &["recommend", "sentiment_analysis"]),
-    ("summarize", &["summary"]),
-    ("translate", &["translation"]),
-    ("adjust", &["adjust_suggestion"]),
-    ("elevate", &["escalation_need", "elevate_suggestion"]),
-];
+const TABLE: &str = include_str!("../superpowers.json");
 
-/// What `interaction`, `reception` and `customerInteraction` are answered with.
-const CONVERSATION: &[&str] = &[
-    "sentiment_analysis",
-    "risk_assessment",
-    "escalation_need",
-    "language_identification",
-    "search_requirements",
-];
+/// Each action (as the page names it) and its superpower `actionType`s.
+pub fn expected_table() -> Vec<(&'static str, Vec<&'static str>)> {
+    serde_json::from_str(TABLE).expect("tests/superpowers.json is a list of [action, [actionType]]")
+}
 
 /// The superpowers `action` is answered with (none for an unknown action).
-pub fn expected(action: &str) -> &'static [&'static str] {
-    EXPECTED
-        .iter()
+pub fn expected(action: &str) -> Vec<&'static str> {
+    expected_table()
+        .into_iter()
         .find(|(a, _)| *a == action)
-        .map_or(&[], |(_, sp)| sp)
+        .map(|(_, sp)| sp)
+        .unwrap_or_default()
 }

@@ -7,44 +7,17 @@ mod common;
 use common::*;
 use serde_json::{json, Value};
 
-const ACTIONS: [(&str, &[&str]); 9] = [
-    (
-        "interaction",
-        &[
-            "sentiment_analysis",
-            "risk_assessment",
-            "escalation_need",
-            "language_identification",
-            "search_requirements",
-        ],
-    ),
-    (
-        "customerinteraction",
-        &[
-            "sentiment_analysis",
-            "risk_assessment",
-            "escalation_need",
-            "language_identification",
-            "search_requirements",
-        ],
-    ),
-    (
-        "reception",
-        &[
-            "sentiment_analysis",
-            "risk_assessment",
-            "escalation_need",
-            "language_identification",
-            "search_requirements",
-        ],
-    ),
-    ("insights", &["performance_criteria", "sentiment_analysis"]),
-    ("recommend", &["recommend", "sentiment_analysis"]),
-    ("summarize", &["summary"]),
-    ("translate", &["translation"]),
-    ("adjust", &["adjust_suggestion"]),
-    ("elevate", &["escalation_need", "elevate_suggestion"]),
-];
+/// Each action (wire name) and the superpowers the server answers it with,
+/// in order: the table the browser and demo tests share too.
+fn actions() -> Vec<(String, Vec<&'static str>)> {
+    let table: Vec<(&'static str, Vec<&'static str>)> =
+        serde_json::from_str(include_str!("../../../tests/superpowers.json"))
+            .expect("tests/superpowers.json is a list of [action, [actionType]]");
+    table
+        .into_iter()
+        .map(|(action, powers)| (action.to_ascii_lowercase(), powers))
+        .collect()
+}
 
 fn error_item(frame: &Value) -> &Value {
     &frame["payload"]["message"]["results"][0]["response"][0]
@@ -55,11 +28,11 @@ async fn every_action_gets_its_superpowers_started_then_completed() {
     bounded(async {
         let server = open_server().await;
         let mut ws = connect_open(server.addr()).await;
-        for (action, powers) in ACTIONS {
+        for (action, powers) in actions() {
             let id = format!("corr-{action}");
             send(
                 &mut ws,
-                envelope(action, &id, full_request(alice_flight_conversation(), &[])),
+                envelope(&action, &id, full_request(alice_flight_conversation(), &[])),
             )
             .await;
             let frames = read_answer(&mut ws, powers.len()).await;
@@ -71,7 +44,7 @@ async fn every_action_gets_its_superpowers_started_then_completed() {
                 };
                 assert_eq!(frame["action"], "message", "{action}");
                 assert_eq!(frame["headers"]["correlationId"], id.as_str());
-                assert_eq!(frame["headers"]["action"], action);
+                assert_eq!(frame["headers"]["action"], action.as_str());
                 assert_eq!(frame["headers"]["schemaRef"], "optave.response.v3");
                 assert_eq!(frame["headers"]["traceId"], format!("trace-{id}").as_str());
                 assert!(frame["headers"]["issuedAt"].is_string());
