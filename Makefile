@@ -334,7 +334,7 @@ test-e2e: pkg server
 		exit 1
 	fi
 	echo "==> test-e2e: node --test $${files[*]} against a local server"
-	OCO_SERVER_URL_VAR=OCO_DEMO_BASE bash scripts/with-server.sh -- \
+	OCO_SERVER_URL_VAR=OCO_DEMO_BASE node tests/lib/local-server.mjs -- \
 		bash -c 'export OCO_DEMO_URL="$$OCO_DEMO_BASE/"; echo "test-e2e: OCO_DEMO_URL=$$OCO_DEMO_URL"; exec node --test --test-reporter=spec "$$@"' \
 		node-test "$${files[@]}" 2>&1 | tee $(LOG_DIR)/e2e.log
 

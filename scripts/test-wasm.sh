@@ -91,10 +91,10 @@ if [[ ${OCO_TEST_WASM_STAGE:-} != engines ]]; then
     export OCO_SERVER_MAX_LIFETIME_SECS=${OCO_SERVER_MAX_LIFETIME_SECS:-$((900 * ${#engines[@]}))}
     echo "test-wasm: engines: ${engines[*]}" >&2
     export OCO_TEST_REST_TOKEN=${OCO_TEST_REST_TOKEN:-rest-test-token}
-    OCO_SERVER_SUPERVISED=1 OCO_SERVER_URL_VAR=OCO_TEST_HTTP_RESTART "$root/scripts/with-server.sh" --no-auth -- \
-        env OCO_SERVER_SUPERVISED=0 OCO_SERVER_URL_VAR=OCO_TEST_HTTP_NOAUTH "$root/scripts/with-server.sh" --no-auth -- \
-        env OCO_SERVER_SUPERVISED=0 OCO_SERVER_URL_VAR=OCO_TEST_HTTP_NOWS "$root/scripts/with-server.sh" --no-auth --no-websocket -- \
-        env OCO_SERVER_SUPERVISED=0 OCO_SERVER_URL_VAR=OCO_TEST_HTTP "$root/scripts/with-server.sh" --rest-token "$OCO_TEST_REST_TOKEN" -- \
+    OCO_SERVER_SUPERVISED=1 OCO_SERVER_URL_VAR=OCO_TEST_HTTP_RESTART node "$root/tests/lib/local-server.mjs" --no-auth -- \
+        env OCO_SERVER_SUPERVISED=0 OCO_SERVER_URL_VAR=OCO_TEST_HTTP_NOAUTH node "$root/tests/lib/local-server.mjs" --no-auth -- \
+        env OCO_SERVER_SUPERVISED=0 OCO_SERVER_URL_VAR=OCO_TEST_HTTP_NOWS node "$root/tests/lib/local-server.mjs" --no-auth --no-websocket -- \
+        env OCO_SERVER_SUPERVISED=0 OCO_SERVER_URL_VAR=OCO_TEST_HTTP node "$root/tests/lib/local-server.mjs" --rest-token "$OCO_TEST_REST_TOKEN" -- \
         env OCO_TEST_WASM_STAGE=engines WASM_ENGINES="${engines[*]}" \
         CHROMEDRIVER="$chromedriver" GECKODRIVER="$geckodriver" bash "$root/scripts/test-wasm.sh" "$@"
     exit
