@@ -1,4 +1,4 @@
-//! Browser tests: request handles (the request-handles issue) against the
+//! Browser tests: request handles against the
 //! local server: `client.request(action, params, options)` gives every frame
 //! of one request as an async iterator and `settled()` once all of its
 //! superpowers are in; the handle survives a real drop and its resend.

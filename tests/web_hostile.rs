@@ -1,5 +1,6 @@
-//! Browser tests: a hostile server and a hostile page (issue "hostile
-//! input", findings 3, 5, 6 and 7). The local OCO server sends the hostile
+//! Browser tests: a hostile server and a hostile page (frames that are
+//! malformed, oversized or oddly typed; abnormal closes; non-finite,
+//! oversized or non-string input). The local OCO server sends the hostile
 //! frames for real (`fault:junk`, `fault:big`, `fault:close`, `fault:drop`),
 //! so each frame crosses a real WebSocket into the real reader.
 #![cfg(target_arch = "wasm32")]

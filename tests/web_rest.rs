@@ -1,4 +1,4 @@
-//! Browser tests: the REST transport (the REST-transport issue) against the
+//! Browser tests: the REST transport against the
 //! real local server's `POST /message/{action}`: the nine actions, tokens
 //! refused then fresh, retries with the same `Idempotency-Key`, `Retry-After`,
 //! timeouts and cancels that abort the `fetch` (the server sees the

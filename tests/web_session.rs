@@ -1,5 +1,5 @@
-//! Browser tests: the resilient session's fault matrix (the resilient-session
-//! issue). Each row breaks the network for real against the supervised local
+//! Browser tests: the resilient session's fault matrix (reconnection,
+//! the offline queue, resend). Each row breaks the network for real against the supervised local
 //! server (its process killed and started again, its sockets aborted, its
 //! upgrades refused or left unanswered) and asserts what the page saw: the
 //! state sequence, the errors and their codes, the frames delivered, and

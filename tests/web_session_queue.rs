@@ -1,5 +1,5 @@
-//! Browser tests: the resilient session's page-facing rules (the
-//! resilient-session issue): the page lifecycle, the offline queue's limits,
+//! Browser tests: the resilient session's page-facing rules:
+//! the page lifecycle, the offline queue's limits,
 //! `resendOnReconnect: false` and `queueWhileDisconnected: false`, against the
 //! local servers with their real faults.
 #![cfg(target_arch = "wasm32")]

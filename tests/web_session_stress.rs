@@ -1,5 +1,5 @@
-//! Browser tests: the resilient session's fault matrix, the repeated rows
-//! (the resilient-session issue): 200 forced drops with traffic in flight,
+//! Browser tests: the resilient session's fault matrix, the repeated rows:
+//! 200 forced drops with traffic in flight,
 //! and 1,000 drop/reconnect cycles that must leave no socket or window
 //! listener and no timer behind. The drops are real: the supervised local
 //! server aborts its sockets (`/api/test/drop`).

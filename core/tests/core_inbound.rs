@@ -221,7 +221,7 @@ fn correlation_id_from_headers_else_top_level() {
     assert_eq!(ok(&frame, false).0.correlation_id.as_deref(), Some("bare"));
 }
 
-/// Issue 8, finding 6: a correlationId that is a number or an object is
+/// A correlationId that is a number or an object is
 /// reported (it used to be dropped silently, leaving the request to time
 /// out), wherever the frame carries it, error frame or not.
 #[test]
@@ -246,7 +246,7 @@ fn a_correlation_id_that_is_not_a_string_is_refused() {
     }
 }
 
-/// Issue 8, finding 6: a frame that is not an error frame settles its
+/// A frame that is not an error frame settles its
 /// request only with what protocol.md section 5 requires; `{correlationId}`
 /// alone used to resolve the request's promise with an empty event.
 #[test]
@@ -670,7 +670,7 @@ fn remote_error_fields() {
     assert_eq!(err.correlation_id, None);
 }
 
-/// Issue 8, finding 6: a frame the page cannot parse still answers the
+/// A frame the page cannot parse still answers the
 /// request it names; the error carries that correlationId (and the facade
 /// rejects the request with it) instead of leaving the request to time out.
 #[test]
@@ -707,7 +707,7 @@ fn an_unreadable_frame_names_its_request() {
     assert_eq!(inbound::salvage_correlation_id(&long), None);
 }
 
-/// Issue 8, finding 3: a frame over `maxInboundFrameBytes` is refused by
+/// A frame over `maxInboundFrameBytes` is refused by
 /// size, before it is parsed, with the request it names.
 #[test]
 fn a_frame_over_the_limit_is_refused_with_its_size() {

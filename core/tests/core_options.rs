@@ -535,7 +535,7 @@ fn loopback_hosts_agree_with_std_net() {
     }
 }
 
-/// Issue 8, finding 5: `NaN` and `±Infinity`, which `JSON.stringify` would
+/// `NaN` and `±Infinity`, which `JSON.stringify` would
 /// turn into `null` (the default), reach the core as their names
 /// (`NON_FINITE`, the facade's replacer) and are refused by name.
 #[test]
@@ -573,7 +573,7 @@ fn non_finite_numbers_are_refused_by_name() {
     assert!(err.message.ends_with("got \"5\""), "{}", err.message);
 }
 
-/// Issue 8, finding 3: `maxInboundFrameBytes`, a whole number of bytes from
+/// `maxInboundFrameBytes`, a whole number of bytes from
 /// 1,024 to 268,435,456 (default 1,048,576).
 #[test]
 fn max_inbound_frame_bytes() {

@@ -1,4 +1,4 @@
-//! The settle rule of request handles (the request-handles issue), with
+//! The settle rule of request handles, with
 //! injected time: a handle gets every frame of its request and settles once
 //! every superpower that started has reported again and no new frame has
 //! arrived for its `settleMs`.

@@ -1,4 +1,4 @@
-//! The REST transport in the session machine (the REST-transport issue):
+//! The REST transport in the session machine:
 //! the status-to-error mapping, the full-jitter retry schedule with one
 //! `Idempotency-Key`, `Retry-After`, one fresh-token retry after 401/403,
 //! aborts on timeout, cancel and close, and the `auto` fallback (three

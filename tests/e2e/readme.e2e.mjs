@@ -1,10 +1,11 @@
-// The usage examples of the READMEs, run as written in Chromium against the
-// local OCO server: a README that lies is a failing test.
+// The usage examples of the READMEs and of docs/, run as written in Chromium
+// against the local OCO server: a document that lies is a failing test.
 //
 //   make test-e2e        (starts the server, sets OCO_DEMO_URL)
 //
-// Every ```js / ```ts block of README.md and pkg-template/README.md (the npm
-// package's README) that imports 'optave-client' is an example. Each is
+// Every ```js / ```ts block of README.md, pkg-template/README.md (the npm
+// package's README) and docs/*.md that imports 'optave-client' is an example;
+// each README must have at least one. Each is
 // type-checked as written with `tsc --strict` against the package's .d.ts
 // (tests/tsconfig.json's settings), then compiled with esbuild (types stripped, nothing else changed) and run as a
 // module in a document served by the local server (its /healthz), with two
@@ -19,7 +20,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -28,6 +29,9 @@ import { launchChromium } from '../lib/chromium.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const READMES = ['README.md', 'pkg-template/README.md'];
+// The pages of docs/ (the API reference, the protocol): their examples run too.
+const DOCS = readdirSync(path.join(ROOT, 'docs')).filter((f) => f.endsWith('.md')).sort().map((f) => `docs/${f}`);
+const DOCUMENTS = [...READMES, ...DOCS];
 const RUN_TIMEOUT_MS = 20_000;
 
 /** The runnable examples of a README: fenced js/ts blocks importing the package. */
@@ -74,12 +78,13 @@ describe('README examples', () => {
 
   test('every README has runnable examples', () => {
     for (const file of READMES) assert.ok(examples(file).length >= 1, `${file} has no example that imports 'optave-client'`);
+    assert.ok(DOCS.flatMap(examples).length >= 1, "docs/ has no example that imports 'optave-client'");
   });
 
   test('every example type-checks with tsc --strict', () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'optave-readme-'));
     try {
-      const files = READMES.flatMap(examples).map((example, i) => {
+      const files = DOCUMENTS.flatMap(examples).map((example, i) => {
         // A js block is checked as JavaScript (checkJs: its JSDoc types count).
         const file = path.join(dir, `example-${i}.${example.loader}`);
         writeFileSync(file, `// ${example.file}:${example.line}\n${example.source}\nexport {};\n`);
@@ -106,7 +111,7 @@ describe('README examples', () => {
     }
   });
 
-  for (const example of READMES.flatMap(examples)) {
+  for (const example of DOCUMENTS.flatMap(examples)) {
     test(`${example.file}:${example.line} runs as written`, async () => {
       const wsUrl = base.replace(/^http/, 'ws') + '/ws';
       const page = await browser.newPage();
