@@ -89,11 +89,7 @@ async fn a_silent_path_is_found_stale_and_every_pending_request_is_answered_once
     let handle = call(
         &api,
         "request",
-        vec![
-            "summarize".into(),
-            delayed,
-            js(json!({ "settleMs": 100 })),
-        ],
+        vec!["summarize".into(), delayed, js(json!({ "settleMs": 100 }))],
     );
     let hushed = call(
         &api,
@@ -137,7 +133,13 @@ async fn a_silent_path_is_found_stale_and_every_pending_request_is_answered_once
     let seq = states(&rec);
     assert_subsequence(
         &seq,
-        &["connecting", "connected", "disconnected", "connecting", "connected"],
+        &[
+            "connecting",
+            "connected",
+            "disconnected",
+            "connecting",
+            "connected",
+        ],
     );
     let stale: Vec<JsValue> = rec
         .all("stateChange")
@@ -147,7 +149,11 @@ async fn a_silent_path_is_found_stale_and_every_pending_request_is_answered_once
     assert_eq!(stale.len(), 1, "{seq:?}");
     let reason = get(&stale[0], "reason");
     assert_error(&reason, "WEBSOCKET", "CONNECTION_STALE");
-    assert_eq!(get(&stale[0], "retryInMs").as_f64(), Some(0.0), "no backoff");
+    assert_eq!(
+        get(&stale[0], "retryInMs").as_f64(),
+        Some(0.0),
+        "no backoff"
+    );
     let closes = rec.all("close");
     assert_eq!(closes.length(), 1);
     assert_eq!(get(&closes.get(0), "code").as_f64(), Some(4000.0));
@@ -200,7 +206,9 @@ async fn three_token_askers_at_once_make_one_provider_call() {
         .map(|a| client.send_async((*a).into(), params(request(&[])), JsValue::UNDEFINED))
         .collect();
     for p in promises {
-        let ev = JsFuture::from(p).await.expect("answered with the shared token");
+        let ev = JsFuture::from(p)
+            .await
+            .expect("answered with the shared token");
         assert_eq!(get_str(&ev, "state").as_deref(), Some("completed"));
     }
     let calls = get(&provider, "calls").as_f64();

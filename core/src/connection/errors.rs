@@ -172,21 +172,16 @@ pub fn request_timeout(correlation_id: &str, now_ms: f64) -> OptaveError {
     .suggest("Raise timeoutMs (or requestTimeoutMs), or check the connection")
 }
 
-/// WEBSOCKET / `CONNECTION_STALE`: no frame for `stale_after_ms` with a
-/// request unfinished (`woke: false`), or the page woke up with requests on
-/// the wire (`woke: true`); the SDK closed the connection and reconnects.
-pub fn stale(woke: bool, stale_after_ms: f64, now_ms: f64) -> OptaveError {
-    let text = if woke {
-        Text::new("the page woke up (frozen, hidden over staleAfterMs, or back online) with requests on the wire")
+/// WEBSOCKET / `CONNECTION_STALE`: no frame for `staleAfterMs` with a
+/// request unfinished (`woke: false`), or the page woke up (frozen, hidden
+/// over `staleAfterMs`, back online) with requests on the wire (`woke:
+/// true`); the SDK closed the connection (4000) and reconnects.
+pub fn stale(woke: bool, now_ms: f64) -> OptaveError {
+    let message = if woke {
+        "the page woke up with requests on the wire: reconnecting"
     } else {
-        Text::new("no frame arrived for staleAfterMs (")
-            .n(stale_after_ms as u64)
-            .s(" ms) with requests unfinished")
+        "no frame for staleAfterMs with requests unfinished: reconnecting"
     };
-    OptaveError::websocket(
-        ErrorCode::ConnectionStale,
-        text.s("; the connection was closed (code 4000) and is re-established"),
-        now_ms,
-    )
-    .suggest("Unfinished requests are sent again, the same envelopes; raise staleAfterMs for slow answers")
+    OptaveError::websocket(ErrorCode::ConnectionStale, message, now_ms)
+        .suggest("Unfinished requests are resent; raise staleAfterMs for slow answers")
 }

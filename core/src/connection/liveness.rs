@@ -112,15 +112,12 @@ impl<T, S: Envelope> Session<T, S> {
     /// requests for resending (or rejects them, as after any loss), and
     /// starts the next attempt at once; with `reconnect: false`, `failed`.
     fn recover(&mut self, woke: bool, now_ms: f64, fx: &mut Fx<T, S>) {
-        let Some(ms) = self.config.stale_after_ms else {
-            return;
-        };
         fx.push(Effect::CloseSocket {
             code: STALE_CLOSE,
             reason: STALE_REASON,
         });
         fx.push(Effect::ReleaseSocket);
-        let reason = errors::stale(woke, ms, now_ms);
+        let reason = errors::stale(woke, now_ms);
         self.drop_wire(now_ms, fx);
         match &self.config.reconnect {
             None => self.fail(Some(reason), now_ms, fx),
