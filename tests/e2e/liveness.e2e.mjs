@@ -70,17 +70,18 @@ describe('liveness in Chromium', () => {
   test('frozen with a request on the wire while the path went silent: on resume it reconnects at once and the request is answered once', async () => {
     const { page, cdp, problems } = await livePage();
     await page.evaluate(() => {
-      window.pending = window.client.summarizeAsync(window.params(['fault:delay=2000']));
+      window.pending = window.client.summarizeAsync(window.params(['fault:delay=1000']));
       window.pendingId = null;
       window.pending.then((f) => { window.pendingId = f.correlationId; });
     });
     await cdp.send('Page.setWebLifecycleState', { state: 'frozen' });
     const silenced = await silence(30_000);
-    assert.equal(silenced.silenced, 1);
+    assert.ok(silenced.silenced >= 1, JSON.stringify(silenced));
     await cdp.send('Page.setWebLifecycleState', { state: 'active' });
     await page.waitForFunction(() => window.pendingId !== null, null, { timeout: WAIT_MS });
-    const log = await logOf(page);
     const id = await page.evaluate(() => window.pendingId);
+    await page.waitForFunction((id) => window.log.completed.includes(id), id, { timeout: WAIT_MS });
+    const log = await logOf(page);
     assert.equal(log.completed.filter((c) => c === id).length, 1, JSON.stringify(log));
     assert.deepEqual(log.reasons, ['CONNECTION_STALE'], JSON.stringify(log));
     assert.deepEqual(log.closes, [4000]);
@@ -93,10 +94,11 @@ describe('liveness in Chromium', () => {
   test('frozen idle while the path went silent: after resume the next send is answered', async () => {
     const { page, cdp, problems } = await livePage();
     await cdp.send('Page.setWebLifecycleState', { state: 'frozen' });
-    assert.equal((await silence(30_000)).silenced, 1);
+    assert.ok((await silence(30_000)).silenced >= 1);
     await cdp.send('Page.setWebLifecycleState', { state: 'active' });
     const frame = await page.evaluate(() => window.client.translateAsync(window.params([])));
     assert.equal(frame.actionType, 'translation');
+    await page.waitForFunction((id) => window.log.completed.includes(id), frame.correlationId, { timeout: WAIT_MS });
     const log = await logOf(page);
     assert.equal(log.completed.filter((c) => c === frame.correlationId).length, 1);
     assert.deepEqual(log.reasons, ['CONNECTION_STALE'], 'found stale, then reconnected');
