@@ -306,11 +306,13 @@ test-pkg: pkg
 # request handles about 2.4 KB, the start without set-up (create(),
 # NOT_INITIALIZED, WASM_LOAD_FAILED, statics before the wasm, the exported
 # OptaveError class) about 0.6 KB of JS, and the REST transport about 9.6 KB;
-# short import names (scripts/wasm-imports.mjs) took 2.5 KB off; BENCHMARKS.md,
+# short import names (scripts/wasm-imports.mjs) took 2.5 KB off; liveness
+# (stale detection, wake rules, one tokenProvider call at a time) about 1.1 KB;
+# BENCHMARKS.md,
 # "Size"). It also reports the inline entry
 # (optave-client/inline), which is not gated.
 SIZE_BUDGET ?= 28000
-SIZE_CEILING ?= 79000
+SIZE_CEILING ?= 79850
 test-size: pkg
 	@mkdir -p $(LOG_DIR)
 	node scripts/size-check.mjs $(PKG_DIR) $(SIZE_BUDGET) --ceiling=$(SIZE_CEILING) 2>&1 | tee $(LOG_DIR)/size.log

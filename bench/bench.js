@@ -195,7 +195,11 @@ async function main() {
   if (!seed) throw new Error('window.__benchSeed is not set (run bench/run.mjs)');
   const wasm = await init();
   const organizationId = seed.request.context.organizationId;
-  const clientOptions = { websocketUrl: WS_URL, authRequired: false, organizationId, requestTimeoutMs: 60000 };
+  // staleAfterMs: false — the outbound rows leave `fault:silent` requests
+  // unanswered on purpose, which liveness would rightly take for a silent
+  // path after 15 s (reconnect and resend); it has its own row,
+  // bench/liveness.mjs.
+  const clientOptions = { websocketUrl: WS_URL, authRequired: false, organizationId, requestTimeoutMs: 60000, staleAfterMs: false };
   const sdkErrors = [];
   const newClient = async () => {
     const client = new OptaveClient(clientOptions);

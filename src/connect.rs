@@ -4,6 +4,7 @@
 
 use alloc::rc::Rc;
 use alloc::string::String;
+use alloc::vec::Vec;
 
 use js_sys::{Function, JsString};
 use optave_core::connection::Input;
@@ -27,30 +28,83 @@ extern "C" {
     fn request_token(provider: &Function, done: &Function);
 }
 
-/// The callback of a pending `tokenProvider()` call; dropping it abandons the call.
-pub type TokenWait = Closure<dyn FnMut(bool, JsValue)>;
+/// Who waits for the token of the pending `tokenProvider()` call.
+#[derive(Debug)]
+pub enum TokenFor {
+    /// The connection attempt with this number.
+    Attempt(u32),
+    /// A REST call (its id names its entry in `State::fetches`).
+    Fetch(optave_core::connection::Fetch),
+}
+
+/// The pending `tokenProvider()` call: one at a time per client, whatever
+/// asked for it (an attempt, a stale recovery, a wake-up, a REST call or its
+/// 401 retry); a second asker waits for the same result. Dropping it
+/// abandons the call (its result is then ignored).
+#[derive(Debug)]
+pub struct TokenWait {
+    _done: Closure<dyn FnMut(bool, JsValue)>,
+    /// When the call started, ms.
+    started_ms: f64,
+    /// Who gets its result, in the order they asked.
+    waiting: Vec<TokenFor>,
+}
 
 /// Gets the token for `attempt` (the explicit one, or from `tokenProvider()`),
 /// then opens the socket.
 pub fn start_attempt(shared: &Rc<Shared>, attempt: u32) {
     let (explicit, provider) = {
         let st = shared.state.borrow_mut();
-        (st.explicit_token.clone(), st.token_provider.clone())
+        (st.explicit_token.clone(), st.token_provider.is_some())
     };
-    let provider = match (explicit, provider) {
-        (Some(token), _) => return open_socket(shared, attempt, Ok(Some(token))),
-        (None, None) => return open_socket(shared, attempt, Ok(None)),
-        (None, Some(provider)) => provider,
+    match (explicit, provider) {
+        (Some(token), _) => open_socket(shared, attempt, Ok(Some(token))),
+        (None, false) => open_socket(shared, attempt, Ok(None)),
+        (None, true) => token(shared, TokenFor::Attempt(attempt)),
+    }
+}
+
+/// Asks `tokenProvider()` for a token for `asker`: joins the call under way
+/// unless it started `connectionTimeoutMs` ago or more (a provider that
+/// never settles is then asked again, at the pace of the reconnect backoff),
+/// else starts one.
+pub fn token(shared: &Rc<Shared>, asker: TokenFor) {
+    let now = now_ms();
+    let (provider, mut waiting) = {
+        let mut st = shared.state.borrow_mut();
+        let fresh = st.config.connection_timeout_ms;
+        if let Some(wait) = st
+            .token_wait
+            .as_mut()
+            .filter(|w| now - w.started_ms < fresh)
+        {
+            return wait.waiting.push(asker);
+        }
+        let waiting = st.token_wait.take().map(|w| w.waiting).unwrap_or_default();
+        (st.token_provider.clone(), waiting)
     };
+    let Some(provider) = provider else { return };
+    waiting.push(asker);
     let weak = Rc::downgrade(shared);
-    let done: TokenWait = Closure::new(move |ok: bool, value: JsValue| {
+    let done = Closure::new(move |ok: bool, value: JsValue| {
         let Some(shared) = weak.upgrade() else { return };
-        let wait = shared.state.borrow_mut().token_wait.take();
-        open_socket(&shared, attempt, token_of(ok, &value));
-        drop(wait);
+        let Some(wait) = shared.state.borrow_mut().token_wait.take() else {
+            return;
+        };
+        let token = token_of(ok, &value);
+        for asker in wait.waiting {
+            match asker {
+                TokenFor::Attempt(attempt) => open_socket(&shared, attempt, token.clone()),
+                TokenFor::Fetch(fetch) => crate::rest::tokened(&shared, fetch, token.clone()),
+            }
+        }
     });
     request_token(&provider, done.as_ref().unchecked_ref());
-    shared.state.borrow_mut().token_wait = Some(done);
+    shared.state.borrow_mut().token_wait = Some(TokenWait {
+        _done: done,
+        started_ms: now,
+        waiting,
+    });
 }
 
 /// What `tokenProvider()` gave: a string, nothing (`null`/`undefined`), or a failure.

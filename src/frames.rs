@@ -45,7 +45,14 @@ pub fn on_socket_event(shared: &Rc<Shared>, attempt: u32, event: SocketEvent) {
                 now_ms: now,
             },
         ),
-        SocketEvent::Frame(frame) => on_frame(shared, frame, now),
+        // A frame restarts the stale clock; one of a socket the session let
+        // go of is dropped (the core decides).
+        SocketEvent::Frame(frame) => {
+            let current = shared.state.borrow_mut().session.heard(attempt, now);
+            if current {
+                on_frame(shared, frame, now);
+            }
+        }
     }
 }
 

@@ -18,7 +18,7 @@ use optave_core::options::bearer_token;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::{JsCast, JsValue};
 
-use crate::connect::token_of;
+use crate::connect::TokenFor;
 use crate::frames::{on_frame, unreadable};
 use crate::runtime::{feed, now_ms, Shared};
 use crate::socket::{reader_constants, Frame, RouteFn};
@@ -37,12 +37,9 @@ extern "C" {
     fn abort_fetch(controller: &JsValue);
     #[wasm_bindgen(js_name = readBody)]
     fn read_body(text: &JsValue, route: &Function, bits: &Array, names: &Array, limits: &Array);
-    #[wasm_bindgen(js_name = requestToken)]
-    fn request_token(provider: &Function, done: &Function);
 }
 
 type DoneFn = dyn FnMut(u16, Option<f64>, JsValue);
-type TokenFn = dyn FnMut(bool, JsValue);
 
 /// One REST call under way: its `AbortController` and callbacks.
 #[derive(Debug)]
@@ -50,7 +47,6 @@ pub struct RestCall {
     id: u32,
     controller: Option<JsValue>,
     _done: Option<Closure<DoneFn>>,
-    _token: Option<Closure<TokenFn>>,
 }
 
 impl Drop for RestCall {
@@ -70,33 +66,42 @@ pub struct Answer {
 }
 
 /// Starts `fetch`: the token first (the explicit one, or `tokenProvider()`,
-/// asked again for every call), then the POST.
+/// shared with any other asker: [`crate::connect::token`]), then the POST.
 pub fn start(shared: &Rc<Shared>, fetch: Fetch) {
     let (explicit, provider) = {
         let st = shared.state.borrow();
-        (st.explicit_token.clone(), st.token_provider.clone())
+        (st.explicit_token.clone(), st.token_provider.is_some())
     };
-    let id = fetch.id;
-    let provider = match (explicit, provider) {
-        (Some(token), _) => return post(shared, fetch, Ok(Some(token))),
-        (None, None) => return post(shared, fetch, Ok(None)),
-        (None, Some(provider)) => provider,
-    };
-    let weak = Rc::downgrade(shared);
-    let mut fetch = Some(fetch);
-    let done: Closure<TokenFn> = Closure::new(move |ok: bool, value: JsValue| {
-        let (Some(shared), Some(fetch)) = (weak.upgrade(), fetch.take()) else {
-            return;
-        };
-        post(&shared, fetch, token_of(ok, &value));
-    });
-    request_token(&provider, done.as_ref().unchecked_ref());
-    shared.state.borrow_mut().fetches.push(RestCall {
-        id,
-        controller: None,
-        _done: None,
-        _token: Some(done),
-    });
+    match (explicit, provider) {
+        (Some(token), _) => post(shared, fetch, Ok(Some(token))),
+        (None, false) => post(shared, fetch, Ok(None)),
+        (None, true) => {
+            shared.state.borrow_mut().fetches.push(RestCall {
+                id: fetch.id,
+                controller: None,
+                _done: None,
+            });
+            crate::connect::token(shared, TokenFor::Fetch(fetch));
+        }
+    }
+}
+
+/// The token for `fetch` arrived: the POST, unless the call was aborted
+/// meanwhile (its entry is gone).
+pub fn tokened(
+    shared: &Rc<Shared>,
+    fetch: Fetch,
+    token: Result<Option<String>, optave_core::error::OptaveError>,
+) {
+    if shared
+        .state
+        .borrow()
+        .fetches
+        .iter()
+        .any(|c| c.id == fetch.id)
+    {
+        post(shared, fetch, token);
+    }
 }
 
 /// Takes call `id` out of the state (dropped by the caller: aborts it).
@@ -166,7 +171,6 @@ fn post(
         id,
         controller: Some(controller),
         _done: Some(done),
-        _token: None,
     });
     drop(previous);
 }

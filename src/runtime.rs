@@ -345,11 +345,14 @@ fn emit_state(shared: &Shared, change: StateChange) {
     shared.emit(Event::StateChange, &info);
 }
 
-/// Arms the one timer at the session's next wake-up (or clears it).
+/// Arms the one timer at the session's next wake-up (or clears it). A
+/// wake-up already due (a hidden tab's throttled timer, a stale socket found
+/// at send time) is re-armed to fire at once rather than left to the
+/// throttled one.
 pub fn rearm(shared: &Rc<Shared>) {
     let next = shared.state.borrow().session.next_wakeup();
     let armed = shared.state.borrow().timer.as_ref().map(|(at, _)| *at);
-    if next == armed {
+    if next == armed && next.is_none_or(|at| at > now_ms()) {
         return;
     }
     let timer = next.map(|at| {

@@ -1,7 +1,7 @@
 //! The browser's signals about the network and the page, as session inputs
 //! (the resilient-session issue, "Browser signals"): `online` and `offline`
-//! on the global object, `visibilitychange` on the document, `pageshow` and
-//! `pagehide` on the window. Every listener is owned ([`Listener`]) and
+//! on the global object, `visibilitychange`, `freeze` and `resume` on the
+//! document, `pageshow` and `pagehide` on the window. Every listener is owned ([`Listener`]) and
 //! removed when [`Signals`] is dropped: on `close()` and on `free()`.
 
 use alloc::rc::{Rc, Weak};
@@ -46,7 +46,7 @@ impl Signals {
                 }
             })
         };
-        let mut listeners = Vec::with_capacity(5);
+        let mut listeners = Vec::with_capacity(7);
         listeners.push(on(&global, "offline", |now_ms| {
             Some(Input::Offline { now_ms })
         }));
@@ -61,7 +61,24 @@ impl Signals {
         }));
         if let Some(document) = page_document() {
             listeners.push(on(&document, "visibilitychange", |now_ms| {
-                page_visible().then_some(Input::Resume { now_ms })
+                Some(if page_visible() {
+                    Input::Resume { now_ms }
+                } else {
+                    Input::Hidden {
+                        now_ms,
+                        frozen: false,
+                    }
+                })
+            }));
+            // Page Lifecycle: a frozen page runs no task, reads no socket.
+            listeners.push(on(&document, "freeze", |now_ms| {
+                Some(Input::Hidden {
+                    now_ms,
+                    frozen: true,
+                })
+            }));
+            listeners.push(on(&document, "resume", |now_ms| {
+                Some(Input::Resume { now_ms })
             }));
         }
         Self {

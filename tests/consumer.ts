@@ -277,6 +277,11 @@ new OptaveClient({
   resendOnReconnect: false,
 });
 new OptaveClient({ websocketUrl: 'ws://127.0.0.1:8787/ws', reconnect: false });
+// Liveness: staleAfterMs is a number of ms, or false to turn it off.
+new OptaveClient({ websocketUrl: 'ws://127.0.0.1:8787/ws', staleAfterMs: 1500 });
+new OptaveClient({ websocketUrl: 'ws://127.0.0.1:8787/ws', staleAfterMs: false });
+// @ts-expect-error true is not an accepted type (leave it out for the default)
+new OptaveClient({ websocketUrl: 'ws://127.0.0.1:8787/ws', staleAfterMs: true });
 
 // ------------------------------------------------------------ request handles
 

@@ -84,6 +84,10 @@ error_codes! {
     ConnectionLost => "CONNECTION_LOST",
     /// The offline queue is full (`queueLimit` envelopes, or 1 MiB of text).
     QueueFull => "QUEUE_FULL",
+    /// No frame arrived for `staleAfterMs` with a request unfinished, or the
+    /// page woke up (frozen, long hidden, back online) with requests on the
+    /// wire: the SDK closed the connection (code 4000) and reconnects.
+    ConnectionStale => "CONNECTION_STALE",
     /// An inbound frame is not valid JSON.
     InvalidJson => "INVALID_JSON",
     /// An inbound frame is JSON but not a frame or envelope of the protocol.

@@ -57,6 +57,7 @@ fn defaults() {
             resend_on_reconnect: true,
             rest_url: None,
             transport: optave_core::connection::Transport::WebSocket,
+            stale_after_ms: Some(15_000.0),
         }
     );
     assert_eq!(DEFAULT_TIMEOUT_MS, 30_000.0);
@@ -215,7 +216,7 @@ fn unknown_options_are_refused_by_name() {
     assert_eq!(details(&err)["allowed"], json!(OPTION_KEYS));
     // Every key is an option (functions are absent from the JSON text; null
     // stands for not given).
-    assert_eq!(OPTION_KEYS.len(), 19);
+    assert_eq!(OPTION_KEYS.len(), 20);
     let mut every = Map::new();
     for key in OPTION_KEYS {
         every.insert(key.to_owned(), Value::Null);

@@ -303,6 +303,7 @@ fn the_session_settings() {
             has_token_provider: true,
             transport: optave_core::connection::Transport::WebSocket,
             rest_url: None,
+            stale_after_ms: Some(15_000.0),
         }
     );
     assert!(!c.session(false).has_token_provider);
@@ -316,4 +317,37 @@ fn the_session_settings() {
         }
     );
     assert_eq!(SessionConfig::default().queue_limit, 100);
+}
+
+/// `staleAfterMs`: a number of ms from 1 to 2,147,483,647 (default 15,000),
+/// `false` to turn liveness off (`true` and `null` are the default);
+/// anything else is refused naming it.
+#[test]
+fn stale_after_ms() {
+    let stale = |v: Value| parse("staleAfterMs", v).unwrap().stale_after_ms;
+    assert_eq!(parse_text("").unwrap().stale_after_ms, Some(15_000.0));
+    assert_eq!(stale(Value::Null), Some(15_000.0));
+    assert_eq!(stale(json!(true)), Some(15_000.0));
+    assert_eq!(stale(json!(false)), None);
+    assert_eq!(stale(json!(1500)), Some(1_500.0));
+    assert_eq!(stale(json!(2_147_483_647u64)), Some(2_147_483_647.0));
+    assert_eq!(
+        parse("staleAfterMs", json!(false))
+            .unwrap()
+            .session(false)
+            .stale_after_ms,
+        None
+    );
+    for bad in [
+        json!(0),
+        json!(-1),
+        json!(2_147_483_648u64),
+        json!("1500"),
+        json!("NaN"),
+        json!("Infinity"),
+        json!({}),
+        json!([]),
+    ] {
+        refused("staleAfterMs", bad, "staleAfterMs");
+    }
 }

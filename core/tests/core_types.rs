@@ -255,6 +255,7 @@ fn connection_options() {
             "queueLimit?: number;",
             "queueWhileDisconnected?: boolean;",
             "resendOnReconnect?: boolean;",
+            "staleAfterMs?: number | false;",
             "clientSecret?: never;"
         ]
     );

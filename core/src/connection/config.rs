@@ -29,6 +29,11 @@ pub struct SessionConfig {
     pub transport: Transport,
     /// `restUrl`, validated (required for `Rest` and `Auto`).
     pub rest_url: Option<String>,
+    /// `staleAfterMs`: with a request unfinished on the socket, a connection
+    /// from which no frame arrived for this long, in ms, is stale (default
+    /// [`super::DEFAULT_STALE_AFTER_MS`]); `None` (`staleAfterMs: false`)
+    /// turns stale detection and the wake rules off.
+    pub stale_after_ms: Option<f64>,
 }
 
 impl Default for SessionConfig {
@@ -43,6 +48,7 @@ impl Default for SessionConfig {
             has_token_provider: false,
             transport: Transport::WebSocket,
             rest_url: None,
+            stale_after_ms: Some(super::DEFAULT_STALE_AFTER_MS),
         }
     }
 }

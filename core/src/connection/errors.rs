@@ -171,3 +171,17 @@ pub fn request_timeout(correlation_id: &str, now_ms: f64) -> OptaveError {
     .for_request(correlation_id)
     .suggest("Raise timeoutMs (or requestTimeoutMs), or check the connection")
 }
+
+/// WEBSOCKET / `CONNECTION_STALE`: no frame for `staleAfterMs` with a
+/// request unfinished (`woke: false`), or the page woke up (frozen, hidden
+/// over `staleAfterMs`, back online) with requests on the wire (`woke:
+/// true`); the SDK closed the connection (4000) and reconnects.
+pub fn stale(woke: bool, now_ms: f64) -> OptaveError {
+    let message = if woke {
+        "the page woke up with requests on the wire: reconnecting"
+    } else {
+        "no frame for staleAfterMs with requests unfinished: reconnecting"
+    };
+    OptaveError::websocket(ErrorCode::ConnectionStale, message, now_ms)
+        .suggest("Unfinished requests are resent; raise staleAfterMs for slow answers")
+}

@@ -153,16 +153,29 @@ pub enum Input {
         /// Now, ms.
         now_ms: f64,
     },
-    /// `window` `online`.
+    /// `window` `online`: reconnect now if the socket is not open; an open
+    /// one with requests on it is treated as stale (the path may have
+    /// changed).
     Online {
         /// Now, ms.
         now_ms: f64,
     },
-    /// `visibilitychange` to visible, or `pageshow` (from the back/forward
-    /// cache or not): reconnect now if the socket is not open.
+    /// `visibilitychange` to visible, `pageshow` (from the back/forward
+    /// cache or not), or `resume` (after `freeze`): reconnect now if the
+    /// socket is not open; an open one is judged by the wake rule
+    /// (`super::liveness`).
     Resume {
         /// Now, ms.
         now_ms: f64,
+    },
+    /// `visibilitychange` to hidden (`frozen: false`), or `freeze` (`frozen:
+    /// true`): the page is away from now; the next `Resume` judges the open
+    /// socket by how long it was away and whether it was frozen.
+    Hidden {
+        /// Now, ms.
+        now_ms: f64,
+        /// `freeze`: the page's tasks (and its socket's reads) stopped.
+        frozen: bool,
     },
     /// `pagehide`: the socket is closed so the page stays eligible for the
     /// back/forward cache; `Resume` reconnects.

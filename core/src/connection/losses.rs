@@ -362,6 +362,7 @@ impl<T, S: Envelope> Session<T, S> {
             } if now_ms >= at => {
                 self.start_attempt(now_ms, fx);
             }
+            Phase::Connected { .. } => self.check_stale(now_ms, fx),
             _ => {}
         }
     }

@@ -22,6 +22,7 @@ use crate::ids::RandomSource;
 mod config;
 mod errors;
 mod io;
+mod liveness;
 mod losses;
 pub mod outbox;
 mod requests;
@@ -31,6 +32,7 @@ mod transport;
 mod via_rest;
 pub use config::SessionConfig;
 pub use io::{ConnectionState, Effect, Input, ReadyState, SendKind, StateChange};
+pub use liveness::{DEFAULT_STALE_AFTER_MS, STALE_CLOSE, STALE_REASON};
 use outbox::Outbox;
 pub use outbox::{Envelope, FrameOutcome};
 pub use rest::{Fetch, Transport};
@@ -119,6 +121,11 @@ pub struct Session<T, S = Rc<str>> {
     parts: Vec<(String, crate::outbound::RestParts, Rc<str>)>,
     /// The transport last reported on `stateChange`.
     reported: Transport,
+    /// When the stale clock last restarted (open, a frame, a request sent
+    /// with nothing unfinished), ms.
+    heard_ms: f64,
+    /// Since when the page has been hidden, and whether it was frozen.
+    away: Option<(f64, bool)>,
 }
 
 type Fx<T, S> = Vec<Effect<T, S>>;
@@ -139,6 +146,8 @@ impl<T, S: Envelope> Session<T, S> {
             closed_1006: false,
             parts: Vec::new(),
             reported: Transport::WebSocket,
+            heard_ms: 0.0,
+            away: None,
             config,
         }
     }
@@ -171,12 +180,13 @@ impl<T, S: Envelope> Session<T, S> {
     }
 
     /// When the facade's one timer must deliver [`Input::Tick`]: the
-    /// attempt's deadline, the next retry, or the earliest request deadline.
+    /// attempt's deadline, the next retry, the earliest request deadline,
+    /// or when the connection turns stale ([`Session::stale_at`]).
     pub fn next_wakeup(&self) -> Option<f64> {
         let phase = match self.phase {
             Phase::Connecting { deadline_ms, .. } => Some(deadline_ms),
             Phase::Waiting { retry_at_ms, .. } => retry_at_ms,
-            _ => None,
+            _ => self.stale_at(),
         };
         [phase, self.outbox.next_deadline(), self.rest.next_wakeup()]
             .into_iter()
@@ -187,11 +197,13 @@ impl<T, S: Envelope> Session<T, S> {
     /// Feeds one input; returns the effects to carry out, in order.
     pub fn handle(&mut self, input: Input, random: &mut impl RandomSource) -> Fx<T, S> {
         let mut fx = Vec::new();
+        let network = matches!(input, Input::Online { .. });
         let socket_signal = matches!(
             input,
             Input::Offline { .. }
                 | Input::Online { .. }
                 | Input::Resume { .. }
+                | Input::Hidden { .. }
                 | Input::PageHide { .. }
         );
         if socket_signal && self.config.transport == Transport::Rest {
@@ -251,11 +263,15 @@ impl<T, S: Envelope> Session<T, S> {
                     *retry_at_ms = None;
                 }
             }
-            Input::Online { now_ms } | Input::Resume { now_ms } => {
-                if matches!(self.phase, Phase::Waiting { .. }) {
+            Input::Online { now_ms } | Input::Resume { now_ms } => match self.phase {
+                Phase::Waiting { .. } => {
+                    self.away = None;
                     self.start_attempt(now_ms, &mut fx);
                 }
-            }
+                Phase::Connected { .. } => self.wake(network, now_ms, &mut fx),
+                _ => self.away = None,
+            },
+            Input::Hidden { now_ms, frozen } => self.away(frozen, now_ms),
             Input::FetchResponse {
                 id,
                 status,
@@ -356,6 +372,7 @@ impl<T, S: Envelope> Session<T, S> {
 
     fn opened(&mut self, attempt: u32, now_ms: f64, fx: &mut Fx<T, S>) {
         self.retry.opened(now_ms);
+        self.heard_ms = now_ms;
         // `auto`: new requests use the WebSocket again.
         self.ws_failures = 0;
         self.fallback = false;

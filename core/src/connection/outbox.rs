@@ -100,6 +100,14 @@ impl<T, S: Envelope> Outbox<T, S> {
         self.entries.iter().filter(|e| e.waiter.is_some()).count()
     }
 
+    /// Whether a request is unfinished on the current connection: sent on
+    /// it and not complete (the stale rule watches these).
+    pub fn unfinished(&self) -> bool {
+        self.entries
+            .iter()
+            .any(|e| e.wire == Wire::Sent && !e.complete())
+    }
+
     /// Whether a request with this correlationId is tracked.
     pub fn contains(&self, id: &str) -> bool {
         self.find(id).is_some()

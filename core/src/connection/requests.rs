@@ -38,7 +38,14 @@ impl<T, S: Envelope> Session<T, S> {
     ) -> Result<Option<S>, (Option<T>, OptaveError)> {
         let state = self.state();
         let queue = match state {
-            ConnectionState::Connected => false,
+            // A stale socket found at send time (its timer may have been
+            // throttled): the request waits for the reconnect, which the
+            // overdue wake-up starts at once.
+            ConnectionState::Connected if self.is_stale(now_ms) => true,
+            ConnectionState::Connected => {
+                self.sending(now_ms);
+                false
+            }
             ConnectionState::Connecting
             | ConnectionState::Disconnected
             | ConnectionState::Suspended

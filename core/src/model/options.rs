@@ -131,6 +131,18 @@ pub struct ConnectionOptions {
     #[serde(default)]
     #[tsify(optional)]
     pub resend_on_reconnect: Option<bool>,
+    /// Liveness: with a request unfinished on the socket, a connection from
+    /// which no frame arrived for this many ms is stale: the SDK closes it
+    /// (code 4000), reports `disconnected` with WEBSOCKET CONNECTION_STALE,
+    /// reconnects at once and resends the unfinished requests (same
+    /// correlationId and idempotencyKey). Also after the page was frozen,
+    /// hidden for longer than this, or came back online. A number of ms from
+    /// 1 to 2,147,483,647 (default 15,000), or `false` to turn it off. A
+    /// false alarm (a server silent for longer mid-request) costs one
+    /// reconnect and one resend the server de-duplicates.
+    #[serde(default)]
+    #[tsify(optional, type = "number | false")]
+    pub stale_after_ms: Option<Value>,
     /// Never allowed in a browser: refused with UNSUPPORTED_IN_BROWSER.
     #[serde(default)]
     #[tsify(optional, type = "never")]

@@ -47,7 +47,7 @@ pub enum AuthTransport {
 }
 
 /// Every key `new OptaveClient(options)` accepts.
-pub const OPTION_KEYS: [&str; 19] = [
+pub const OPTION_KEYS: [&str; 20] = [
     "websocketUrl",
     "restUrl",
     "transport",
@@ -65,6 +65,7 @@ pub const OPTION_KEYS: [&str; 19] = [
     "queueLimit",
     "queueWhileDisconnected",
     "resendOnReconnect",
+    "staleAfterMs",
     "logger",
     "clientSecret",
 ];
@@ -105,6 +106,8 @@ pub struct ClientConfig {
     pub rest_url: Option<String>,
     /// `transport`: `WebSocket` by default, `Auto` when `restUrl` is set.
     pub transport: Transport,
+    /// `staleAfterMs`, ms (default 15,000); `None` for `staleAfterMs: false`.
+    pub stale_after_ms: Option<f64>,
 }
 
 impl ClientConfig {
@@ -121,6 +124,7 @@ impl ClientConfig {
             has_token_provider,
             transport: self.transport,
             rest_url: self.rest_url.clone(),
+            stale_after_ms: self.stale_after_ms,
         }
     }
 }
@@ -139,7 +143,7 @@ enum Want {
     Any,
 }
 
-const WANT: [(&str, Want); 16] = [
+const WANT: [(&str, Want); 17] = [
     ("websocketUrl", Want::Str),
     ("authTransport", Want::Transport),
     ("authRequired", Want::Bool),
@@ -156,6 +160,7 @@ const WANT: [(&str, Want); 16] = [
     ("resendOnReconnect", Want::Bool),
     ("restUrl", Want::Str),
     ("transport", Want::Str),
+    ("staleAfterMs", Want::Any),
 ];
 
 impl ClientConfig {
@@ -164,7 +169,8 @@ impl ClientConfig {
     /// through which `websocketUrl` is judged.
     ///
     /// Errors: VALIDATION / `INVALID_OPTION` (not an object, an unknown key, a
-    /// wrong type, a timeout outside 1 to 2,147,483,647 ms, naming the option),
+    /// wrong type, a timeout outside 1 to 2,147,483,647 ms, naming the option;
+    /// `staleAfterMs` that is neither such a number nor a boolean),
     /// `UNSUPPORTED_IN_BROWSER` (a `clientSecret`), `INVALID_WEBSOCKET_URL`
     /// (see [`check_websocket_url`]; `restUrl` too, [`check_url`]),
     /// `INVALID_OPTION` for a `transport` other than `websocket`, `rest`,
@@ -267,7 +273,7 @@ impl ClientConfig {
                 ));
             }
         }
-        let [url, transport, auth_required, org, tenant, conn_ms, req_ms, strict, max_frame, secret, ttl_ms, queue_limit, queue_while, resend, rest_url, mode] =
+        let [url, transport, auth_required, org, tenant, conn_ms, req_ms, strict, max_frame, secret, ttl_ms, queue_limit, queue_while, resend, rest_url, mode, stale] =
             values;
         let string = |n: Option<Node>| n.map(|n| String::from(json::string(text, &n)));
         let flag = |n: Option<Node>| n.map(|n| json::raw(text, &n) == "true");
@@ -320,7 +326,16 @@ impl ClientConfig {
             None => RetryPolicy::default().state_ttl_ms,
             some => timeout("connectionStateTtlMs", some)?,
         };
+        // A boolean: `false` turns liveness off, `true` is the default;
+        // anything else must be a number of ms (a string or an object is
+        // refused by the number reading).
+        let stale_after_ms = match stale.map(|n| (n.kind, json::raw(text, &n))) {
+            None | Some((Kind::Bool, "true")) => Some(crate::connection::DEFAULT_STALE_AFTER_MS),
+            Some((Kind::Bool, _)) => None,
+            Some(_) => Some(timeout("staleAfterMs", stale)?),
+        };
         Ok(Self {
+            stale_after_ms,
             reconnect: session::reconnect(&doc, text, reconnect_at, ttl_ms, now_ms)?,
             queue_limit: session::queue_limit(queue_limit.map(|n| json::raw(text, &n)), now_ms)?,
             queue_while_disconnected: flag(queue_while).unwrap_or(true),

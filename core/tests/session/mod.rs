@@ -22,12 +22,26 @@ pub const REQUEST_MS: f64 = 30_000.0;
 /// The effects of one input.
 pub type Fx = Vec<Effect<u32>>;
 
-/// The rig's settings: the default policy, a 10 s connection timeout.
+/// The rig's settings: the default policy, a 10 s connection timeout, and
+/// no stale detection (the liveness rules have their own scenarios, in
+/// core_session_liveness.rs, with [`live_config`]).
 pub fn config() -> SessionConfig {
     SessionConfig {
         connection_timeout_ms: CONNECT_MS,
         request_timeout_ms: REQUEST_MS,
+        stale_after_ms: None,
         ..SessionConfig::default()
+    }
+}
+
+/// `staleAfterMs` of the liveness scenarios.
+pub const STALE_MS: f64 = 15_000.0;
+
+/// The rig's settings with stale detection on ([`STALE_MS`]).
+pub fn live_config() -> SessionConfig {
+    SessionConfig {
+        stale_after_ms: Some(STALE_MS),
+        ..config()
     }
 }
 

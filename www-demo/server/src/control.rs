@@ -9,7 +9,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
-use tokio::sync::oneshot;
+use tokio::sync::{oneshot, watch};
 
 use crate::replay::ReplayStore;
 
@@ -17,6 +17,21 @@ use crate::replay::ReplayStore;
 pub const MAX_WINDOW: Duration = Duration::from_millis(600_000);
 /// How long a stalled upgrade is held beyond the end of its stall window.
 pub const STALL_GRACE: Duration = Duration::from_secs(60);
+
+/// Longest silence of a connection (`POST /api/test/silence`,
+/// `fault:silent-connection`): after it, the connection is dropped.
+pub const MAX_SILENCE: Duration = Duration::from_millis(60_000);
+
+/// A silence order: the sockets registered before `below` neither read nor
+/// write until `until`, their TCP connections kept open; then they are
+/// dropped (no close frame), as a NAT that finally forgets them.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Silence {
+    /// Sockets with an id below this one are concerned.
+    pub below: u64,
+    /// When the silence ends (`None`: no order yet).
+    pub until: Option<Instant>,
+}
 
 /// What to do with a `/ws` upgrade request right now.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -41,6 +56,7 @@ pub struct Sockets {
     next_id: AtomicU64,
     accepted: AtomicU64,
     open: Mutex<HashMap<u64, oneshot::Sender<()>>>,
+    silence: watch::Sender<Silence>,
 }
 
 /// Keeps a socket registered until dropped (when its connection ends).
@@ -48,6 +64,13 @@ pub struct Sockets {
 pub struct SocketGuard {
     id: u64,
     sockets: Arc<Sockets>,
+}
+
+impl SocketGuard {
+    /// The socket's number (in the order sockets were accepted).
+    pub fn id(&self) -> u64 {
+        self.id
+    }
 }
 
 impl Drop for SocketGuard {
@@ -83,6 +106,22 @@ impl Sockets {
             let _ = tx.send(());
         }
         count
+    }
+
+    /// Silences every socket open now for `span` (capped at
+    /// [`MAX_SILENCE`]): they stop reading and writing, their TCP
+    /// connections stay open, and they are dropped when it ends. Sockets
+    /// accepted later are not concerned. Returns how many are open.
+    pub fn silence_all(&self, span: Duration) -> usize {
+        let below = self.next_id.load(Ordering::Relaxed);
+        let until = Some(Instant::now() + span.min(MAX_SILENCE));
+        self.silence.send_replace(Silence { below, until });
+        self.open_count()
+    }
+
+    /// The silence orders, for a socket to watch.
+    pub fn silences(&self) -> watch::Receiver<Silence> {
+        self.silence.subscribe()
     }
 
     /// Sockets open now.

@@ -84,6 +84,13 @@ pub struct Faults {
     pub delay: Option<Duration>,
     /// `fault:silent`: send nothing for this request.
     pub silent: bool,
+    /// `fault:silent-connection` (or `=<ms>`, default and cap
+    /// [`crate::control::MAX_SILENCE`]): the first time the request's
+    /// `headers.idempotencyKey` is seen, its connection goes silent in both
+    /// directions (nothing read, nothing written, the TCP connection kept
+    /// open) for that long, then is dropped; a repeat is answered normally.
+    /// No effect on a request without a key.
+    pub silent_connection: Option<Duration>,
     /// `fault:malformed`: send [`MALFORMED_FRAME`] first, then answer normally.
     pub malformed: bool,
     /// `fault:drop`: drop the TCP connection without answering.
@@ -178,6 +185,15 @@ impl Faults {
                 }
             }
             ("silent", None) => self.silent = true,
+            ("silent-connection", None) => {
+                self.silent_connection = Some(crate::control::MAX_SILENCE);
+            }
+            ("silent-connection", Some(ms)) => {
+                if let Ok(ms) = ms.trim().parse::<u64>() {
+                    let span = Duration::from_millis(ms).min(crate::control::MAX_SILENCE);
+                    self.silent_connection = Some(span);
+                }
+            }
             ("malformed", None) => self.malformed = true,
             ("drop", None) => self.drop = true,
             ("drop-before-answer", None) => self.drop_before_answer = true,
@@ -218,6 +234,23 @@ mod tests {
             Faults::from_request(&json!({"reference": {"tags": ["fault:error=risk_assessment"]}}));
         assert_eq!(one.error_one.as_deref(), Some("risk_assessment"));
         assert!(!one.error);
+        let hush = |tag: &str| {
+            Faults::from_request(&json!({"reference": {"tags": [tag]}})).silent_connection
+        };
+        assert_eq!(
+            hush("fault:silent-connection"),
+            Some(crate::control::MAX_SILENCE)
+        );
+        assert_eq!(
+            hush("fault:silent-connection=2500"),
+            Some(Duration::from_millis(2500))
+        );
+        assert_eq!(
+            hush("fault:silent-connection=999999999"),
+            Some(crate::control::MAX_SILENCE)
+        );
+        assert_eq!(hush("fault:silent-connection=x"), None);
+        assert_eq!(hush("fault:silent"), None);
         let capped =
             Faults::from_request(&json!({"reference": {"tags": ["fault:delay=999999999"]}}));
         assert_eq!(capped.delay, Some(MAX_DELAY));

@@ -28,6 +28,9 @@ pub enum Outbound {
     Close(u16, &'static str),
     /// Drop the TCP connection without a close frame.
     Drop,
+    /// Go silent in both directions for this long, the TCP connection kept
+    /// open, then drop it (`fault:silent-connection`).
+    Silence(std::time::Duration),
 }
 
 /// A rejection without ids (for frames that are not envelopes at all).
@@ -63,6 +66,12 @@ pub async fn handle_request(text: String, state: AppState, tx: mpsc::Sender<Outb
             tracing::debug!(idempotency_key = key, "replaying a recorded answer");
             send_all(&tx, &recorded).await;
             return;
+        }
+        if let Some(span) = faults.silent_connection {
+            if state.test.replay.first_sight(key) {
+                let _ = tx.send(Outbound::Silence(span)).await;
+                return;
+            }
         }
         if faults.drop_before_answer && state.test.replay.first_sight(key) {
             let _ = tx.send(Outbound::Drop).await;

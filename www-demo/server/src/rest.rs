@@ -256,7 +256,8 @@ async fn answer(
                     frames.extend(std::iter::repeat_n(frame, count as usize));
                 }
             }
-            Outbound::Close(..) | Outbound::Drop => {
+            // No socket to silence over REST: the call is cut, as for a drop.
+            Outbound::Close(..) | Outbound::Drop | Outbound::Silence(_) => {
                 task.abort();
                 cut.cut();
                 return None;

@@ -23,6 +23,7 @@ use crate::AppState;
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/api/test/drop", post(drop_sockets))
+        .route("/api/test/silence", post(silence))
         .route("/api/test/refuse", post(refuse))
         .route("/api/test/stall", post(stall))
         .route("/api/test/stats", get(stats))
@@ -59,6 +60,27 @@ pub async fn drop_sockets(State(state): State<AppState>) -> Response {
     let dropped = state.test.sockets.abort_all();
     tracing::debug!(dropped, "test control: sockets aborted");
     answer(StatusCode::OK, json!({ "dropped": dropped }))
+}
+
+/// `POST /api/test/silence?ms=N`: every open WebSocket goes silent in both
+/// directions for N ms (at most 60,000): the server neither reads nor writes
+/// it and keeps its TCP connection open, then drops it. Sockets accepted
+/// after the call are served normally. Answers `{"silenced": n,
+/// "silentForMs": N}`.
+pub async fn silence(
+    State(state): State<AppState>,
+    Query(query): Query<HashMap<String, String>>,
+) -> Response {
+    let Some(span) = window(&query) else {
+        return bad_window();
+    };
+    let span = span.min(crate::control::MAX_SILENCE);
+    let silenced = state.test.sockets.silence_all(span);
+    tracing::debug!(silenced, ?span, "test control: sockets silenced");
+    answer(
+        StatusCode::OK,
+        json!({ "silenced": silenced, "silentForMs": millis(span) }),
+    )
 }
 
 /// `POST /api/test/refuse?ms=N`: for the next N ms (at most 600,000), `/ws`

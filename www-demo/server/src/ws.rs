@@ -4,7 +4,7 @@
 //! baseline).
 
 use std::collections::HashMap;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use axum::extract::connect_info::ConnectInfo;
 use axum::extract::ws::{CloseFrame, Message, WebSocket, WebSocketUpgrade};
@@ -134,7 +134,9 @@ async fn close_and_drain(mut socket: WebSocket, code: u16, reason: &'static str)
 /// Serves one authenticated `/ws` connection until it ends (its request
 /// tasks end with it).
 async fn connection(mut socket: WebSocket, state: AppState) {
-    let (_registered, mut abort) = state.test.sockets.register();
+    let (registered, mut abort) = state.test.sockets.register();
+    let mut silences = state.test.sockets.silences();
+    silences.mark_unchanged();
     let (tx, mut rx) = mpsc::channel::<Outbound>(64);
     let mut tasks: JoinSet<()> = JoinSet::new();
     let mut shutdown = state.shutdown.clone();
@@ -180,15 +182,42 @@ async fn connection(mut socket: WebSocket, state: AppState) {
                     }
                 }
                 Outbound::Close(code, reason) => return close_and_drain(socket, code, reason).await,
+                Outbound::Silence(span) => {
+                    return hush(socket, Instant::now() + span, &mut abort, &mut shutdown).await;
+                }
                 // Returning drops the socket: the TCP stream closes with no close frame.
                 Outbound::Drop => return,
             },
             Some(_) = tasks.join_next(), if !tasks.is_empty() => {}
+            Ok(()) = silences.changed() => {
+                let order = *silences.borrow_and_update();
+                if let (true, Some(until)) = (registered.id() < order.below, order.until) {
+                    return hush(socket, until, &mut abort, &mut shutdown).await;
+                }
+            }
             () = stopped(&mut shutdown) => {
                 return close_and_drain(socket, 1001, "server shutting down").await;
             }
         }
     }
+}
+
+/// A silent connection: neither read nor written until `until` (or an
+/// abort, or shutdown), its TCP connection kept open; then it is dropped
+/// without a close frame.
+async fn hush(
+    socket: WebSocket,
+    until: Instant,
+    abort: &mut tokio::sync::oneshot::Receiver<()>,
+    shutdown: &mut tokio::sync::watch::Receiver<bool>,
+) {
+    tracing::debug!("test control: connection silent");
+    tokio::select! {
+        () = tokio::time::sleep_until(until.into()) => {}
+        _ = abort => {}
+        () = stopped(shutdown) => {}
+    }
+    drop(socket);
 }
 
 /// Resolves once the server is shutting down (or its handle is gone).
