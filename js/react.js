@@ -173,6 +173,15 @@ export function useConnectionState() {
   return useSyncExternalStore(subscribe, () => stateOf(client), () => 'initialized');
 }
 
+// Cancels a request handle; false when there was nothing to cancel (or its client was freed).
+const stop = (handle) => {
+  try {
+    return handle ? handle.cancel() : false;
+  } catch {
+    return false;
+  }
+};
+
 export function useRequest(action) {
   const { wait } = useOptave('useRequest');
   const [result, setResult] = useState(IDLE);
@@ -185,7 +194,7 @@ export function useRequest(action) {
       run.current = null;
       if (r) {
         r.dropped = true;
-        r.handle?.cancel();
+        stop(r.handle);
       }
     };
     const send = (params, options) => {
@@ -207,7 +216,7 @@ export function useRequest(action) {
     const cancel = () => {
       const r = run.current;
       if (!r) return false;
-      if (r.handle) return r.handle.cancel(); // settled() rejects: status 'failed'
+      if (r.handle) return stop(r.handle); // settled() rejects: status 'failed'
       if (r.dropped) return false;
       r.dropped = true; // not sent yet: it never will be
       setResult((s) => ({ ...s, status: 'failed', error: invalid('REQUEST_CANCELLED', `useRequest('${action}'): cancel() before the request was sent`, []) }));

@@ -3,7 +3,7 @@
 // Never executed. Each line after a `// @ts-expect-error` comment is a mistake
 // the declarations must reject (one mistake per line).
 import { createElement } from 'react';
-import { OptaveClient, OptaveError, type ConnectionState, type SuperpowerEvent } from '../pkg/optave_client.js';
+import { OptaveClient, OptaveError, type ConnectionState, type SummarizeParams, type SuperpowerEvent } from '../pkg/optave_client.js';
 import {
   OptaveProvider, useConnectionState, useOptaveClient, useRequest, useSuperpowerEvents,
   type OptaveProviderProps, type RequestStatus, type SuperpowersOf, type UseRequestResult,
@@ -29,7 +29,7 @@ const client: OptaveClient | null = useOptaveClient();
 const state: ConnectionState = useConnectionState();
 void [client, state];
 
-const params = { request: { connections: { threadId: 't' }, scope: { conversations: [{ messages: [{ content: 'hi', timestamp: '2024-01-15T10:30:00.000Z' }] }] } } };
+const params: SummarizeParams = { request: { connections: { threadId: 't' }, scope: { conversations: [{ messages: [{ content: 'hi', timestamp: '2024-01-15T10:30:00.000Z' }] }] } } };
 const summary = useRequest('summarize');
 summary.send(params);
 summary.send(params, { timeoutMs: 10_000, settleMs: 0 });
