@@ -1,0 +1,97 @@
+// The React consumer's page (tests/consumers/react.test.mjs drives it): the
+// app runs under <StrictMode>, whose development build mounts, unmounts and
+// mounts every component once more. It shows what the hooks return, in
+// data-testid elements the test reads, and has buttons to
+//   - send an `insights` request (useRequest),
+//   - render the provider again with a new options object of the same values,
+//   - switch organizationId (a new identity: a new client),
+//   - unmount and mount the provider.
+import { StrictMode, useEffect, useState } from 'react';
+import { createRoot } from 'react-dom/client';
+import { OptaveProvider, useConnectionState, useOptaveClient, useRequest, useSuperpowerEvents } from 'optave-client/react';
+
+const PARAMS = {
+  request: {
+    connections: { threadId: 'consumer-react' },
+    scope: {
+      conversations: [
+        {
+          participants: [
+            { participantId: 'c1', displayName: 'John Doe', role: 'user' },
+            { participantId: 'a1', displayName: 'Sarah Smith', role: 'operator' },
+          ],
+          messages: [{ participantId: 'c1', content: 'My flight was cancelled, can you help?', timestamp: '2024-01-15T10:30:00.000Z' }],
+        },
+      ],
+    },
+  },
+};
+const ORGS = ['f7e8d9c0-b1a2-3456-7890-123456789abc', '0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d'];
+
+// Counts the renders of each frame's row: a row rendered for a frame it
+// already showed would be a duplicate.
+window.__rows = {};
+
+function Frame({ ev }) {
+  const key = `${ev.actionType}:${ev.state}`;
+  useEffect(() => {
+    window.__rows[key] = (window.__rows[key] ?? 0) + 1;
+  }, [key]);
+  return <li data-testid="event" data-key={key}>{ev.actionType} {ev.state}</li>;
+}
+
+function Panel() {
+  const client = useOptaveClient();
+  const state = useConnectionState();
+  const { send, cancel, status, events, results, errors, error, correlationId } = useRequest('insights');
+  const pushed = useSuperpowerEvents({ correlationId });
+  return (
+    <section>
+      <p>client: <span data-testid="client">{client ? 'ready' : 'loading'}</span></p>
+      <p>state: <span data-testid="state">{state}</span></p>
+      <button type="button" data-testid="send" onClick={() => send(PARAMS, { timeoutMs: 15_000 })}>Send insights</button>
+      <button type="button" data-testid="cancel" onClick={() => cancel()}>Cancel</button>
+      <p>status: <span data-testid="status">{status}</span></p>
+      <p>correlationId: <span data-testid="correlation-id">{correlationId ?? ''}</span></p>
+      <ul data-testid="events">{events.map((ev) => <Frame key={`${ev.actionType}:${ev.state}`} ev={ev} />)}</ul>
+      <p>results: <span data-testid="results">{Object.keys(results).sort().join(' ')}</span></p>
+      <p>errors: <span data-testid="errors">{errors.length}</span></p>
+      <p>error: <span data-testid="error">{error ? `${error.category} ${error.code}` : ''}</span></p>
+      <p>pushed: <span data-testid="pushed">{pushed.map((ev) => `${ev.actionType}:${ev.state}`).join(' ')}</span></p>
+    </section>
+  );
+}
+
+function App() {
+  const [mounted, setMounted] = useState(true);
+  const [renders, setRenders] = useState(0);
+  const [org, setOrg] = useState(0);
+  useEffect(() => {
+    window.__appEffects = (window.__appEffects ?? 0) + 1; // 2 under StrictMode's development build
+  }, []);
+  // A new object each render: only a change of its values makes a new client.
+  const options = {
+    websocketUrl: `ws://${location.host}/ws`,
+    tokenProvider: async () => (await (await fetch('/api/ws-ticket', { method: 'POST' })).json()).ticket,
+    organizationId: ORGS[org],
+  };
+  return (
+    <main>
+      <button type="button" data-testid="toggle" onClick={() => setMounted((m) => !m)}>{mounted ? 'Unmount' : 'Mount'}</button>
+      <button type="button" data-testid="rerender" onClick={() => setRenders((n) => n + 1)}>Render again ({renders})</button>
+      <button type="button" data-testid="switch-org" onClick={() => setOrg((o) => 1 - o)}>Switch organization</button>
+      <p>organization: <span data-testid="org">{ORGS[org]}</span></p>
+      {mounted && (
+        <OptaveProvider options={options}>
+          <Panel />
+        </OptaveProvider>
+      )}
+    </main>
+  );
+}
+
+createRoot(document.getElementById('root')).render(
+  <StrictMode>
+    <App />
+  </StrictMode>,
+);
