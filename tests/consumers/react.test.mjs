@@ -7,8 +7,9 @@
 //      the page's /ws and /api to the local server), where React's
 //      development build mounts, unmounts and mounts each component once more.
 //   2. Through a production build (dist/, served by the local server).
-// Each run checks, with the server's own socket counts (GET /api/test/stats):
-// one socket after mount; a useRequest that settles, each frame rendered
+// Each run checks, with the server's own socket counts (GET /api/test/stats)
+// and the clients the page counts (created, freed): one client and one socket
+// after mount; a useRequest that settles, each frame rendered
 // once; a new options object with the same values keeps the socket, a new
 // organizationId replaces it; unmounting the provider closes the socket and
 // mounting it again opens one; no console error, no uncaught error.
@@ -76,6 +77,8 @@ function watch(page) {
   return problems;
 }
 
+/** The clients the page's provider made and freed (main.jsx counts OptaveClient.create and free). */
+const clients = (page) => page.evaluate(() => ({ ...window.__clients }));
 const text = (page, id) => page.$eval(`[data-testid="${id}"]`, (e) => e.textContent);
 const shows = (page, id, want) => page.waitForFunction(
   ([sel, v]) => document.querySelector(sel)?.textContent === v,
@@ -92,6 +95,7 @@ async function exercise(page, oco, { strictModeChecks }) {
   // React's development build ran the effects twice (StrictMode); the production build once.
   assert.equal(await page.evaluate(() => window.__appEffects), strictModeChecks ? 2 : 1, 'StrictMode double effects');
   await socketsBecome(oco, { open: 1, accepted: 1 }, 'after mount (one client, one socket)');
+  assert.deepEqual(await clients(page), { created: 1, freed: 0 }, 'after mount: one client');
 
   // Every frame row added to the list, by key: a frame rendered twice, or a
   // row dropped and added again, shows here.
@@ -135,19 +139,23 @@ async function exercise(page, oco, { strictModeChecks }) {
   await sleep(GRACE_MS * 3);
   assert.equal(await text(page, 'state'), 'connected');
   assert.deepEqual(await sockets(oco), { open: 1, accepted: 1 }, 'a re-render with equal options opened or closed a socket');
+  assert.deepEqual(await clients(page), { created: 1, freed: 0 }, 'a re-render with equal options made a client');
 
   // Another organizationId is another client: the old socket closes, a new one opens.
   await page.click('[data-testid="switch-org"]');
   await socketsBecome(oco, { open: 1, accepted: 2 }, 'after the organizationId changed');
   await shows(page, 'state', 'connected');
+  assert.deepEqual(await clients(page), { created: 2, freed: 1 }, 'the replaced client is freed');
 
   // Unmounting the provider closes the socket; mounting it again reconnects.
   await page.click('[data-testid="toggle"]');
   await socketsBecome(oco, { open: 0, accepted: 2 }, 'after the provider unmounted');
   assert.equal(await page.$('[data-testid="state"]'), null);
+  assert.deepEqual(await clients(page), { created: 2, freed: 2 }, 'the unmounted provider freed its client');
   await page.click('[data-testid="toggle"]');
   await shows(page, 'state', 'connected');
   await socketsBecome(oco, { open: 1, accepted: 3 }, 'after the provider mounted again');
+  assert.deepEqual(await clients(page), { created: 3, freed: 2 });
 }
 
 describe('optave-client/react in a Vite + React 19 app', () => {
@@ -172,7 +180,7 @@ describe('optave-client/react in a Vite + React 19 app', () => {
     await browser?.close().catch(() => {});
   });
 
-  test('dev server, StrictMode: one socket, a request settles with each frame rendered once, unmount closes, mount reconnects', async () => {
+  test('dev server, StrictMode: one client and one socket, a request settles with each frame rendered once, unmount closes, mount reconnects', async () => {
     const oco = await startServer();
     process.env.OCO_SERVER_URL = oco.url; // read by vite.config.js: the dev server's proxy
     const { createServer } = await import(pathToFileURL(path.join(DIR, 'vite-api.mjs')).href);
@@ -201,7 +209,7 @@ describe('optave-client/react in a Vite + React 19 app', () => {
     }
   });
 
-  test('production build, StrictMode: one socket, a request settles with each frame rendered once, unmount closes, mount reconnects', async () => {
+  test('production build, StrictMode: one client and one socket, a request settles with each frame rendered once, unmount closes, mount reconnects', async () => {
     sh(DIR, 'npm', 'run', 'build');
     const dist = path.join(DIR, 'dist');
     const emitted = readdirSync(dist, { recursive: true }).map(String);

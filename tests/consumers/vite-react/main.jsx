@@ -8,7 +8,22 @@
 //   - unmount and mount the provider.
 import { StrictMode, useEffect, useState } from 'react';
 import { createRoot } from 'react-dom/client';
+import { OptaveClient } from 'optave-client';
 import { OptaveProvider, useConnectionState, useOptaveClient, useRequest, useSuperpowerEvents } from 'optave-client/react';
+
+// Counts the clients the provider makes (it calls OptaveClient.create) and frees.
+window.__clients = { created: 0, freed: 0 };
+const create = OptaveClient.create;
+OptaveClient.create = async function countedCreate(...args) {
+  const client = await create.apply(this, args);
+  window.__clients.created += 1;
+  const free = client.free.bind(client);
+  client.free = () => {
+    window.__clients.freed += 1;
+    free();
+  };
+  return client;
+};
 
 const PARAMS = {
   request: {
@@ -28,16 +43,8 @@ const PARAMS = {
 };
 const ORGS = ['f7e8d9c0-b1a2-3456-7890-123456789abc', '0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d'];
 
-// Counts the renders of each frame's row: a row rendered for a frame it
-// already showed would be a duplicate.
-window.__rows = {};
-
 function Frame({ ev }) {
-  const key = `${ev.actionType}:${ev.state}`;
-  useEffect(() => {
-    window.__rows[key] = (window.__rows[key] ?? 0) + 1;
-  }, [key]);
-  return <li data-testid="event" data-key={key}>{ev.actionType} {ev.state}</li>;
+  return <li data-testid="event" data-key={`${ev.actionType}:${ev.state}`}>{ev.actionType} {ev.state}</li>;
 }
 
 function Panel() {
