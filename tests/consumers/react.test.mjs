@@ -1,7 +1,9 @@
-// The React entry (optave-client/react) in a real React 19 app: the Vite
-// project tests/consumers/vite-react/ (its own pinned lockfile; React, Vite
-// and @vitejs/plugin-react) with the package installed from `npm pack` of
-// pkg/, under <StrictMode> in headless Chromium against the local OCO server.
+// The React entry (optave-client/react) in a real React app: the Vite project
+// tests/consumers/vite-react/ (React 19; its own pinned lockfile; React, Vite
+// and @vitejs/plugin-react), and the same page and config on React 18
+// (tests/consumers/vite-react18/: its package.json and lockfile), each with
+// the package installed from `npm pack` of pkg/, under <StrictMode> in
+// headless Chromium against the local OCO server.
 //
 //   1. Through the Vite dev server (started in this process; its proxy sends
 //      the page's /ws and /api to the local server), where React's
@@ -158,7 +160,30 @@ async function exercise(page, oco, { strictModeChecks }) {
   assert.deepEqual(await clients(page), { created: 3, freed: 2 });
 }
 
-describe('optave-client/react in a Vite + React 19 app', () => {
+/** Copies a project (its sources from vite-react/, its package.json and lockfile from `fixture`) and installs it with the packed package. */
+const prepared = new Set();
+function prepare(name, fixture, tarball) {
+  const dir = path.join(WORK, name);
+  if (prepared.has(dir)) return dir; // this run installed it already
+  prepared.add(dir);
+  rmSync(dir, { recursive: true, force: true });
+  const skip = (src) => !/[/\\](node_modules|dist)$/.test(src);
+  cpSync(FIXTURE, dir, { recursive: true, filter: skip });
+  if (fixture !== FIXTURE) cpSync(fixture, dir, { recursive: true, filter: skip });
+  sh(dir, 'npm', 'ci', '--no-audit', '--no-fund');
+  sh(dir, 'npm', 'install', '--no-save', '--no-audit', '--no-fund', tarball);
+  // Vite's JavaScript API, as the project resolves it.
+  writeFileSync(path.join(dir, 'vite-api.mjs'), "export { createServer } from 'vite';\n");
+  return dir;
+}
+
+/** The React of a project: 19 (vite-react/) and 18 (vite-react18/: the same page and config). */
+const PROJECTS = [
+  { react: '19', name: 'vite-react', fixture: FIXTURE },
+  { react: '18', name: 'vite-react18', fixture: path.join(ROOT, 'tests', 'consumers', 'vite-react18') },
+];
+
+describe('optave-client/react in a Vite + React app (React 19 and 18)', () => {
   let browser;
   let tarball;
 
@@ -167,12 +192,6 @@ describe('optave-client/react in a Vite + React 19 app', () => {
     mkdirSync(WORK, { recursive: true });
     const packed = JSON.parse(sh(ROOT, 'npm', 'pack', './pkg', '--json', '--pack-destination', WORK));
     tarball = path.join(WORK, packed[0].filename);
-    rmSync(DIR, { recursive: true, force: true });
-    cpSync(FIXTURE, DIR, { recursive: true, filter: (src) => !/[/\\](node_modules|dist)$/.test(src) });
-    sh(DIR, 'npm', 'ci', '--no-audit', '--no-fund');
-    sh(DIR, 'npm', 'install', '--no-save', '--no-audit', '--no-fund', tarball);
-    // Vite's JavaScript API, as the project resolves it.
-    writeFileSync(path.join(DIR, 'vite-api.mjs'), "export { createServer } from 'vite';\n");
     browser = await launchChromium();
   });
 
@@ -180,53 +199,61 @@ describe('optave-client/react in a Vite + React 19 app', () => {
     await browser?.close().catch(() => {});
   });
 
-  test('dev server, StrictMode: one client and one socket, a request settles with each frame rendered once, unmount closes, mount reconnects', async () => {
-    const oco = await startServer();
-    process.env.OCO_SERVER_URL = oco.url; // read by vite.config.js: the dev server's proxy
-    const { createServer } = await import(pathToFileURL(path.join(DIR, 'vite-api.mjs')).href);
-    const vite = await createServer({
-      root: DIR,
-      configFile: path.join(DIR, 'vite.config.js'),
-      logLevel: 'warn',
-      clearScreen: false,
-      server: { host: '127.0.0.1', port: 0, strictPort: false, hmr: false, watch: null },
-    });
-    const context = await browser.newContext();
-    try {
-      await vite.listen();
-      const url = vite.resolvedUrls.local[0];
-      assert.match(url, /^http:\/\/127\.0\.0\.1:\d+\/$/);
-      const page = await context.newPage();
-      const problems = watch(page);
-      await page.goto(url, { waitUntil: 'load' });
-      await exercise(page, oco, { strictModeChecks: true });
-      assert.deepEqual(problems, []);
-    } finally {
-      delete process.env.OCO_SERVER_URL;
-      await context.close().catch(() => {});
-      await vite.close();
-      await oco.stop();
-    }
-  });
+  for (const project of PROJECTS) {
+    const dir = path.join(WORK, project.name);
 
-  test('production build, StrictMode: one client and one socket, a request settles with each frame rendered once, unmount closes, mount reconnects', async () => {
-    sh(DIR, 'npm', 'run', 'build');
-    const dist = path.join(DIR, 'dist');
-    const emitted = readdirSync(dist, { recursive: true }).map(String);
-    assert.ok(emitted.some((f) => f.endsWith('.wasm')), `the build emitted no .wasm (${emitted})`);
-    const oco = await startServer(['--root', dist]);
-    const context = await browser.newContext();
-    try {
-      const page = await context.newPage();
-      const problems = watch(page);
-      await page.goto(`${oco.url}/`, { waitUntil: 'load' });
-      await exercise(page, oco, { strictModeChecks: false });
-      assert.deepEqual(problems, []);
-    } finally {
-      await context.close().catch(() => {});
-      await oco.stop();
-    }
-  });
+    test(`React ${project.react}, dev server, StrictMode: one client and one socket, a request settles with each frame rendered once, unmount closes, mount reconnects`, async () => {
+      prepare(project.name, project.fixture, tarball);
+      const oco = await startServer();
+      process.env.OCO_SERVER_URL = oco.url; // read by vite.config.js: the dev server's proxy
+      const { createServer } = await import(pathToFileURL(path.join(dir, 'vite-api.mjs')).href);
+      const vite = await createServer({
+        root: dir,
+        configFile: path.join(dir, 'vite.config.js'),
+        logLevel: 'warn',
+        clearScreen: false,
+        server: { host: '127.0.0.1', port: 0, strictPort: false, hmr: false, watch: null },
+      });
+      const context = await browser.newContext();
+      try {
+        await vite.listen();
+        const url = vite.resolvedUrls.local[0];
+        assert.match(url, /^http:\/\/127\.0\.0\.1:\d+\/$/);
+        const page = await context.newPage();
+        const problems = watch(page);
+        await page.goto(url, { waitUntil: 'load' });
+        assert.equal((await page.evaluate(() => window.__reactVersion))?.split('.')[0], project.react, 'the React the page runs');
+        await exercise(page, oco, { strictModeChecks: true });
+        assert.deepEqual(problems, []);
+      } finally {
+        delete process.env.OCO_SERVER_URL;
+        await context.close().catch(() => {});
+        await vite.close();
+        await oco.stop();
+      }
+    });
+
+    test(`React ${project.react}, production build, StrictMode: one client and one socket, a request settles with each frame rendered once, unmount closes, mount reconnects`, async () => {
+      prepare(project.name, project.fixture, tarball);
+      sh(dir, 'npm', 'run', 'build');
+      const dist = path.join(dir, 'dist');
+      const emitted = readdirSync(dist, { recursive: true }).map(String);
+      assert.ok(emitted.some((f) => f.endsWith('.wasm')), `the build emitted no .wasm (${emitted})`);
+      const oco = await startServer(['--root', dist]);
+      const context = await browser.newContext();
+      try {
+        const page = await context.newPage();
+        const problems = watch(page);
+        await page.goto(`${oco.url}/`, { waitUntil: 'load' });
+        assert.equal((await page.evaluate(() => window.__reactVersion))?.split('.')[0], project.react, 'the React the page runs');
+        await exercise(page, oco, { strictModeChecks: false });
+        assert.deepEqual(problems, []);
+      } finally {
+        await context.close().catch(() => {});
+        await oco.stop();
+      }
+    });
+  }
 
   test('every block of the docs that imports optave-client/react is run by a test', () => {
     assert.deepEqual(unrunnable().map((b) => `${b.file}:${b.line}`), []);
@@ -236,6 +263,7 @@ describe('optave-client/react in a Vite + React 19 app', () => {
   for (const [i, example] of pageExamples().entries()) {
     test(`${example.file}:${example.line} runs as written (built by Vite, under the local server)`, async () => {
       const root = path.join(DIR, 'examples', String(i));
+      prepare('vite-react', FIXTURE, tarball);
       mkdirSync(root, { recursive: true });
       writeFileSync(path.join(root, 'main.tsx'), asPage(example));
       writeFileSync(path.join(root, 'index.html'), '<!doctype html>\n<html lang="en"><head><meta charset="utf-8"><title>example</title></head>\n<body><div id="root"></div><script type="module" src="./main.tsx"></script></body></html>\n');

@@ -6,10 +6,12 @@
 //   - render the provider again with a new options object of the same values,
 //   - switch organizationId (a new identity: a new client),
 //   - unmount and mount the provider.
-import { StrictMode, useEffect, useState } from 'react';
+import { StrictMode, useEffect, useState, version } from 'react';
 import { createRoot } from 'react-dom/client';
 import { OptaveClient } from 'optave-client';
 import { OptaveProvider, useConnectionState, useOptaveClient, useRequest, useSuperpowerEvents } from 'optave-client/react';
+
+window.__reactVersion = version;
 
 // Counts the clients the provider makes (it calls OptaveClient.create) and frees.
 window.__clients = { created: 0, freed: 0 };
