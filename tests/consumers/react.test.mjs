@@ -11,8 +11,9 @@
 //   2. Through a production build (dist/, served by the local server).
 // Each run checks, with the server's own socket counts (GET /api/test/stats)
 // and the clients the page counts (created, freed): one client and one socket
-// after mount; a useRequest that settles, each frame rendered
-// once; a new options object with the same values keeps the socket, a new
+// after mount; a useRequest that settles, each frame rendered once;
+// useSuperpowerEvents shows a fire-and-forget send's frames and its listeners
+// (counted by the page) go with the component; a new options object with the same values keeps the socket, a new
 // organizationId replaces it; unmounting the provider closes the socket and
 // mounting it again opens one; no console error, no uncaught error.
 //   3. The docs' page examples (react-examples.mjs: docs/react.md, the README
@@ -81,6 +82,8 @@ function watch(page) {
 
 /** The clients the page's provider made and freed (main.jsx counts OptaveClient.create and free). */
 const clients = (page) => page.evaluate(() => ({ ...window.__clients }));
+/** The listeners on the page's client now, by event (main.jsx counts client.on and its removers). */
+const listeners = (page) => page.evaluate(() => Object.fromEntries(Object.entries(window.__listeners).filter(([, n]) => n !== 0)));
 const text = (page, id) => page.$eval(`[data-testid="${id}"]`, (e) => e.textContent);
 const shows = (page, id, want) => page.waitForFunction(
   ([sel, v]) => document.querySelector(sel)?.textContent === v,
@@ -134,6 +137,18 @@ async function exercise(page, oco, { strictModeChecks }) {
   await page.click('[data-testid="cancel"]');
   await shows(page, 'status', 'failed');
   assert.equal(await text(page, 'error'), 'VALIDATION REQUEST_CANCELLED');
+
+  // useSuperpowerEvents: a fire-and-forget send's frames; its listeners go with the component.
+  const baseline = await listeners(page);
+  assert.deepEqual(baseline, { 'superpower.response': 1, 'superpower.error': 1, stateChange: 1 }, 'the panel\'s hooks listen once each');
+  await page.click('[data-testid="feed-toggle"]');
+  await page.waitForSelector('[data-testid="fire"]:not([disabled])');
+  assert.deepEqual(await listeners(page), { 'superpower.response': 2, 'superpower.error': 2, stateChange: 1 }, 'the feed listens once (StrictMode removed its first listeners)');
+  await page.click('[data-testid="fire"]');
+  await shows(page, 'feed', 'summary:started summary:completed');
+  await page.click('[data-testid="feed-toggle"]');
+  assert.equal(await page.$('[data-testid="feed"]'), null);
+  assert.deepEqual(await listeners(page), baseline, 'the hidden feed left a listener behind');
 
   // A new options object with the same values keeps the client and its socket.
   await page.click('[data-testid="rerender"]');
@@ -202,7 +217,7 @@ describe('optave-client/react in a Vite + React app (React 19 and 18)', () => {
   for (const project of PROJECTS) {
     const dir = path.join(WORK, project.name);
 
-    test(`React ${project.react}, dev server, StrictMode: one client and one socket, a request settles with each frame rendered once, unmount closes, mount reconnects`, async () => {
+    test(`React ${project.react}, dev server, StrictMode: one client and one socket, a request settles with each frame rendered once, hook listeners go on unmount, unmounting closes and mounting reconnects`, async () => {
       prepare(project.name, project.fixture, tarball);
       const oco = await startServer();
       process.env.OCO_SERVER_URL = oco.url; // read by vite.config.js: the dev server's proxy
@@ -233,7 +248,7 @@ describe('optave-client/react in a Vite + React app (React 19 and 18)', () => {
       }
     });
 
-    test(`React ${project.react}, production build, StrictMode: one client and one socket, a request settles with each frame rendered once, unmount closes, mount reconnects`, async () => {
+    test(`React ${project.react}, production build, StrictMode: one client and one socket, a request settles with each frame rendered once, hook listeners go on unmount, unmounting closes and mounting reconnects`, async () => {
       prepare(project.name, project.fixture, tarball);
       sh(dir, 'npm', 'run', 'build');
       const dist = path.join(dir, 'dist');

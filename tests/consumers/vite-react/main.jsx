@@ -3,6 +3,7 @@
 // mounts every component once more. It shows what the hooks return, in
 // data-testid elements the test reads, and has buttons to
 //   - send an `insights` request (useRequest),
+//   - show a feed (useSuperpowerEvents) of fire-and-forget sends, and hide it,
 //   - render the provider again with a new options object of the same values,
 //   - switch organizationId (a new identity: a new client),
 //   - unmount and mount the provider.
@@ -13,8 +14,10 @@ import { OptaveProvider, useConnectionState, useOptaveClient, useRequest, useSup
 
 window.__reactVersion = version;
 
-// Counts the clients the provider makes (it calls OptaveClient.create) and frees.
+// Counts the clients the provider makes (it calls OptaveClient.create) and
+// frees, and the listeners registered on them (client.on) and not yet removed.
 window.__clients = { created: 0, freed: 0 };
+window.__listeners = {};
 const create = OptaveClient.create;
 OptaveClient.create = async function countedCreate(...args) {
   const client = await create.apply(this, args);
@@ -22,7 +25,19 @@ OptaveClient.create = async function countedCreate(...args) {
   const free = client.free.bind(client);
   client.free = () => {
     window.__clients.freed += 1;
+    window.__listeners = {}; // free() removes every listener
     free();
+  };
+  const on = client.on.bind(client);
+  client.on = (event, listener) => {
+    const off = on(event, listener);
+    window.__listeners[event] = (window.__listeners[event] ?? 0) + 1;
+    let removed = false;
+    return () => {
+      if (!removed) window.__listeners[event] -= 1;
+      removed = true;
+      off();
+    };
   };
   return client;
 };
@@ -49,7 +64,20 @@ function Frame({ ev }) {
   return <li data-testid="event" data-key={`${ev.actionType}:${ev.state}`}>{ev.actionType} {ev.state}</li>;
 }
 
+// Fire-and-forget sends (client.summarize) and what useSuperpowerEvents sees of them.
+function Feed() {
+  const client = useOptaveClient();
+  const feed = useSuperpowerEvents({ actionType: 'summary' });
+  return (
+    <section>
+      <button type="button" data-testid="fire" disabled={!client} onClick={() => client.summarize(PARAMS)}>Summarize (fire and forget)</button>
+      <p>feed: <span data-testid="feed">{feed.map((ev) => `${ev.actionType}:${ev.state}`).join(' ')}</span></p>
+    </section>
+  );
+}
+
 function Panel() {
+  const [feed, setFeed] = useState(false);
   const client = useOptaveClient();
   const state = useConnectionState();
   const { send, cancel, status, events, results, errors, error, correlationId } = useRequest('insights');
@@ -67,6 +95,8 @@ function Panel() {
       <p>errors: <span data-testid="errors">{errors.length}</span></p>
       <p>error: <span data-testid="error">{error ? `${error.category} ${error.code}` : ''}</span></p>
       <p>pushed: <span data-testid="pushed">{pushed.map((ev) => `${ev.actionType}:${ev.state}`).join(' ')}</span></p>
+      <button type="button" data-testid="feed-toggle" onClick={() => setFeed((f) => !f)}>{feed ? 'Hide' : 'Show'} the feed</button>
+      {feed && <Feed />}
     </section>
   );
 }
