@@ -11,11 +11,14 @@
 //   2. Through a production build (dist/, served by the local server).
 // Each run checks, with the server's own socket counts (GET /api/test/stats)
 // and the clients the page counts (created, freed): one client and one socket
-// after mount; a useRequest that settles, each frame rendered once;
-// useSuperpowerEvents shows a fire-and-forget send's frames and its listeners
-// (counted by the page) go with the component; a new options object with the same values keeps the socket, a new
-// organizationId replaces it; unmounting the provider closes the socket and
-// mounting it again opens one; no console error, no uncaught error.
+// after mount; a useRequest that settles, each frame rendered once; a new
+// send that cancels the previous one; a cancel and a refusal of the params
+// that land in `error`; useSuperpowerEvents shows a fire-and-forget send's
+// frames and its listeners (counted by the page) go with the component; a new
+// options object with the same values keeps the client and socket, a new
+// organizationId replaces them; unmounting the provider closes the socket and
+// frees the client, mounting it again reconnects; no console error, no
+// uncaught error (unhandled rejections included).
 //   3. The docs' page examples (react-examples.mjs: docs/react.md, the README
 //      section), each built as the project's page, run as written.
 //
@@ -138,12 +141,18 @@ async function exercise(page, oco, { strictModeChecks }) {
   await shows(page, 'status', 'failed');
   assert.equal(await text(page, 'error'), 'VALIDATION REQUEST_CANCELLED');
 
+  // Params the client refuses: the refusal lands in `error`, never in an unhandled rejection.
+  await page.click('[data-testid="send-bad"]');
+  await shows(page, 'status', 'failed');
+  assert.equal(await text(page, 'error'), 'VALIDATION REQUIRED_FIELDS_MISSING');
+  assert.equal(await text(page, 'correlation-id'), '', 'a refused request has no correlationId');
+
   // useSuperpowerEvents: a fire-and-forget send's frames; its listeners go with the component.
   const baseline = await listeners(page);
-  assert.deepEqual(baseline, { 'superpower.response': 1, 'superpower.error': 1, stateChange: 1 }, 'the panel\'s hooks listen once each');
+  assert.deepEqual(baseline, { 'superpower.response': 1, 'superpower.error': 1, stateChange: 1, error: 1 }, 'the panel\'s hooks listen once each');
   await page.click('[data-testid="feed-toggle"]');
   await page.waitForSelector('[data-testid="fire"]:not([disabled])');
-  assert.deepEqual(await listeners(page), { 'superpower.response': 2, 'superpower.error': 2, stateChange: 1 }, 'the feed listens once (StrictMode removed its first listeners)');
+  assert.deepEqual(await listeners(page), { 'superpower.response': 2, 'superpower.error': 2, stateChange: 1, error: 1 }, 'the feed listens once (StrictMode removed its first listeners)');
   await page.click('[data-testid="fire"]');
   await shows(page, 'feed', 'summary:started summary:completed');
   await page.click('[data-testid="feed-toggle"]');

@@ -79,6 +79,8 @@ function Feed() {
 function Panel() {
   const [feed, setFeed] = useState(false);
   const client = useOptaveClient();
+  // The page listens to the client's errors (the SDK logs those nobody listens to).
+  useEffect(() => client?.on('error', (err) => (window.__clientErrors ??= []).push(err.code)), [client]);
   const state = useConnectionState();
   const { send, cancel, status, events, results, errors, error, correlationId } = useRequest('insights');
   const pushed = useSuperpowerEvents({ correlationId });
@@ -88,6 +90,7 @@ function Panel() {
       <p>state: <span data-testid="state">{state}</span></p>
       <button type="button" data-testid="send" onClick={() => send(PARAMS, { timeoutMs: 15_000 })}>Send insights</button>
       <button type="button" data-testid="cancel" onClick={() => cancel()}>Cancel</button>
+      <button type="button" data-testid="send-bad" onClick={() => send({ request: { connections: { threadId: 'consumer-react' } } })}>Send insights without a conversation</button>
       <p>status: <span data-testid="status">{status}</span></p>
       <p>correlationId: <span data-testid="correlation-id">{correlationId ?? ''}</span></p>
       <ul data-testid="events">{events.map((ev) => <Frame key={`${ev.actionType}:${ev.state}`} ev={ev} />)}</ul>
