@@ -178,8 +178,16 @@ async function exercise(page, oco, { strictModeChecks }) {
   await socketsBecome(oco, { open: 0, accepted: 2 }, 'after the provider unmounted');
   assert.equal(await page.$('[data-testid="state"]'), null);
   assert.deepEqual(await clients(page), { created: 2, freed: 2 }, 'the unmounted provider freed its client');
+  // Mounted again with a send in the panel's mount effect, before the client
+  // exists (twice under StrictMode: the second cancels the first): it waits
+  // for the client and settles.
+  await page.evaluate(() => {
+    window.__sendOnMount = true;
+  });
   await page.click('[data-testid="toggle"]');
   await shows(page, 'state', 'connected');
+  await shows(page, 'status', 'settled');
+  assert.deepEqual((await page.$$eval('[data-testid="event"]', (els) => els.map((e) => e.dataset.key))).sort(), INSIGHTS_FRAMES);
   await socketsBecome(oco, { open: 1, accepted: 3 }, 'after the provider mounted again');
   assert.deepEqual(await clients(page), { created: 3, freed: 2 });
 }

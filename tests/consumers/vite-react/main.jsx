@@ -84,6 +84,11 @@ function Panel() {
   const state = useConnectionState();
   const { send, cancel, status, events, results, errors, error, correlationId } = useRequest('insights');
   const pushed = useSuperpowerEvents({ correlationId });
+  // When the test asks, a send on mount: a child's effect runs before its
+  // provider's, so there is no client yet and the send waits for it.
+  useEffect(() => {
+    if (window.__sendOnMount) send(PARAMS, { timeoutMs: 15_000 });
+  }, [send]);
   return (
     <section>
       <p>client: <span data-testid="client">{client ? 'ready' : 'loading'}</span></p>
