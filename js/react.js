@@ -95,6 +95,14 @@ const quietly = (off) => () => {
   } catch { /* freed */ }
 };
 
+/**
+ * Gives its subtree one client: made from `options` (created and connected in
+ * an effect, closed and freed after the last unmount) or the page's own
+ * `client` (never connected, closed or freed here). `onError` gets the
+ * failures of create() and of the first connect(). Throws an OptaveError,
+ * VALIDATION INVALID_OPTION / INVALID_ARGUMENT, for bad props. Types and
+ * details: react.d.ts.
+ */
 export function OptaveProvider({ options, client: given, onError, children }) {
   if (given != null && !(given instanceof OptaveClient)) {
     throw invalid('INVALID_ARGUMENT', 'OptaveProvider: the client prop must be an OptaveClient', ['Pass `await OptaveClient.create(options)`, or leave `client` out and pass `options`']);
@@ -160,10 +168,12 @@ function useOptave(hook) {
   return ctx;
 }
 
+/** The provider's client, or null while it is made (and on the server). Throws VALIDATION NO_PROVIDER outside a provider. */
 export function useOptaveClient() {
   return useOptave('useOptaveClient').client;
 }
 
+/** client.state, rendered again on every stateChange; 'initialized' without a client. Throws VALIDATION NO_PROVIDER outside a provider. */
 export function useConnectionState() {
   const { client } = useOptave('useConnectionState');
   const subscribe = useMemo(
@@ -182,6 +192,12 @@ const stop = (handle) => {
   }
 };
 
+/**
+ * A request of `action` over client.request(): { send(params, options?),
+ * cancel(), status, events, results, errors, error, correlationId }. A new
+ * send cancels the previous one, unmounting cancels; what the client rejects
+ * with lands in `error`. Throws VALIDATION NO_PROVIDER outside a provider.
+ */
 export function useRequest(action) {
   const { wait } = useOptave('useRequest');
   const [result, setResult] = useState(IDLE);
@@ -229,6 +245,12 @@ export function useRequest(action) {
   return { send: api.send, cancel: api.cancel, ...result };
 }
 
+/**
+ * The client's superpower.response frames and superpower.error errors, newest
+ * `filter.limit` (default 100), filtered by `correlationId` / `actionType`;
+ * the listeners go with the component. Throws VALIDATION NO_PROVIDER outside
+ * a provider, INVALID_ARGUMENT for a bad limit.
+ */
 export function useSuperpowerEvents(filter) {
   const { client } = useOptave('useSuperpowerEvents');
   const limit = filter?.limit ?? 100;
