@@ -40,8 +40,9 @@ export type OptaveProviderProps = OptaveProviderBaseProps & (
      * as `OptaveClient.create(options)` takes them). A new object with the
      * same values keeps the client; a changed value (`websocketUrl`,
      * `tenantId`, `organizationId`, a timeout, ...) closes and frees it and
-     * creates another. Functions (`tokenProvider`, `logger` methods) count
-     * by their presence only: the client always calls the latest ones.
+     * creates another. Functions (`tokenProvider`, the methods of a
+     * plain-object `logger`) count by their presence only: the client always
+     * calls the latest ones (a class-instance `logger` is used as first given).
      */
     options: OptaveClientOptions;
     client?: undefined;

@@ -39,8 +39,9 @@ const optionsKey = (options) => JSON.stringify(options, (_, v) => {
 
 // A copy of `value` whose functions call the ones at the same place of the
 // latest options (`read()` gives the object at this place), with their `this`.
+// Only plain objects are copied: an instance (a logger class) is kept as given.
 function live(value, read) {
-  if (!value || typeof value !== 'object' || Array.isArray(value)) return value;
+  if (!value || typeof value !== 'object' || Object.getPrototypeOf(value) !== Object.prototype) return value;
   const out = {};
   for (const k of Object.keys(value)) {
     out[k] = typeof value[k] === 'function' ? (...args) => read()?.[k]?.(...args) : live(value[k], () => read()?.[k]);
