@@ -8,7 +8,8 @@
 #                   e2e tests, WebKit tests, consumer projects, summary
 #   make test-wasm  the browser tests alone, once per engine (WASM_ENGINES="chromium firefox")
 #   make test-webkit  the demo and the connect/send/close path in WebKitGTK (WebKitWebDriver, Xvfb)
-#   make test-consumers  Vite, webpack and esbuild projects built from `npm pack` of pkg/
+#   make test-consumers  Vite, webpack and esbuild projects built from `npm pack` of pkg/,
+#                   and optave-client/react (Vite + React 19 under StrictMode; server rendering)
 #   make bench      browser benchmarks against the browser's own limits (BENCHMARKS.md)
 #   make fuzz       libFuzzer runs of the core (nightly + cargo-fuzz; FUZZ_SECONDS per target, FUZZ_TARGETS; FUZZING.md)
 #   make fmt        format the workspace
@@ -310,7 +311,7 @@ test-pkg: pkg
 # (stale detection, wake rules, one tokenProvider call at a time) about 1.1 KB;
 # BENCHMARKS.md,
 # "Size"). It also reports the inline entry
-# (optave-client/inline), which is not gated.
+# (optave-client/inline) and the React entry (optave-client/react), neither gated.
 SIZE_BUDGET ?= 28000
 SIZE_CEILING ?= 79850
 test-size: pkg
@@ -348,11 +349,14 @@ test-webkit: tools pkg server
 	bash scripts/test-webkit.sh 2>&1 | tee $(LOG_DIR)/webkit.log
 
 # Consumer projects (tests/consumers/): Vite, webpack and esbuild builds of the
-# packed package, served by the local server and run in headless Chromium.
+# packed package, served by the local server and run in headless Chromium; the
+# React entry in a Vite + React 19 app (dev server and production build, the
+# docs' React examples) and on the server (react-dom/server in Node).
 test-consumers: tools pkg server
 	@mkdir -p $(LOG_DIR)
-	echo "==> test-consumers: node --test tests/consumers/consumers.test.mjs (Vite, webpack, esbuild; the npm README quick start in Vite)"
-	node --test --test-reporter=spec tests/consumers/consumers.test.mjs 2>&1 | tee $(LOG_DIR)/consumers.log
+	echo "==> test-consumers: node --test tests/consumers/{consumers,react,react-ssr}.test.mjs (Vite, webpack, esbuild; the npm README quick start in Vite; optave-client/react in Vite + React 19 and in Node)"
+	node --test --test-reporter=spec tests/consumers/consumers.test.mjs tests/consumers/react.test.mjs \
+		tests/consumers/react-ssr.test.mjs 2>&1 | tee $(LOG_DIR)/consumers.log
 
 # ---------------------------------------------------------------------------
 

@@ -45,7 +45,7 @@ const packed = JSON.parse(
   }),
 )[0].files.map((f) => f.path);
 for (const need of ['optave_client_bg.wasm', 'optave_client.js', 'optave_client.d.ts', 'optave_client_bg.wasm.d.ts',
-  'inline.js', 'inline.d.ts', 'package.json', 'README.md', 'LICENSE-MIT', 'LICENSE-APACHE']) {
+  'inline.js', 'inline.d.ts', 'react.js', 'react.d.ts', 'package.json', 'README.md', 'LICENSE-MIT', 'LICENSE-APACHE']) {
   if (!packed.includes(need)) fail(`npm pack would not ship ${need} (ships: ${packed.join(', ')})`);
 }
 if (existsSync(`${dir}/snippets`) && !packed.some((p) => p.startsWith('snippets/'))) {

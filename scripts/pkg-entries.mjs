@@ -13,13 +13,16 @@
 //       Writes inline.js (the wasm as base64, instantiated at
 //       import by initSync, no fetch) and its .d.ts (js/inline.d.ts), the
 //       typed wasm subpath (js/wasm-url.d.ts as optave_client_bg.wasm.d.ts),
-//       and edits the generated optave_client.d.ts: the static `create()`
+//       the React entry (js/react.js minified by esbuild, imports kept: it
+//       loads './optave_client.js' and the page's own 'react'; its types
+//       js/react.d.ts), and edits the generated optave_client.d.ts: the static `create()`
 //       (js/create.d.ts.part) goes into the class, and `[Symbol.dispose]`
 //       goes (lib ES2020/ES2022 have no `Symbol.dispose`: TS2550; the glue
 //       still defines it at run time where the engine has it; `free()` stays).
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { transformSync } from 'esbuild';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const [step, dirArg] = process.argv.slice(2);
@@ -78,6 +81,12 @@ if (step === 'statics') {
   ].join('\n'));
   writeFileSync(at('inline.d.ts'), readFileSync(path.join(ROOT, 'js', 'inline.d.ts')));
   writeFileSync(at('optave_client_bg.wasm.d.ts'), readFileSync(path.join(ROOT, 'js', 'wasm-url.d.ts')));
+  const react = transformSync(readFileSync(path.join(ROOT, 'js', 'react.js'), 'utf8'), { minify: true, format: 'esm', target: 'es2020' }).code;
+  for (const spec of ['react', './optave_client.js']) {
+    if (!react.includes(`from"${spec}"`)) fail(`react.js does not import "${spec}" (the page's React, the main entry)`);
+  }
+  writeFileSync(at('react.js'), react);
+  writeFileSync(at('react.d.ts'), readFileSync(path.join(ROOT, 'js', 'react.d.ts')));
 
   const dtsPath = at('optave_client.d.ts');
   let dts = readFileSync(dtsPath, 'utf8');
@@ -88,7 +97,7 @@ if (step === 'statics') {
   if (dts.split(head).length !== 2) fail(`${dtsPath}: no single "${head.trim()}"`);
   dts = dts.replace(head, head + readFileSync(path.join(ROOT, 'js', 'create.d.ts.part'), 'utf8'));
   writeFileSync(dtsPath, dts);
-  console.log(`pkg-entries: inline.js (${b64.length} B of base64), typed wasm subpath, create() and no Symbol.dispose in the .d.ts`);
+  console.log(`pkg-entries: inline.js (${b64.length} B of base64), react.js (${react.length} B), typed wasm subpath, create() and no Symbol.dispose in the .d.ts`);
 } else {
   fail(`unknown step ${step}: statics | finish`);
 }

@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # The type tests of `make test-types` (pkg/ built first):
-#   1. tests/consumer.ts with tests/tsconfig.json (strict; each `@ts-expect-error`
-#      line is a mistake the declarations must reject).
+#   1. tests/consumer.ts and tests/react.ts (the React entry) with
+#      tests/tsconfig.json (strict; each `@ts-expect-error` line is a mistake
+#      the declarations must reject).
 #   2. The package as a consumer resolves it (tests/exports.ts through the
-#      `exports` map: main entry, /inline, the wasm subpath) with the package's
+#      `exports` map: main entry, /inline, /react, the wasm subpath) with the package's
 #      .d.ts files checked too (skipLibCheck false), once per lib: ES2020,
 #      ES2022, ESNext (each with DOM: a browser package).
-# Prints "types: N passed, M failed", N counting each consumer.ts mistake, the
-# consumer itself and each lib.
+# Prints "types: N passed, M failed", N counting each mistake of consumer.ts
+# and react.ts, the two files themselves and each lib.
 #
 # Usage: scripts/test-types.sh [pkgDir=pkg]
 set -uo pipefail
@@ -17,19 +18,21 @@ pkg=$(cd "${1:-$root/pkg}" && pwd)
 tsc=$root/node_modules/.bin/tsc
 pass=0 fail=0
 
-expected=$(grep -cE '^[[:space:]]*// @ts-expect-error' "$root/tests/consumer.ts" || true)
-echo "==> test-types: tsc -p tests/tsconfig.json --noEmit ($expected @ts-expect-error lines)"
+expected=$(cat "$root/tests/consumer.ts" "$root/tests/react.ts" | grep -cE '^[[:space:]]*// @ts-expect-error' || true)
+echo "==> test-types: tsc -p tests/tsconfig.json --noEmit (consumer.ts, react.ts: $expected @ts-expect-error lines)"
 if "$tsc" -p "$root/tests/tsconfig.json" --noEmit; then
-    pass=$((pass + expected + 1))
+    pass=$((pass + expected + 2))
 else
-    echo "test-types: consumer.ts: tsc reported errors (an unused '@ts-expect-error' means a mistake was accepted)" >&2
+    echo "test-types: consumer.ts / react.ts: tsc reported errors (an unused '@ts-expect-error' means a mistake was accepted)" >&2
     fail=$((fail + 1))
 fi
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-mkdir -p "$work/node_modules"
+mkdir -p "$work/node_modules/@types"
 ln -s "$pkg" "$work/node_modules/optave-client"
+# The React entry's types import 'react' (a peer dependency): the consumer has it.
+ln -s "$root/node_modules/@types/react" "$work/node_modules/@types/react"
 cp "$root/tests/exports.ts" "$work/exports.ts"
 for lib in es2020 es2022 esnext; do
     cat > "$work/tsconfig.json" <<JSON
@@ -40,7 +43,7 @@ for lib in es2020 es2022 esnext; do
     "lib": ["$lib", "dom"]
   },
   "files": ["exports.ts", "node_modules/optave-client/optave_client.d.ts",
-    "node_modules/optave-client/inline.d.ts",
+    "node_modules/optave-client/inline.d.ts", "node_modules/optave-client/react.d.ts",
     "node_modules/optave-client/optave_client_bg.wasm.d.ts"]
 }
 JSON

@@ -1,12 +1,13 @@
 // Type-level test of the package as a consumer resolves it: the `exports` map
 // of pkg/package.json ('optave-client', 'optave-client/inline',
-// 'optave-client/optave_client_bg.wasm'), with the package's own .d.ts files
+// 'optave-client/react', 'optave-client/optave_client_bg.wasm'), with the package's own .d.ts files
 // checked too (skipLibCheck false). `make test-types` (scripts/test-types.sh)
 // compiles it once per lib (ES2020, ES2022, ESNext), from a directory whose
 // node_modules/optave-client is pkg/. Never executed.
 import init, { OptaveClient, OptaveError, initSync, type SuperpowerEvent } from 'optave-client';
 import * as inline from 'optave-client/inline';
 import wasmUrl from 'optave-client/optave_client_bg.wasm';
+import { OptaveProvider, useRequest, type OptaveProviderProps } from 'optave-client/react';
 
 // The asset subpath is the wasm's URL (bundlers that emit files).
 const url: string = wasmUrl;
@@ -23,5 +24,12 @@ const frame: SuperpowerEvent<'summary'> | undefined = undefined as inline.Superp
 // @ts-expect-error the inline entry's client takes the same options (websocketUrl is required)
 new inline.OptaveClient({});
 
-void [url, viaUrl, notANumber, fromInline, sameError, sameInit, sameInitSync, frame];
+// The React entry's types name the main entry's: the same client class, typed results.
+const props: OptaveProviderProps = { client: fromInline, children: null };
+const provider: typeof OptaveProvider = OptaveProvider;
+const settledSummary: SuperpowerEvent<'summary'> | undefined = useRequest('summarize').results.summary;
+// @ts-expect-error the hook's action is an Action
+useRequest('nope');
+
+void [props, provider, settledSummary, url, viaUrl, notANumber, fromInline, sameError, sameInit, sameInitSync, frame];
 export {};
