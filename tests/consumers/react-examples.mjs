@@ -1,9 +1,8 @@
 // The React entry's usage examples, as the docs write them, for the tests that
 // run them (react.test.mjs in Chromium, react-ssr.test.mjs in Node).
 //
-// Sources: docs/react.md (the user guide), docs/react-readme-section.md (the
-// README's React section), and README.md / pkg-template/README.md once that
-// section is in them. A fenced js/jsx/ts/tsx block is an example when it
+// Sources: docs/react.md (the user guide), README.md (its React section) and
+// pkg-template/README.md. A fenced js/jsx/ts/tsx block is an example when it
 // imports 'optave-client/react' or its first line names a Next.js file
 // (`// app/<name>.tsx`). Each is one of:
 //   - a page: it calls createRoot(); run as the page of a Vite + React project
@@ -19,7 +18,7 @@ import { readFileSync, existsSync } from 'node:fs';
 import path from 'node:path';
 import { ROOT } from '../lib/local-server.mjs';
 
-export const SOURCES = ['docs/react.md', 'docs/react-readme-section.md', 'README.md', 'pkg-template/README.md'];
+export const SOURCES = ['docs/react.md', 'README.md', 'pkg-template/README.md'];
 /** The endpoint the examples name, replaced by the local server's. */
 export const EXAMPLE_ENDPOINT = "'wss://oco.example.com/ws'";
 
