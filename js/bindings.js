@@ -97,18 +97,7 @@ const obj = (v) => typeof v === 'object' && v !== null && !Array.isArray(v);
 const str = (v) => (typeof v === 'string' ? v : undefined);
 const notStr = (v) => v != null && typeof v !== 'string';
 // UTF-8 bytes of a string (a lone surrogate counts as U+FFFD, 3 bytes).
-function utf8Bytes(s) {
-  let n = 0;
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c < 0x80) n += 1;
-    else if (c < 0x800) n += 2;
-    else if (c >= 0xd800 && c < 0xdc00 && i + 1 < s.length
-      && (s.charCodeAt(i + 1) & 0xfc00) === 0xdc00) { n += 4; i++; }
-    else n += 3;
-  }
-  return n;
-}
+const utf8Bytes = (s) => new TextEncoder().encode(s).length;
 // Reads one parsed frame `f` of `size` bytes: routes it with its routing
 // flags and fields (src/socket.rs, `Frame`).
 function routeParsed(f, route, bits, names) {

@@ -24,6 +24,7 @@ use crate::connect::bounded_token;
 use crate::events::{Event, EVENTS};
 use crate::js_error::to_js_error;
 use crate::options::string_argument;
+use crate::random::CryptoRandom;
 use crate::requests::action_argument;
 use crate::runtime::{feed, now_ms, Handle, Settle, Shared, Waiter};
 use crate::signals::Signals;
@@ -358,27 +359,22 @@ impl Drop for OptaveClient {
     /// rejects what is pending and forgets the page's listeners.
     fn drop(&mut self) {
         let now = now_ms();
-        let err = OptaveError::websocket(ErrorCode::ConnectionClosed, "the client was freed", now);
-        let (socket, waiters, timer, token_wait, signals, pending, fetches) = {
+        let (socket, timer, token_wait, signals, pending, fetches) = {
             let mut st = self.shared.state.borrow_mut();
             (
                 st.socket.take(),
-                core::mem::take(&mut st.connect_waiters),
                 st.timer.take(),
                 st.token_wait.take(),
                 st.signals.take(),
-                st.session.cancel_all(),
+                st.session
+                    .handle(Input::Free { now_ms: now }, &mut CryptoRandom),
                 core::mem::take(&mut st.fetches),
             )
         };
         drop((socket, timer, token_wait, signals, fetches));
-        for (id, settle) in pending {
-            settle.reject(&to_js_error(&err.clone().for_request(id)));
-        }
-        let js = to_js_error(&err);
-        for w in waiters {
-            w.reject_with(&js);
-        }
+        // Only rejections (requests, then `connect()` promises): no timer
+        // is armed again.
+        crate::runtime::run(&self.shared, pending);
         self.shared.emitter.clear();
     }
 }

@@ -157,14 +157,13 @@ fn open_socket(shared: &Rc<Shared>, attempt: u32, token: Result<Option<String>, 
     let target = match target {
         Ok(target) => target,
         Err(error) => {
-            return feed(
-                shared,
-                Input::AttemptFailed {
-                    attempt,
-                    error,
-                    now_ms: now,
-                },
-            )
+            let failed = Input::AttemptFailed {
+                attempt,
+                error,
+                now_ms: now,
+            };
+            feed(shared, failed);
+            return;
         }
     };
     if shared.state.borrow().config.auth_transport == AuthTransport::Query {

@@ -10,41 +10,32 @@ use optave_core::inbound::{self, remote_error, route, Inbound, Routed};
 use wasm_bindgen::JsValue;
 
 use crate::events::{response_event, Event};
-use crate::js_error::{to_js_error, to_js_error_with};
-use crate::runtime::{feed, now_ms, rearm, Shared, Waiter};
+use crate::js_error::to_js_error_with;
+use crate::runtime::{feed, now_ms, Shared, Waiter};
 use crate::socket::{error_fields_ref, read_error_fields, Frame, SocketEvent};
 
 pub fn on_socket_event(shared: &Rc<Shared>, attempt: u32, event: SocketEvent) {
     let now = now_ms();
-    match event {
-        SocketEvent::Open => feed(
-            shared,
-            Input::SocketOpen {
-                attempt,
-                now_ms: now,
-            },
-        ),
-        SocketEvent::Error => feed(
-            shared,
-            Input::SocketError {
-                attempt,
-                now_ms: now,
-            },
-        ),
+    let input = match event {
+        SocketEvent::Open => Input::SocketOpen {
+            attempt,
+            now_ms: now,
+        },
+        SocketEvent::Error => Input::SocketError {
+            attempt,
+            now_ms: now,
+        },
         SocketEvent::Close {
             code,
             reason,
             was_clean,
-        } => feed(
-            shared,
-            Input::SocketClosed {
-                attempt,
-                code,
-                reason,
-                was_clean,
-                now_ms: now,
-            },
-        ),
+        } => Input::SocketClosed {
+            attempt,
+            code,
+            reason,
+            was_clean,
+            now_ms: now,
+        },
         // A frame restarts the stale clock; one of a socket the session let
         // go of is dropped (the core decides).
         SocketEvent::Frame(frame) => {
@@ -52,8 +43,10 @@ pub fn on_socket_event(shared: &Rc<Shared>, attempt: u32, event: SocketEvent) {
             if current {
                 on_frame(shared, frame, now);
             }
+            return;
         }
-    }
+    };
+    feed(shared, input);
 }
 
 /// Routes one inbound frame (the core decides, [`route`]) and delivers it.
@@ -69,7 +62,7 @@ pub fn on_frame(shared: &Rc<Shared>, mut frame: Frame, now: f64) {
             let size = frame.value.as_f64().unwrap_or_default();
             inbound::frame_too_large(size, max, frame.prefix(), now)
         };
-        return unreadable(shared, &err);
+        return unreadable(shared, err);
     }
     let strict = shared.state.borrow().config.strict;
     let mut body_is_top = false;
@@ -82,65 +75,69 @@ pub fn on_frame(shared: &Rc<Shared>, mut frame: Frame, now: f64) {
             other => break other,
         }
     };
-    match routed {
-        Ok(Routed::Deliver(inbound)) => {
-            let Some(settle) = first_time(shared, &inbound) else {
-                return;
-            };
-            shared.emit(Event::Message, &frame.value);
-            deliver(shared, &frame.value, inbound, settle);
-        }
+    let (inbound, error) = match routed {
+        Ok(Routed::Deliver(inbound)) => (inbound, None),
         Ok(Routed::Error(inbound)) => {
-            let Some(settle) = first_time(shared, &inbound) else {
-                return;
-            };
-            shared.emit(Event::Message, &frame.value);
             let fields = read_error_fields(&frame.value, body_is_top);
             let err = remote_error(&inbound, &error_fields_ref(&fields), now);
-            deliver_error(shared, &frame.value, &inbound, &err, settle);
+            (inbound, Some(err))
         }
-        Ok(Routed::Reread) => {}
-        Err(err) => shared.report_error(&err, &to_js_error_with(&err, &frame.value)),
-    }
+        Ok(Routed::Reread) => return,
+        Err(err) => return shared.report_error(&err, &to_js_error_with(&err, &frame.value)),
+    };
+    // The session decides ([`Input::Frame`]): a repeat of a tracked
+    // request's `(actionType, state)` is not delivered again.
+    let mut inbound = inbound;
+    let input = Input::Frame {
+        correlation_id: inbound.correlation_id.clone(),
+        action_type: inbound.action_type.take(),
+        state: inbound.state.take(),
+        now_ms: now,
+    };
+    shared.state.borrow_mut().frame = Some(Pending {
+        value: frame.value,
+        inbound,
+        error,
+    });
+    feed(shared, input);
+    // A frame the session did not deliver is dropped.
+    shared.state.borrow_mut().frame = None;
+}
+
+/// A routed frame while the session decides on it: the parsed frame, its
+/// routing, and for an error frame the error it carries.
+#[derive(Debug)]
+pub struct Pending {
+    value: JsValue,
+    inbound: Inbound,
+    error: Option<OptaveError>,
 }
 
 /// A frame that could not be read: reported on `error`, and the request it
-/// names (the core salvages its correlationId) rejects with the same error.
-pub fn unreadable(shared: &Rc<Shared>, err: &OptaveError) {
-    let settle = take_request(shared, err.correlation_id.as_deref());
-    let js = to_js_error(err);
-    shared.report_error(err, &js);
-    if let Some(settle) = settle {
-        settle.reject(&js);
-    }
+/// names (the core salvages its correlationId) rejects with the same error
+/// ([`Input::Unreadable`]).
+pub fn unreadable(shared: &Rc<Shared>, error: OptaveError) {
+    feed(shared, Input::Unreadable { error });
 }
 
-fn take_request(shared: &Rc<Shared>, correlation_id: Option<&str>) -> Option<Waiter> {
-    let settle = correlation_id.and_then(|id| shared.state.borrow_mut().session.forget(id));
-    rearm(shared);
-    settle
-}
-
-/// The session's decision on a frame: `None` for a repeat of a tracked
-/// request's `(actionType, state)` (not delivered again), else the
-/// `...Async` promise it settles, if any.
-fn first_time(shared: &Rc<Shared>, inbound: &Inbound) -> Option<Option<Waiter>> {
-    let Some(id) = inbound.correlation_id.as_deref() else {
-        return Some(None);
+/// [`Effect::Frame`](optave_core::connection::Effect): the frame being read
+/// goes to the page (`message`, then `superpower.response`, or
+/// `superpower.error` and `error`) and to `waiter`.
+pub fn deliver_pending(shared: &Rc<Shared>, waiter: Option<Waiter>) {
+    let pending = shared.state.borrow_mut().frame.take();
+    let Some(Pending {
+        value,
+        inbound,
+        error,
+    }) = pending
+    else {
+        return;
     };
-    let outcome = shared.state.borrow_mut().session.frame(
-        id,
-        inbound.action_type.as_deref().unwrap_or_default(),
-        inbound.state.as_deref().unwrap_or_default(),
-        now_ms(),
-    );
-    // The timer stays armed at the earliest deadline it knew (a Tick with
-    // nothing due re-arms it); once nothing is tracked it is cleared now, and
-    // a handle's frame may bring its settling forward.
-    if outcome.stream || shared.state.borrow().session.outbox().is_empty() {
-        rearm(shared);
+    shared.emit(Event::Message, &value);
+    match error {
+        Some(err) => deliver_error(shared, &value, &inbound, &err, waiter),
+        None => deliver(shared, &value, inbound, waiter),
     }
-    outcome.deliver.then_some(outcome.waiter)
 }
 
 /// `superpower.response`, and the request waiting on its correlationId resolves.

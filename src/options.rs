@@ -82,6 +82,7 @@ pub fn create(options: &JsValue) -> Result<OptaveClient, OptaveError> {
         signals: None,
         fetches: Vec::new(),
         answer: None,
+        frame: None,
     };
     Ok(OptaveClient {
         shared: Rc::new(Shared {

@@ -5,6 +5,7 @@ use alloc::string::String;
 use alloc::vec::Vec;
 
 use optave_core::action::Action;
+use optave_core::connection::Input;
 use optave_core::error::{ErrorCode, OptaveError};
 use optave_core::options::{handle_options, request_timeout};
 use optave_core::text::Text;
@@ -12,12 +13,14 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsValue;
 
 use crate::client::OptaveClient;
-use crate::js_error::to_js_error;
 use crate::options::{options_text, string_argument};
-use crate::runtime::rearm;
-use crate::runtime::{now_ms, Handle, Settle, Waiter};
+use crate::runtime::{feed, now_ms, Handle, Settle, Waiter};
 
 impl OptaveClient {
+    /// Sends `params` as `action` for an `...Async` promise (`settle`),
+    /// with `options` `{ timeoutMs? }`.
+    ///
+    /// Errors: those of `sendAsync`.
     pub(crate) fn register_and_send(
         &self,
         action: &JsValue,
@@ -25,23 +28,10 @@ impl OptaveClient {
         options: &JsValue,
         settle: Settle,
     ) -> Result<(), OptaveError> {
-        let now = now_ms();
-        let action = action_argument(action)?;
-        let default_timeout = self.shared.state.borrow().config.request_timeout_ms;
-        let options = if options.is_undefined() || options.is_null() {
-            None
-        } else {
-            options_text(options, ErrorCode::InvalidArgument, now)?
-        };
-        let timeout = request_timeout(options.as_deref(), default_timeout, now)?;
-        let out = self.shared.prepare(action, params)?;
-        self.shared
-            .submit(out, Some(Waiter::Promise(settle)), None, timeout)
+        self.send_waited(action, params, options, Waiter::Promise(settle))
             .map(drop)
     }
-}
 
-impl OptaveClient {
     /// Sends `params` as `action` for a request handle (`client.request()`
     /// of `js/api.js`): `handle` gets every frame of the request, then its
     /// settlement (complete, and quiet for `settleMs`) or failure. Returns
@@ -57,6 +47,19 @@ impl OptaveClient {
         options: &JsValue,
         handle: Handle,
     ) -> Result<String, OptaveError> {
+        self.send_waited(action, params, options, Waiter::Handle(handle))
+    }
+
+    /// The action, the request options (`{ timeoutMs? }` for a promise,
+    /// `{ timeoutMs?, settleMs? }` for a handle), the envelope, then the
+    /// session. Returns the correlationId.
+    fn send_waited(
+        &self,
+        action: &JsValue,
+        params: &JsValue,
+        options: &JsValue,
+        waiter: Waiter,
+    ) -> Result<String, OptaveError> {
         let now = now_ms();
         let action = action_argument(action)?;
         let default_timeout = self.shared.state.borrow().config.request_timeout_ms;
@@ -65,14 +68,18 @@ impl OptaveClient {
         } else {
             options_text(options, ErrorCode::InvalidArgument, now)?
         };
-        let options = handle_options(options.as_deref(), default_timeout, now)?;
+        let (settle_ms, timeout) = match waiter {
+            Waiter::Promise(_) => (
+                None,
+                request_timeout(options.as_deref(), default_timeout, now)?,
+            ),
+            Waiter::Handle(_) => {
+                let options = handle_options(options.as_deref(), default_timeout, now)?;
+                (Some(options.settle_ms), options.timeout_ms)
+            }
+        };
         let out = self.shared.prepare(action, params)?;
-        self.shared.submit(
-            out,
-            Some(Waiter::Handle(handle)),
-            Some(options.settle_ms),
-            options.timeout_ms,
-        )
+        self.shared.submit(out, Some(waiter), settle_ms, timeout)
     }
 }
 
@@ -89,51 +96,20 @@ impl OptaveClient {
         let Ok(correlation_id) = string_argument(&correlation_id, "correlationId", now_ms()) else {
             return false;
         };
-        let correlation_id = correlation_id.as_str();
-        let settle = self
-            .shared
-            .state
-            .borrow_mut()
-            .session
-            .cancel(correlation_id);
-        let Some(settle) = settle else { return false };
-        let fetch = self
-            .shared
-            .state
-            .borrow_mut()
-            .session
-            .stop_fetch(correlation_id);
-        if let Some(fetch) = fetch {
-            crate::rest::abort(&self.shared, fetch);
-        }
-        let err = cancelled(now_ms()).for_request(correlation_id);
-        settle.reject(&to_js_error(&err));
-        rearm(&self.shared);
-        true
+        let cancel = Input::Cancel {
+            correlation_id,
+            now_ms: now_ms(),
+        };
+        feed(&self.shared, cancel).rejected > 0
     }
 
     /// Cancels every pending `...Async` request (`REQUEST_CANCELLED`). Returns how many.
     #[wasm_bindgen(js_name = cancelPendingRequests)]
     pub fn cancel_pending_requests(&self) -> u32 {
-        let pending = self.shared.state.borrow_mut().session.cancel_all();
-        let err = cancelled(now_ms());
-        for (id, _) in &pending {
-            let fetch = self.shared.state.borrow_mut().session.stop_fetch(id);
-            if let Some(fetch) = fetch {
-                crate::rest::abort(&self.shared, fetch);
-            }
-        }
-        for (id, settle) in &pending {
-            settle.reject(&to_js_error(&err.clone().for_request(id.as_str())));
-        }
-        rearm(&self.shared);
-        pending.len() as u32
+        feed(&self.shared, Input::CancelAll { now_ms: now_ms() }).rejected
     }
 }
 
-/// The action named `name` (method or wire name).
-///
-/// Errors: VALIDATION `INVALID_ACTION`.
 /// The action the page named (a method or wire name), read only when it is
 /// a string of at most 1,024 characters.
 ///
@@ -152,12 +128,4 @@ fn action_named(name: &str) -> Result<Action, OptaveError> {
         )
         .suggest(Text::new("Use one of ").list(&names).done())
     })
-}
-
-pub fn cancelled(now: f64) -> OptaveError {
-    OptaveError::validation(
-        ErrorCode::RequestCancelled,
-        "the request was cancelled",
-        now,
-    )
 }

@@ -190,7 +190,8 @@ fn answered(
             error: None,
             now_ms: now,
         };
-        return feed(shared, failed);
+        feed(shared, failed);
+        return;
     }
     let body = if (200..300).contains(&status) {
         shared.state.borrow_mut().answer = Some(Answer {
@@ -261,7 +262,7 @@ pub fn deliver(shared: &Rc<Shared>, correlation_id: &str) {
             None
         };
         match unread {
-            Some(err) => unreadable(shared, &err.for_request(correlation_id)),
+            Some(err) => unreadable(shared, err.for_request(correlation_id)),
             None => on_frame(shared, frame, now),
         }
     }

@@ -12,7 +12,7 @@ use core::cell::RefCell;
 
 use js_sys::{Function, JsString, JSON};
 use optave_core::action::Action;
-use optave_core::connection::{Effect, Input, SendKind, Session, StateChange, Submitted};
+use optave_core::connection::{Effect, Input, Request, SendKind, Session, StateChange};
 use optave_core::error::{ErrorCode, OptaveError};
 use optave_core::ids::IdGenerator;
 use optave_core::legacy::Deprecation;
@@ -78,6 +78,8 @@ pub struct State {
     pub fetches: Vec<crate::rest::RestCall>,
     /// A 2xx REST answer while the core decides on it.
     pub answer: Option<crate::rest::Answer>,
+    /// A routed frame while the core decides on it ([`Input::Frame`]).
+    pub frame: Option<crate::frames::Pending>,
 }
 
 /// Everything a client owns.
@@ -174,9 +176,10 @@ impl Shared {
         Ok(outbound)
     }
 
-    /// Hands a built envelope to the session: sent now when connected,
-    /// queued while connecting or reconnecting. `waiter` is the `...Async`
-    /// promise or the request handle (with `settle_ms`), due in `timeout_ms`.
+    /// Hands a built envelope to the session ([`Input::Submit`]): sent now
+    /// when connected, queued while connecting or reconnecting, or a REST
+    /// call. `waiter` is the `...Async` promise or the request handle (with
+    /// `settle_ms`), due in `timeout_ms`. Returns the correlationId.
     ///
     /// Errors: WEBSOCKET `WEBSOCKET_NOT_IN_OPEN_STATE`, `QUEUE_FULL`,
     /// `SEND_FAILED`; VALIDATION `DUPLICATE_CORRELATION_ID`.
@@ -188,29 +191,22 @@ impl Shared {
         timeout_ms: f64,
     ) -> Result<String, OptaveError> {
         let id = outbound.correlation_id;
-        let now = now_ms();
-        let submitted = self.state.borrow_mut().session.submit_via(
-            id.clone(),
-            outbound.text,
-            outbound.rest,
+        let request = Request {
+            correlation_id: id.clone(),
+            text: outbound.text,
+            rest: Some(outbound.rest),
             waiter,
             settle_ms,
             timeout_ms,
-            now,
-        );
-        let result = match submitted {
-            Ok(Submitted::Send(text)) => self.transmit(&id, &text).inspect_err(|_| {
-                self.state.borrow_mut().session.forget(&id);
-            }),
-            Ok(Submitted::Held) => Ok(()),
-            Ok(Submitted::Fetch(fetch)) => {
-                crate::rest::start(self, fetch);
-                Ok(())
-            }
-            Err((_, err)) => Err(err),
         };
-        rearm(self);
-        result.map(|()| id)
+        let done = feed(
+            self,
+            Input::Submit {
+                request,
+                now_ms: now_ms(),
+            },
+        );
+        done.refused.map_or(Ok(id), Err)
     }
 
     /// `socket.send(text)`.
@@ -248,19 +244,33 @@ fn stringify(value: &JsValue) -> Result<JsString, String> {
     })
 }
 
+/// What the effects of one input did, for the page call that fed it.
+#[derive(Debug, Default)]
+pub struct Done {
+    /// [`Effect::Refused`]: the request submitted was refused, or its send
+    /// failed.
+    pub refused: Option<OptaveError>,
+    /// How many waiters [`Effect::Reject`] rejected (cancellations).
+    pub rejected: u32,
+}
+
 /// Feeds one input to the session machine, carries out the effects and
-/// re-arms the timer.
-pub fn feed(shared: &Rc<Shared>, input: Input) {
+/// re-arms the timer: the one way into the core and the one place the timer
+/// is armed.
+pub fn feed(shared: &Rc<Shared>, input: Input<Waiter>) -> Done {
     let effects = shared
         .state
         .borrow_mut()
         .session
         .handle(input, &mut CryptoRandom);
-    run(shared, effects);
+    let done = run(shared, effects);
     rearm(shared);
+    done
 }
 
-fn run(shared: &Rc<Shared>, effects: Vec<Effect<Waiter, JsEnvelope>>) {
+/// Carries out the session's effects, in order.
+pub fn run(shared: &Rc<Shared>, effects: Vec<Effect<Waiter, JsEnvelope>>) -> Done {
+    let mut done = Done::default();
     for effect in effects {
         match effect {
             Effect::StartAttempt { attempt } => crate::connect::start_attempt(shared, attempt),
@@ -292,7 +302,11 @@ fn run(shared: &Rc<Shared>, effects: Vec<Effect<Waiter, JsEnvelope>>) {
                 correlation_id,
                 text,
                 kind,
-            } => resend(shared, &correlation_id, &text, kind),
+            } => {
+                if let Some(refused) = send(shared, &correlation_id, &text, kind) {
+                    done.refused = Some(refused);
+                }
+            }
             Effect::CloseSocket { code, reason } => {
                 if let Some(socket) = shared.state.borrow().socket.as_ref() {
                     socket.close(code, reason);
@@ -302,31 +316,45 @@ fn run(shared: &Rc<Shared>, effects: Vec<Effect<Waiter, JsEnvelope>>) {
                 let socket = shared.state.borrow_mut().socket.take();
                 drop(socket);
             }
-            Effect::Reject(waiter, err) => waiter.reject(&to_js_error(&err)),
+            Effect::Reject(waiter, err) => {
+                waiter.reject(&to_js_error(&err));
+                done.rejected += 1;
+            }
             Effect::Settled(waiter, _) => waiter.settled(),
             Effect::Fetch(fetch) => crate::rest::start(shared, fetch),
             Effect::AbortFetch { id } => crate::rest::abort(shared, id),
             Effect::Deliver { correlation_id } => crate::rest::deliver(shared, &correlation_id),
+            Effect::Refused(err) => done.refused = Some(err),
+            Effect::Fail { waiter, error } => {
+                let js = to_js_error(&error);
+                shared.report_error(&error, &js);
+                if let Some(waiter) = waiter {
+                    waiter.reject(&js);
+                }
+            }
+            Effect::Frame { waiter } => crate::frames::deliver_pending(shared, waiter),
         }
     }
+    done
 }
 
-/// A queued or lost envelope goes out after a reconnect; `sent` tells the page.
-fn resend(shared: &Rc<Shared>, correlation_id: &str, text: &JsEnvelope, kind: SendKind) {
+/// An envelope goes out; after a reconnect (queued or lost), `sent` tells
+/// the page. A send that throws is [`Input::SendFailed`]; returns what
+/// that refused (the page's own send).
+fn send(
+    shared: &Rc<Shared>,
+    correlation_id: &str,
+    text: &JsEnvelope,
+    kind: SendKind,
+) -> Option<OptaveError> {
     match shared.transmit(correlation_id, text) {
         Ok(()) => {
-            if shared.emitter.has(Event::Sent) {
+            if kind != SendKind::Direct && shared.emitter.has(Event::Sent) {
                 shared.emit(Event::Sent, &sent_info(correlation_id, kind.as_str()));
             }
+            None
         }
-        Err(err) => {
-            let waiter = shared.state.borrow_mut().session.forget(correlation_id);
-            let js = to_js_error(&err);
-            shared.report_error(&err, &js);
-            if let Some(waiter) = waiter {
-                waiter.reject(&js);
-            }
-        }
+        Err(error) => feed(shared, Input::SendFailed { error, kind }).refused,
     }
 }
 

@@ -12,7 +12,7 @@ use wasm_bindgen::prelude::*;
 use web_sys::EventTarget;
 
 use crate::browser::Listener;
-use crate::runtime::{feed, now_ms, Shared};
+use crate::runtime::{feed, now_ms, Shared, Waiter};
 
 #[wasm_bindgen(module = "/js/bindings.js")]
 extern "C" {
@@ -38,14 +38,15 @@ impl Signals {
     /// `shared`'s session.
     pub fn install(shared: &Rc<Shared>) -> Self {
         let global = global_target();
-        let on = |target: &EventTarget, name: &'static str, input: fn(f64) -> Option<Input>| {
-            let weak: Weak<Shared> = Rc::downgrade(shared);
-            Listener::new(target, name, move |_| {
-                if let (Some(shared), Some(input)) = (weak.upgrade(), input(now_ms())) {
-                    feed(&shared, input);
-                }
-            })
-        };
+        let on =
+            |target: &EventTarget, name: &'static str, input: fn(f64) -> Option<Input<Waiter>>| {
+                let weak: Weak<Shared> = Rc::downgrade(shared);
+                Listener::new(target, name, move |_| {
+                    if let (Some(shared), Some(input)) = (weak.upgrade(), input(now_ms())) {
+                        feed(&shared, input);
+                    }
+                })
+            };
         let mut listeners = Vec::with_capacity(7);
         listeners.push(on(&global, "offline", |now_ms| {
             Some(Input::Offline { now_ms })

@@ -158,7 +158,6 @@ fn frames_reach_only_their_own_request() {
             FrameOutcome {
                 deliver: true,
                 waiter: Some(w),
-                stream: false
             }
         );
         let again = rig.s.frame(&out.correlation_id, "sp", "started", 0.0);

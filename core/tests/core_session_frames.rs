@@ -6,18 +6,15 @@
 mod common;
 mod session;
 
+use optave_core::connection::outbox::FrameOutcome;
 use optave_core::connection::outbox::{DEFAULT_QUEUE_LIMIT as MAX_TRACKED, QUEUE_MAX_BYTES};
 use optave_core::connection::SessionConfig;
-use optave_core::connection::{FrameOutcome, Input, SendKind};
+use optave_core::connection::{Input, SendKind};
 use optave_core::error::{ErrorCategory, ErrorCode};
 use session::*;
 
 fn outcome(deliver: bool, waiter: Option<u32>) -> FrameOutcome<u32> {
-    FrameOutcome {
-        deliver,
-        waiter,
-        stream: false,
-    }
+    FrameOutcome { deliver, waiter }
 }
 
 /// The first frame settles the promise; a repeated `(actionType, state)` is

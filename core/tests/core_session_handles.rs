@@ -7,7 +7,8 @@
 mod common;
 mod session;
 
-use optave_core::connection::{FrameOutcome, Input, SendKind};
+use optave_core::connection::outbox::FrameOutcome;
+use optave_core::connection::{Input, SendKind};
 use optave_core::error::{ErrorCategory, ErrorCode};
 use session::*;
 
@@ -17,7 +18,6 @@ fn streamed(waiter: u32) -> FrameOutcome<u32> {
     FrameOutcome {
         deliver: true,
         waiter: Some(waiter),
-        stream: true,
     }
 }
 
@@ -25,7 +25,6 @@ fn repeat() -> FrameOutcome<u32> {
     FrameOutcome {
         deliver: false,
         waiter: None,
-        stream: false,
     }
 }
 

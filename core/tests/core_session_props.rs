@@ -17,7 +17,7 @@ use optave_core::connection::{ConnectionState as S, Effect, Input, Session};
 use optave_core::error::OptaveError;
 use proptest::prelude::*;
 use proptest::test_runner::{Config, RngSeed, TestRunner};
-use session::{envelope, lines};
+use session::{envelope, lines, Door};
 use session_ops::*;
 
 fn runner(cases: u32, seed: u64) -> TestRunner {
@@ -122,7 +122,7 @@ impl Drive {
         Ok(())
     }
 
-    fn input(&mut self, op: &Op, dt: f64) -> Option<(usize, Input)> {
+    fn input(&mut self, op: &Op, dt: f64) -> Option<(usize, Input<u32>)> {
         let now = self.now;
         let input = match *op {
             Op::Connect(explicit_token) => Input::Connect {
@@ -191,7 +191,7 @@ impl Drive {
 fn check_effects(
     d: &mut Drive,
     before: S,
-    input: &Input,
+    input: &Input<u32>,
     fx: &[Effect<u32>],
 ) -> Result<(), TestCaseError> {
     let mut state = before;

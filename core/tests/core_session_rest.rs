@@ -12,7 +12,7 @@ mod session;
 use optave_core::connection::rest::{classify, status_error, Class, Transport};
 use optave_core::connection::retry::RetryPolicy;
 use optave_core::connection::{
-    ConnectionState as S, Effect, Fetch, Input, SessionConfig, Submitted, FALLBACK_AFTER_FAILURES,
+    ConnectionState as S, Effect, Fetch, Input, SessionConfig, FALLBACK_AFTER_FAILURES,
 };
 use optave_core::error::{ErrorCategory, ErrorCode};
 use optave_core::outbound::RestParts;
@@ -71,7 +71,7 @@ fn header<'a>(f: &'a Fetch, name: &str) -> &'a str {
         .unwrap_or_else(|| panic!("{name} missing"))
 }
 
-fn answer(id: u32, status: u16, retry_after_ms: Option<f64>, now_ms: f64) -> Input {
+fn answer(id: u32, status: u16, retry_after_ms: Option<f64>, now_ms: f64) -> Input<u32> {
     Input::FetchResponse {
         id,
         status,
@@ -289,9 +289,20 @@ fn timeout_cancel_and_close_abort_the_call() {
     assert!(rig.on(answer(f.id, 200, None, T0 + 2_001.0)).is_empty());
 
     let f = fetch_of(submit(&mut rig, "c2", Some(2), 60_000.0, T0));
-    assert_eq!(rig.s.cancel("c2"), Some(2));
-    assert_eq!(rig.s.stop_fetch("c2"), Some(f.id));
-    assert_eq!(rig.s.stop_fetch("c2"), None);
+    let cancel = |rig: &mut Rig| {
+        rig.on(Input::Cancel {
+            correlation_id: "c2".into(),
+            now_ms: T0,
+        })
+    };
+    assert_eq!(
+        lines(&cancel(&mut rig)),
+        [
+            format!("abort-fetch {}", f.id),
+            "reject 2 REQUEST_CANCELLED c2".into()
+        ]
+    );
+    assert!(cancel(&mut rig).is_empty(), "nothing left to cancel");
 
     let f = fetch_of(submit(&mut rig, "c3", Some(3), 60_000.0, T0));
     rig.on(Input::Connect {

@@ -185,3 +185,18 @@ pub fn stale(woke: bool, now_ms: f64) -> OptaveError {
     OptaveError::websocket(ErrorCode::ConnectionStale, message, now_ms)
         .suggest("Unfinished requests are resent; raise staleAfterMs for slow answers")
 }
+
+/// VALIDATION / `REQUEST_CANCELLED`: `cancelRequest()` or
+/// `cancelPendingRequests()` (the correlationId set per request).
+pub fn cancelled(now_ms: f64) -> OptaveError {
+    OptaveError::validation(
+        ErrorCode::RequestCancelled,
+        "the request was cancelled",
+        now_ms,
+    )
+}
+
+/// WEBSOCKET / `CONNECTION_CLOSED`: `free()` with the request unsettled.
+pub fn freed(now_ms: f64) -> OptaveError {
+    OptaveError::websocket(ErrorCode::ConnectionClosed, "the client was freed", now_ms)
+}

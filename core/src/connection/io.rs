@@ -1,4 +1,4 @@
-//! What goes into the session machine ([`Input`]), what comes out
+//! What goes into the session machine ([`Input`], in `input.rs`), what comes out
 //! ([`Effect`]), and the states it reports ([`ConnectionState`],
 //! [`ReadyState`]).
 
@@ -7,6 +7,7 @@ use alloc::string::String;
 
 use crate::error::OptaveError;
 
+pub use super::input::Input;
 use super::rest::{Fetch, Transport};
 
 /// The connection state (`client.state`), named as realtime SDKs name them
@@ -83,132 +84,6 @@ impl ReadyState {
             Self::Closed => "closed",
         }
     }
-}
-
-/// What happened: the page's calls, the socket's events, the browser's
-/// signals and the timer. Each carries the time, in ms.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Input {
-    /// The page called `connect(token?)`; `explicit_token` says whether a
-    /// token was given (it is then reused for every attempt).
-    Connect {
-        /// Now, ms.
-        now_ms: f64,
-        /// A token was passed to `connect()`.
-        explicit_token: bool,
-    },
-    /// The token for `attempt` is ready and the socket was created.
-    SocketCreated {
-        /// The attempt.
-        attempt: u32,
-    },
-    /// Getting the token or creating the socket failed.
-    AttemptFailed {
-        /// The attempt.
-        attempt: u32,
-        /// Why.
-        error: OptaveError,
-        /// Now, ms.
-        now_ms: f64,
-    },
-    /// The socket's `open` event.
-    SocketOpen {
-        /// The attempt.
-        attempt: u32,
-        /// Now, ms.
-        now_ms: f64,
-    },
-    /// The socket's `error` event.
-    SocketError {
-        /// The attempt.
-        attempt: u32,
-        /// Now, ms.
-        now_ms: f64,
-    },
-    /// The socket's `close` event.
-    SocketClosed {
-        /// The attempt.
-        attempt: u32,
-        /// Close code.
-        code: u16,
-        /// Close reason.
-        reason: String,
-        /// Whether the close handshake completed.
-        was_clean: bool,
-        /// Now, ms.
-        now_ms: f64,
-    },
-    /// The page called `close()`.
-    Close {
-        /// Now, ms.
-        now_ms: f64,
-    },
-    /// The timer armed at [`super::Session::next_wakeup`] fired.
-    Tick {
-        /// Now, ms.
-        now_ms: f64,
-    },
-    /// `window` `offline`.
-    Offline {
-        /// Now, ms.
-        now_ms: f64,
-    },
-    /// `window` `online`: reconnect now if the socket is not open; an open
-    /// one with requests on it is treated as stale (the path may have
-    /// changed).
-    Online {
-        /// Now, ms.
-        now_ms: f64,
-    },
-    /// `visibilitychange` to visible, `pageshow` (from the back/forward
-    /// cache or not), or `resume` (after `freeze`): reconnect now if the
-    /// socket is not open; an open one is judged by the wake rule
-    /// (`super::liveness`).
-    Resume {
-        /// Now, ms.
-        now_ms: f64,
-    },
-    /// `visibilitychange` to hidden (`frozen: false`), or `freeze` (`frozen:
-    /// true`): the page is away from now; the next `Resume` judges the open
-    /// socket by how long it was away and whether it was frozen.
-    Hidden {
-        /// Now, ms.
-        now_ms: f64,
-        /// `freeze`: the page's tasks (and its socket's reads) stopped.
-        frozen: bool,
-    },
-    /// `pagehide`: the socket is closed so the page stays eligible for the
-    /// back/forward cache; `Resume` reconnects.
-    PageHide {
-        /// Now, ms.
-        now_ms: f64,
-    },
-    /// The REST call [`Effect::Fetch`] `id` was answered.
-    FetchResponse {
-        /// The fetch's number.
-        id: u32,
-        /// The HTTP status.
-        status: u16,
-        /// The `Retry-After` header, in ms (seconds, or an HTTP date, read
-        /// by the facade), when present.
-        retry_after_ms: Option<f64>,
-        /// For a status that is not 2xx: the start of the body (at most
-        /// [`super::rest::MAX_ERROR_BODY_UNITS`] UTF-16 units); else empty.
-        body: String,
-        /// Now, ms.
-        now_ms: f64,
-    },
-    /// The REST call `id` failed before an answer: `error` when no token
-    /// could be had (it ends the request), `None` for a network error (the
-    /// call is retried).
-    FetchFailed {
-        /// The fetch's number.
-        id: u32,
-        /// Why, when it is final.
-        error: Option<OptaveError>,
-        /// Now, ms.
-        now_ms: f64,
-    },
 }
 
 /// Why an envelope goes out.
@@ -306,6 +181,26 @@ pub enum Effect<T, S = Rc<str>> {
     /// it with an `AbortController`; report [`Input::FetchResponse`] or
     /// [`Input::FetchFailed`].
     Fetch(Fetch),
+    /// The request of [`Input::Submit`] was refused, or its send failed
+    /// ([`Input::SendFailed`] of [`SendKind::Direct`]): the page's call
+    /// fails with this error (its caller reports it).
+    Refused(OptaveError),
+    /// Emit `error` with this error, then reject the waiter, if any, with
+    /// the same error object (a resend that failed, a frame that could not
+    /// be read).
+    Fail {
+        /// The request's waiter, if it had one.
+        waiter: Option<T>,
+        /// Why.
+        error: OptaveError,
+    },
+    /// Deliver the frame of [`Input::Frame`] to the page; `waiter` is the
+    /// `...Async` promise it settles (the first frame) or the handle it
+    /// goes to (every frame).
+    Frame {
+        /// The waiter it settles or feeds, if any.
+        waiter: Option<T>,
+    },
     /// Abort the REST call `id` (timeout, cancel, close).
     AbortFetch {
         /// The fetch's number.

@@ -165,7 +165,7 @@ impl<T, S: Envelope> Session<T, S> {
             .clone()
             .unwrap_or_else(|| errors::closed_pending(now_ms));
         for (id, waiter) in self.outbox.cancel_all() {
-            if let Some(fetch) = self.stop_fetch(&id) {
+            if let Some(fetch) = self.rest.remove(&id) {
                 fx.push(Effect::AbortFetch { id: fetch });
             }
             fx.push(Effect::Reject(waiter, error.clone().for_request(id)));

@@ -4,23 +4,24 @@
 //! request the page made, sent again after a reconnect and de-duplicated on
 //! the way back.
 //!
-//! Inputs in ([`Input`], and the request calls [`Session::submit`],
-//! [`Session::frame`], [`Session::cancel`]), effects out ([`Effect`]); the
-//! facade carries them out and keeps one timer armed at
+//! Inputs in ([`Input`], through [`Session::handle`] only: the page's
+//! calls and requests, socket and page events, frames, the timer, REST
+//! answers), effects out ([`Effect`]); the facade carries them out and keeps
+//! one timer armed at
 //! [`Session::next_wakeup`]. Time comes in as `now_ms` and randomness
 //! through a [`RandomSource`], so it is tested natively. Every attempt has a
 //! number, so a late token or socket event of an abandoned attempt is
 //! ignored.
 
 use alloc::rc::Rc;
-use alloc::string::String;
 use alloc::vec::Vec;
 
 use crate::error::OptaveError;
-use crate::ids::RandomSource;
 
 mod config;
+mod door;
 mod errors;
+mod input;
 mod io;
 mod liveness;
 mod losses;
@@ -33,11 +34,12 @@ mod via_rest;
 pub use config::SessionConfig;
 pub use io::{ConnectionState, Effect, Input, ReadyState, SendKind, StateChange};
 pub use liveness::{DEFAULT_STALE_AFTER_MS, STALE_CLOSE, STALE_REASON};
+pub use outbox::Envelope;
 use outbox::Outbox;
-pub use outbox::{Envelope, FrameOutcome};
+pub use requests::Request;
 pub use rest::{Fetch, Transport};
 use retry::Retry;
-pub use via_rest::{Submitted, FALLBACK_AFTER_FAILURES};
+pub use via_rest::FALLBACK_AFTER_FAILURES;
 
 /// Close code 1000, "normal closure" (RFC 6455 section 7.4.1): the one close
 /// from the server, once open, that is not reported on `error`.
@@ -116,9 +118,6 @@ pub struct Session<T, S = Rc<str>> {
     ws_failures: u32,
     /// The last failed attempt closed with 1006 before opening.
     closed_1006: bool,
-    /// `auto`: the REST parts and payload of requests that wait for the
-    /// WebSocket.
-    parts: Vec<(String, crate::outbound::RestParts, Rc<str>)>,
     /// The transport last reported on `stateChange`.
     reported: Transport,
     /// When the stale clock last restarted (open, a frame, a request sent
@@ -144,7 +143,6 @@ impl<T, S: Envelope> Session<T, S> {
             fallback: false,
             ws_failures: 0,
             closed_1006: false,
-            parts: Vec::new(),
             reported: Transport::WebSocket,
             heard_ms: 0.0,
             away: None,
@@ -194,100 +192,7 @@ impl<T, S: Envelope> Session<T, S> {
             .min_by(f64::total_cmp)
     }
 
-    /// Feeds one input; returns the effects to carry out, in order.
-    pub fn handle(&mut self, input: Input, random: &mut impl RandomSource) -> Fx<T, S> {
-        let mut fx = Vec::new();
-        let network = matches!(input, Input::Online { .. });
-        let socket_signal = matches!(
-            input,
-            Input::Offline { .. }
-                | Input::Online { .. }
-                | Input::Resume { .. }
-                | Input::Hidden { .. }
-                | Input::PageHide { .. }
-        );
-        if socket_signal && self.config.transport == Transport::Rest {
-            return fx; // no socket to look after
-        }
-        match input {
-            Input::Connect {
-                now_ms,
-                explicit_token,
-            } => self.on_connect(now_ms, explicit_token, &mut fx),
-            Input::SocketCreated { attempt } => {
-                if let Phase::Connecting {
-                    attempt: a, socket, ..
-                } = &mut self.phase
-                {
-                    *socket |= *a == attempt;
-                }
-            }
-            Input::AttemptFailed {
-                attempt,
-                error,
-                now_ms,
-            } => {
-                if self.is_connecting(attempt) {
-                    fx.push(Effect::ReleaseSocket);
-                    self.attempt_failed(error, false, None, now_ms, random, &mut fx);
-                }
-            }
-            Input::SocketOpen { attempt, now_ms } => {
-                if self.is_connecting(attempt) {
-                    self.opened(attempt, now_ms, &mut fx);
-                }
-            }
-            Input::SocketError { attempt, now_ms } => {
-                if matches!(self.phase, Phase::Connected { attempt: a, .. } if a == attempt) {
-                    fx.push(Effect::EmitError(errors::socket_error(now_ms)));
-                }
-            }
-            Input::SocketClosed {
-                attempt,
-                code,
-                reason,
-                was_clean,
-                now_ms,
-            } => self.on_closed(attempt, code, reason, was_clean, now_ms, random, &mut fx),
-            Input::Close { now_ms } => self.on_close(now_ms, &mut fx),
-            Input::Tick { now_ms } => self.on_tick(now_ms, random, &mut fx),
-            Input::Offline { now_ms } => {
-                let why = errors::interrupted("the browser went offline", now_ms);
-                self.interrupt(why, false, now_ms, random, &mut fx);
-            }
-            Input::PageHide { now_ms } => {
-                let why = errors::interrupted("the page was hidden (pagehide)", now_ms);
-                self.interrupt(why, true, now_ms, random, &mut fx);
-                // Already waiting for a retry: the page holds it until `Resume`.
-                if let Phase::Waiting { retry_at_ms, .. } = &mut self.phase {
-                    *retry_at_ms = None;
-                }
-            }
-            Input::Online { now_ms } | Input::Resume { now_ms } => match self.phase {
-                Phase::Waiting { .. } => {
-                    self.away = None;
-                    self.start_attempt(now_ms, &mut fx);
-                }
-                Phase::Connected { .. } => self.wake(network, now_ms, &mut fx),
-                _ => self.away = None,
-            },
-            Input::Hidden { now_ms, frozen } => self.away(frozen, now_ms),
-            Input::FetchResponse {
-                id,
-                status,
-                retry_after_ms,
-                body,
-                now_ms,
-            } => self.fetch_answered(id, status, retry_after_ms, &body, now_ms, random, &mut fx),
-            Input::FetchFailed { id, error, now_ms } => {
-                self.fetch_failed(id, error, now_ms, random, &mut fx)
-            }
-        }
-        self.prune_parts();
-        fx
-    }
-
-    fn is_connecting(&self, attempt: u32) -> bool {
+    pub(super) fn is_connecting(&self, attempt: u32) -> bool {
         matches!(self.phase, Phase::Connecting { attempt: a, .. } if a == attempt)
     }
 

@@ -25,6 +25,7 @@ use alloc::vec::Vec;
 use core::cell::Cell;
 
 use super::io::SendKind;
+use super::requests::{Kept, Request};
 
 #[path = "outbox_entry.rs"]
 mod entry;
@@ -127,37 +128,45 @@ impl<T, S: Envelope> Outbox<T, S> {
     }
 
     /// Takes a request: sent now (`queue == false`) or queued (subject to
-    /// `limit` envelopes and [`QUEUE_MAX_BYTES`]). A fire-and-forget request
-    /// (`waiter` is `None`) sent now while `limit` of them, or
-    /// [`QUEUE_MAX_BYTES`] of their text, are tracked on the wire is sent
-    /// untracked. Returns the text to send now,
-    /// if any.
+    /// `limit` envelopes and [`QUEUE_MAX_BYTES`]), due at `deadline_ms`,
+    /// with its REST parts `kept` (`auto`). A fire-and-forget request
+    /// (no waiter) sent now while `limit` of them, or [`QUEUE_MAX_BYTES`] of
+    /// their text, are tracked on the wire is sent untracked. Returns the
+    /// text to send now, if any.
     ///
-    /// Errors: [`Refusal`], with the waiter handed back.
-    #[allow(clippy::too_many_arguments)]
+    /// Errors: [`Refusal`] (the waiter is dropped).
     pub fn submit(
         &mut self,
-        id: String,
-        text: S,
-        waiter: Option<T>,
-        settle_ms: Option<f64>,
+        request: Request<T>,
+        kept: Kept,
         deadline_ms: f64,
         queue: bool,
         limit: usize,
-    ) -> Result<Option<S>, (Option<T>, Refusal)> {
+    ) -> Result<Option<S>, Refusal>
+    where
+        String: Into<S>,
+    {
+        let Request {
+            correlation_id: id,
+            text,
+            waiter,
+            settle_ms,
+            ..
+        } = request;
         let key = key(&id);
         if self.contains(&id) {
-            return Err((waiter, Refusal::Duplicate));
+            return Err(Refusal::Duplicate);
         }
+        let text: S = text.into();
         let bytes = text.byte_len();
         let is_async = waiter.is_some();
         if queue {
             if self.queued >= limit {
-                return Err((waiter, Refusal::QueueCount { limit }));
+                return Err(Refusal::QueueCount { limit });
             }
             let would_hold = self.queued_bytes.saturating_add(bytes);
             if would_hold > QUEUE_MAX_BYTES {
-                return Err((waiter, Refusal::QueueBytes { would_hold }));
+                return Err(Refusal::QueueBytes { would_hold });
             }
             self.queued += 1;
             self.queued_bytes = would_hold;
@@ -184,6 +193,7 @@ impl<T, S: Envelope> Outbox<T, S> {
             settle_at: None,
             wire: if queue { Wire::Queued } else { Wire::Sent },
             seen: Vec::new(),
+            rest: kept,
         };
         if !is_async && !queue {
             self.tracked_plain += 1;
@@ -331,7 +341,6 @@ impl<T, S: Envelope> Outbox<T, S> {
             return Some(FrameOutcome {
                 deliver: false,
                 waiter: None,
-                stream: false,
             });
         }
         entry
@@ -345,7 +354,6 @@ impl<T, S: Envelope> Outbox<T, S> {
             return Some(FrameOutcome {
                 deliver: true,
                 waiter: entry.waiter.clone(),
-                stream: true,
             });
         }
         let waiter = entry.waiter.take();
@@ -355,7 +363,6 @@ impl<T, S: Envelope> Outbox<T, S> {
         Some(FrameOutcome {
             deliver: true,
             waiter,
-            stream: false,
         })
     }
 

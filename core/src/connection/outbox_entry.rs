@@ -61,6 +61,8 @@ pub(super) struct Entry<T, S> {
     pub(super) wire: Wire,
     /// `(actionType, state)` pairs delivered.
     pub(super) seen: Vec<(String, String)>,
+    /// `auto`: its REST parts and payload, while it may move to REST.
+    pub(super) rest: super::Kept,
 }
 
 impl<T, S> Entry<T, S> {
@@ -97,8 +99,6 @@ pub struct FrameOutcome<T> {
     /// The `...Async` promise it settles (the first frame), or the handle it
     /// goes to (every frame).
     pub waiter: Option<T>,
-    /// `waiter` is a handle (it stays tracked), not a one-shot promise.
-    pub stream: bool,
 }
 
 /// What [`Outbox::expire`] ended.

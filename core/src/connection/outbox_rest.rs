@@ -4,14 +4,16 @@
 use alloc::string::String;
 use alloc::vec::Vec;
 
-use super::{Envelope, Outbox, Wire};
+use super::{Envelope, Kept, Outbox, Wire};
 
 impl<T, S: Envelope> Outbox<T, S> {
     /// The requests waiting for the socket (queued, or lost with their
-    /// answer incomplete), in order: their correlationIds.
+    /// answer incomplete) that can move to REST (their REST parts kept), in
+    /// order: their correlationIds.
     pub fn waiting_for_socket(&self) -> Vec<String> {
         self.entries
             .iter()
+            .filter(|e| e.rest.is_some())
             .filter(|e| e.wire == Wire::Queued || (e.wire == Wire::Lost && !e.complete()))
             .map(|e| e.id.clone())
             .collect()
@@ -19,8 +21,9 @@ impl<T, S: Envelope> Outbox<T, S> {
 
     /// Marks `id` as under way over REST (it is never sent on the socket);
     /// a queued fire-and-forget request is tracked from now until
-    /// `now_ms + plain_timeout_ms`. Returns its deadline.
-    pub fn to_rest(&mut self, id: &str, now_ms: f64, plain_timeout_ms: f64) -> Option<f64> {
+    /// `now_ms + plain_timeout_ms`. Returns its deadline and the REST parts
+    /// kept with it (no longer needed there).
+    pub fn to_rest(&mut self, id: &str, now_ms: f64, plain_timeout_ms: f64) -> Option<(f64, Kept)> {
         let at = self.find(id)?;
         let entry = self.entries.get_mut(at)?;
         if entry.wire == Wire::Queued {
@@ -34,6 +37,6 @@ impl<T, S: Envelope> Outbox<T, S> {
         }
         entry.wire = Wire::Rest;
         self.earliest.set(None);
-        Some(entry.deadline_ms)
+        Some((entry.deadline_ms, entry.rest.take()))
     }
 }

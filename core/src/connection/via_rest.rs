@@ -13,8 +13,6 @@ use crate::error::OptaveError;
 use crate::ids::RandomSource;
 use crate::outbound::RestParts;
 
-use super::errors;
-use super::io::ConnectionState;
 use super::rest::{endpoint, Fetch, Outcome, Transport};
 use super::retry::RetryPolicy;
 use super::{Effect, Envelope, Fx, Session};
@@ -26,17 +24,6 @@ pub const FALLBACK_AFTER_FAILURES: u32 = 3;
 /// Close code 1006: the connection closed without a close frame (before
 /// opening, the way a proxy refusing the upgrade looks to a page).
 const ABNORMAL_CLOSURE: u16 = 1006;
-
-/// Where a submitted request went.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Submitted<S = Rc<str>> {
-    /// Send this text on the socket now.
-    Send(S),
-    /// Queued (or sent untracked text already returned): nothing to do now.
-    Held,
-    /// Make this REST call.
-    Fetch(Fetch),
-}
 
 impl<T, S: Envelope> Session<T, S> {
     /// The transport requests use now: `Rest` with `transport: 'rest'`, or
@@ -55,68 +42,13 @@ impl<T, S: Envelope> Session<T, S> {
         self.rest.len()
     }
 
-    /// [`Session::submit`] for a request that can also go over REST
-    /// (`rest`, from the same builder): with the REST transport in use, the
-    /// request is tracked as any other and its first call returned.
-    ///
-    /// Errors: those of [`Session::submit`]; over REST, WEBSOCKET
-    /// `WEBSOCKET_NOT_IN_OPEN_STATE` after `close()`.
-    #[allow(clippy::too_many_arguments)]
-    pub fn submit_via(
+    pub(super) fn start_fetch(
         &mut self,
-        correlation_id: String,
-        text: String,
-        rest: RestParts,
-        waiter: Option<T>,
-        settle_ms: Option<f64>,
-        timeout_ms: f64,
-        now_ms: f64,
-    ) -> Result<Submitted<S>, (Option<T>, OptaveError)>
-    where
-        String: Into<S>,
-    {
-        let over_rest = self.transport() == Transport::Rest && self.config.rest_url.is_some();
-        if !over_rest {
-            // With `auto`, the payload is kept (in the REST parts) in case
-            // the request moves to REST before the socket takes it.
-            let auto = self.config.transport == Transport::Auto;
-            let id = correlation_id.clone();
-            let body = auto.then(|| Rc::<str>::from(rest.payload(&text)));
-            let out = self.submit(correlation_id, text, waiter, settle_ms, timeout_ms, now_ms)?;
-            if let Some(body) = body.filter(|_| self.outbox.contains(&id)) {
-                self.parts.push((id, rest, body));
-            }
-            return Ok(out.map_or(Submitted::Held, Submitted::Send));
-        }
-        let state = self.state();
-        if matches!(state, ConnectionState::Closing | ConnectionState::Closed) {
-            return Err((waiter, errors::not_open(state, &correlation_id, now_ms)));
-        }
-        let id = correlation_id.clone();
-        let body = Rc::<str>::from(rest.payload(&text));
-        let untracked = self.track(
-            correlation_id,
-            text.into(),
-            waiter,
-            settle_ms,
-            timeout_ms,
-            now_ms,
-            false,
-        )?;
-        let plain = self.config.request_timeout_ms;
-        let deadline = match (self.outbox.to_rest(&id, now_ms, plain), untracked) {
-            (Some(deadline), _) => deadline,
-            // Beyond the tracking bounds a fire-and-forget request goes out
-            // untracked, as over the socket.
-            (None, Some(_)) => now_ms + plain,
-            (None, None) => return Ok(Submitted::Held),
-        };
-        Ok(Submitted::Fetch(
-            self.start_fetch(id, &rest, body, deadline),
-        ))
-    }
-
-    fn start_fetch(&mut self, id: String, rest: &RestParts, body: Rc<str>, deadline: f64) -> Fetch {
+        id: String,
+        rest: &RestParts,
+        body: Rc<str>,
+        deadline: f64,
+    ) -> Fetch {
         let url = endpoint(
             self.config.rest_url.as_deref().unwrap_or_default(),
             rest.action,
@@ -182,12 +114,6 @@ impl<T, S: Envelope> Session<T, S> {
         }
     }
 
-    /// Stops the REST call of `correlation_id` (its request was cancelled or
-    /// forgotten); returns the fetch to abort, if one is under way.
-    pub fn stop_fetch(&mut self, correlation_id: &str) -> Option<u32> {
-        self.rest.remove(correlation_id)
-    }
-
     /// Stops every REST call (`close()`).
     pub(super) fn stop_all_fetches(&mut self, fx: &mut Fx<T, S>) {
         for id in self.rest.clear() {
@@ -224,23 +150,10 @@ impl<T, S: Envelope> Session<T, S> {
         self.fallback = true;
         let plain = self.config.request_timeout_ms;
         for id in self.outbox.waiting_for_socket() {
-            let Some(at) = self.parts.iter().position(|(p, _, _)| *p == id) else {
-                continue;
-            };
-            let (_, rest, body) = self.parts.swap_remove(at);
-            if let Some(deadline) = self.outbox.to_rest(&id, now_ms, plain) {
+            if let Some((deadline, Some((rest, body)))) = self.outbox.to_rest(&id, now_ms, plain) {
                 let fetch = self.start_fetch(id, &rest, body, deadline);
                 fx.push(Effect::Fetch(fetch));
             }
         }
-    }
-
-    /// Forgets the REST parts of requests no longer waiting for the socket.
-    pub(super) fn prune_parts(&mut self) {
-        if self.parts.is_empty() {
-            return;
-        }
-        let outbox = &self.outbox;
-        self.parts.retain(|(id, _, _)| outbox.contains(id));
     }
 }

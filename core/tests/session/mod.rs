@@ -12,6 +12,10 @@ use optave_core::ids::RandomSource;
 
 use crate::common::SeededRandom;
 
+mod door;
+#[allow(unused_imports)] // each scenario file uses some
+pub use door::{Door, Submitted};
+
 /// The first instant of every scenario, ms.
 pub const T0: f64 = 1_000_000.0;
 /// `connectionTimeoutMs` of the rig.
@@ -68,7 +72,7 @@ impl Rig {
     }
 
     /// Feeds one input.
-    pub fn on(&mut self, input: Input) -> Fx {
+    pub fn on(&mut self, input: Input<u32>) -> Fx {
         self.s.handle(input, &mut self.random)
     }
 
@@ -170,7 +174,7 @@ pub fn envelope(id: &str) -> String {
 }
 
 /// The socket's close event.
-pub fn closed(attempt: u32, code: u16, was_clean: bool, now_ms: f64) -> Input {
+pub fn closed(attempt: u32, code: u16, was_clean: bool, now_ms: f64) -> Input<u32> {
     Input::SocketClosed {
         attempt,
         code,
@@ -181,7 +185,7 @@ pub fn closed(attempt: u32, code: u16, was_clean: bool, now_ms: f64) -> Input {
 }
 
 /// An attempt that failed with `code` (token or socket creation).
-pub fn failed(attempt: u32, code: ErrorCode, now_ms: f64) -> Input {
+pub fn failed(attempt: u32, code: ErrorCode, now_ms: f64) -> Input<u32> {
     let error = match code {
         ErrorCode::MissingToken | ErrorCode::InvalidToken | ErrorCode::TokenProviderFailed => {
             OptaveError::authentication(code, "token", now_ms)
@@ -236,6 +240,16 @@ pub fn lines(fx: &[Effect<u32>]) -> Vec<String> {
             Effect::Fetch(f) => format!("fetch {} {} {}", f.id, f.correlation_id, f.url),
             Effect::AbortFetch { id } => format!("abort-fetch {id}"),
             Effect::Deliver { correlation_id } => format!("deliver {correlation_id}"),
+            Effect::Refused(e) => format!("refused {}", e.code),
+            Effect::Fail { waiter, error } => format!(
+                "fail {} {} {}",
+                waiter.map_or("-".into(), |w| w.to_string()),
+                error.code,
+                error.correlation_id.as_deref().unwrap_or("-")
+            ),
+            Effect::Frame { waiter } => {
+                format!("frame {}", waiter.map_or("-".into(), |w| w.to_string()))
+            }
         })
         .collect()
 }
