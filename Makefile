@@ -9,7 +9,7 @@
 #   make test-wasm  the browser tests alone, once per engine (WASM_ENGINES="chromium firefox")
 #   make test-webkit  the demo and the connect/send/close path in WebKitGTK (WebKitWebDriver, Xvfb)
 #   make test-consumers  Vite, webpack and esbuild projects built from `npm pack` of pkg/,
-#                   and optave-client/react (Vite + React 19 under StrictMode; server rendering)
+#                   and optave-client/react (Vite + React 19 and 18 under StrictMode; server rendering)
 #   make bench      browser benchmarks against the browser's own limits (BENCHMARKS.md)
 #   make fuzz       libFuzzer runs of the core (nightly + cargo-fuzz; FUZZ_SECONDS per target, FUZZ_TARGETS; FUZZING.md)
 #   make fmt        format the workspace
@@ -350,11 +350,11 @@ test-webkit: tools pkg server
 
 # Consumer projects (tests/consumers/): Vite, webpack and esbuild builds of the
 # packed package, served by the local server and run in headless Chromium; the
-# React entry in a Vite + React 19 app (dev server and production build, the
+# React entry in a Vite app on React 19 and 18 (dev server and production build, the
 # docs' React examples) and on the server (react-dom/server in Node).
 test-consumers: tools pkg server
 	@mkdir -p $(LOG_DIR)
-	echo "==> test-consumers: node --test tests/consumers/{consumers,react,react-ssr}.test.mjs (Vite, webpack, esbuild; the npm README quick start in Vite; optave-client/react in Vite + React 19 and in Node)"
+	echo "==> test-consumers: node --test tests/consumers/{consumers,react,react-ssr}.test.mjs (Vite, webpack, esbuild; the npm README quick start in Vite; optave-client/react in Vite on React 19 and 18, and in Node)"
 	node --test --test-reporter=spec tests/consumers/consumers.test.mjs tests/consumers/react.test.mjs \
 		tests/consumers/react-ssr.test.mjs 2>&1 | tee $(LOG_DIR)/consumers.log
 
