@@ -153,12 +153,19 @@ connect-src 'self' ws://127.0.0.1:*";
 
 /// Builds the router.
 pub fn router(state: AppState) -> Router {
+    // A `.br` or `.gz` file next to the requested one (e.g. compressed once
+    // at the highest level, as a CDN serves a versioned package) is sent as
+    // is when accepted; otherwise [`compression`] compresses on the fly.
     let root = SetResponseHeader::if_not_present(
-        ServeDir::new(&state.config.root),
+        ServeDir::new(&state.config.root)
+            .precompressed_br()
+            .precompressed_gzip(),
         header::CONTENT_SECURITY_POLICY,
         HeaderValue::from_static(PAGE_CSP),
     );
-    let pkg = ServeDir::new(&state.config.pkg);
+    let pkg = ServeDir::new(&state.config.pkg)
+        .precompressed_br()
+        .precompressed_gzip();
     Router::new()
         .route("/healthz", get(http::healthz))
         .route(

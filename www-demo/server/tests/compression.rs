@@ -65,7 +65,7 @@ fn decode(headers: &[(String, String)], raw: Vec<u8>) -> Vec<u8> {
     match header(headers, "content-encoding") {
         None => return body,
         Some("br") => {
-            brotli_decompressor::Decompressor::new(&body[..], 4096)
+            brotli::Decompressor::new(&body[..], 4096)
                 .read_to_end(&mut out)
                 .expect("brotli body");
         }
@@ -149,6 +149,47 @@ async fn wasm_and_js_are_compressed_when_accepted() {
         // A missing file is unaffected.
         let (status, _, _) = get(addr, "/pkg/missing.wasm", Some("br")).await;
         assert_eq!(status, 404);
+
+        server.shutdown().await.unwrap();
+        let _ = std::fs::remove_dir_all(root);
+        let _ = std::fs::remove_dir_all(pkg);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn precompressed_files_are_sent_as_they_are() {
+    bounded(async {
+        let config = static_config();
+        let wasm = wasm_body();
+        std::fs::write(config.pkg.join("optave_client_bg.wasm"), &wasm).unwrap();
+        // brotli 11 of the same bytes, as a build step or a CDN would keep it.
+        let mut precompressed = Vec::new();
+        {
+            let mut w = brotli::CompressorWriter::new(&mut precompressed, 4096, 11, 22);
+            std::io::Write::write_all(&mut w, &wasm).unwrap();
+        }
+        std::fs::write(config.pkg.join("optave_client_bg.wasm.br"), &precompressed).unwrap();
+        let (root, pkg) = (config.root.clone(), config.pkg.clone());
+        let server = oco_local_server::start(config).await.unwrap();
+        let addr = server.addr();
+
+        let (status, headers, raw) =
+            get(addr, "/pkg/optave_client_bg.wasm", Some("gzip, deflate, br, zstd")).await;
+        assert_eq!(status, 200);
+        assert_eq!(header(&headers, "content-encoding"), Some("br"));
+        assert_eq!(header(&headers, "content-type"), Some("application/wasm"));
+        assert_eq!(wire_body(&headers, raw.clone()), precompressed, "the .br file as is");
+        assert_eq!(decode(&headers, raw), wasm);
+        // No .gz file: gzip on the fly.
+        let (status, headers, raw) = get(addr, "/pkg/optave_client_bg.wasm", Some("gzip")).await;
+        assert_eq!(status, 200);
+        assert_eq!(header(&headers, "content-encoding"), Some("gzip"));
+        assert_eq!(decode(&headers, raw), wasm);
+        let (status, headers, raw) = get(addr, "/pkg/optave_client_bg.wasm", None).await;
+        assert_eq!(status, 200);
+        assert_eq!(header(&headers, "content-encoding"), None);
+        assert_eq!(raw, wasm);
 
         server.shutdown().await.unwrap();
         let _ = std::fs::remove_dir_all(root);
