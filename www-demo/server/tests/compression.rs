@@ -174,12 +174,20 @@ async fn precompressed_files_are_sent_as_they_are() {
         let server = oco_local_server::start(config).await.unwrap();
         let addr = server.addr();
 
-        let (status, headers, raw) =
-            get(addr, "/pkg/optave_client_bg.wasm", Some("gzip, deflate, br, zstd")).await;
+        let (status, headers, raw) = get(
+            addr,
+            "/pkg/optave_client_bg.wasm",
+            Some("gzip, deflate, br, zstd"),
+        )
+        .await;
         assert_eq!(status, 200);
         assert_eq!(header(&headers, "content-encoding"), Some("br"));
         assert_eq!(header(&headers, "content-type"), Some("application/wasm"));
-        assert_eq!(wire_body(&headers, raw.clone()), precompressed, "the .br file as is");
+        assert_eq!(
+            wire_body(&headers, raw.clone()),
+            precompressed,
+            "the .br file as is"
+        );
         assert_eq!(decode(&headers, raw), wasm);
         // No .gz file: gzip on the fly.
         let (status, headers, raw) = get(addr, "/pkg/optave_client_bg.wasm", Some("gzip")).await;
