@@ -11,6 +11,7 @@
 #   make test-consumers  Vite, webpack and esbuild projects built from `npm pack` of pkg/,
 #                   and optave-client/react (Vite + React 19 and 18 under StrictMode; server rendering)
 #   make bench      browser benchmarks against the browser's own limits (BENCHMARKS.md)
+#   make bench-coldstart  cold start on Slow 4G and unthrottled: bare socket vs the SDK, with and without preload
 #   make fuzz       libFuzzer runs of the core (nightly + cargo-fuzz; FUZZ_SECONDS per target, FUZZ_TARGETS; FUZZING.md)
 #   make fmt        format the workspace
 #   make clean      remove build output
@@ -73,7 +74,7 @@ PKG_STAMP := $(PKG_DIR)/.build-stamp
 	tool-firefox tool-webkit tool-geckodriver tool-node \
 	pkg server server-release demo test lint test-native test-wasm test-types test-pkg test-e2e test-summary \
 	test-webkit test-consumers \
-	test-size bench \
+	test-size bench bench-coldstart \
 	fmt clean distclean
 
 help:
@@ -327,6 +328,12 @@ server-release:
 bench: tools pkg server-release
 	@echo "==> bench: node bench/run.mjs"
 	node bench/run.mjs
+
+# Cold start of a chat widget (navigation to the first superpower frame) on a
+# throttled network and without: prints one table, writes target/coldstart.json.
+bench-coldstart: tools pkg server-release
+	@echo "==> bench-coldstart: node bench/coldstart.mjs"
+	node bench/coldstart.mjs
 
 test-e2e: pkg server
 	@mkdir -p $(LOG_DIR)
