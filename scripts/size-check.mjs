@@ -18,7 +18,11 @@ import zlib from 'node:zlib';
 
 export const DEFAULT_BUDGET = 28000;
 
-/** Every JS file the glue loads: `optave_client.js` and the inline snippets under `snippets/`. */
+/**
+ * Every JS file the entry loads: `optave_client.js` (which bundles the glue,
+ * the JS layer and its snippet since the JS layer became a module) and any
+ * files under `snippets/` (packages built before that).
+ */
 function glueFiles(pkgDir) {
   const files = ['optave_client.js'];
   const walk = (dir) => {
