@@ -1,7 +1,8 @@
 # optave-client: build and test entry points.
 #
 #   make tools      install what the build needs (idempotent; fast when already there)
-#   make pkg        build the npm package into pkg/ (wasm-pack + wasm-opt -Oz)
+#   make pkg        build the npm package into pkg/ (wasm-pack, short import names,
+#                   wasm-opt -Oz, the JS layer bundled with the glue by esbuild)
 #   make server     build the local OCO server (www-demo/server)
 #   make demo       build everything and run the demo at http://127.0.0.1:$(PORT)/
 #   make test       lint, native tests, browser tests, type tests, package lint, size gate,
@@ -9,8 +10,9 @@
 #   make test-wasm  the browser tests alone, once per engine (WASM_ENGINES="chromium firefox")
 #   make test-webkit  the demo and the connect/send/close path in WebKitGTK (WebKitWebDriver, Xvfb)
 #   make test-consumers  Vite, webpack and esbuild projects built from `npm pack` of pkg/,
-#                   and optave-client/react (Vite + React 19 under StrictMode; server rendering)
+#                   and optave-client/react (Vite + React 19 and 18 under StrictMode; server rendering)
 #   make bench      browser benchmarks against the browser's own limits (BENCHMARKS.md)
+#   make bench-coldstart  cold start on Slow 4G and unthrottled: bare socket vs the SDK, with and without preload
 #   make fuzz       libFuzzer runs of the core (nightly + cargo-fuzz; FUZZ_SECONDS per target, FUZZ_TARGETS; FUZZING.md)
 #   make fmt        format the workspace
 #   make clean      remove build output
@@ -38,6 +40,9 @@ PORT ?= 8787
 WASM_TARGET := wasm32-unknown-unknown
 OUT_NAME := optave_client
 PKG_DIR := pkg
+# wasm-bindgen's output (the glue, the wasm before wasm-opt, the .d.ts), the
+# input of the bundle `make pkg` writes into $(PKG_DIR).
+GLUE_DIR := target/wasm-glue
 SERVER_BIN := target/debug/oco-local-server
 LOG_DIR := target/test-logs
 CHROMIUM := /usr/bin/chromium
@@ -66,14 +71,14 @@ CRATE_VERSION = $(shell awk -F'"' '/^\[/ { sec = $$0 } sec == "[package]" && /^v
 # Inputs of the package build: rebuild pkg/ only when one of them changed.
 PKG_INPUTS := $(shell find src core/src js -type f 2>/dev/null) Cargo.toml core/Cargo.toml \
 	$(wildcard Cargo.lock build.rs) $(wildcard pkg-template/*) LICENSE-MIT LICENSE-APACHE Makefile \
-	scripts/pkg-entries.mjs scripts/wasm-imports.mjs scripts/check-pkg.mjs
+	scripts/pkg-entries.mjs scripts/check-pkg.mjs $(shell find tools/wasm-imports -type f 2>/dev/null)
 PKG_STAMP := $(PKG_DIR)/.build-stamp
 
 .PHONY: fuzz help tools tool-rust tool-wasm-bindgen tool-wasm-pack tool-chromium \
 	tool-firefox tool-webkit tool-geckodriver tool-node \
 	pkg server server-release demo test lint test-native test-wasm test-types test-pkg test-e2e test-summary \
 	test-webkit test-consumers \
-	test-size bench \
+	test-size bench bench-coldstart \
 	fmt clean distclean
 
 help:
@@ -199,33 +204,20 @@ pkg: tools $(PKG_STAMP)
 	@echo "==> pkg: $(PKG_DIR)/ is up to date (optave-client $(CRATE_VERSION))"
 
 $(PKG_STAMP): $(PKG_INPUTS) | tools
-	@echo "==> pkg: wasm-pack build --release --target web (no std: --no-default-features)"
-	rm -rf $(PKG_STAMP) $(PKG_DIR)/snippets
-	wasm-pack build --mode no-install --release --target web --out-dir $(PKG_DIR) --out-name $(OUT_NAME) \
+	@echo "==> pkg: wasm-pack build --release --target web into $(GLUE_DIR)/ (no std: --no-default-features)"
+	rm -rf $(PKG_DIR) $(GLUE_DIR)
+	mkdir -p $(PKG_DIR)
+	wasm-pack build --mode no-install --release --target web --out-dir $(GLUE_DIR) --out-name $(OUT_NAME) \
 		-- --no-default-features
 	wasm=$(PKG_DIR)/$(OUT_NAME)_bg.wasm
-	before=$$(stat -c %s $$wasm)
+	echo "==> pkg: short import names in the wasm (tools/wasm-imports, walrus)"
+	cargo run --quiet -p wasm-imports -- $(GLUE_DIR)/$(OUT_NAME)_bg.wasm $(GLUE_DIR)/short.wasm $(GLUE_DIR)/imports.json
 	echo "==> pkg: wasm-opt $(WASM_OPT_FLAGS) (features: $(WASM_OPT_FEATURES))"
-	$(WASM_OPT) $(WASM_OPT_FLAGS) $(WASM_OPT_FEATURES) $$wasm -o $$wasm.opt
-	mv $$wasm.opt $$wasm
-	echo "==> pkg: $$wasm: $$before -> $$(stat -c %s $$wasm) bytes"
-	echo "==> pkg: append js/api.js (named senders, aliases) and js/entry.js (OptaveError, create(), start-up errors) to the glue"
-	glue=$(PKG_DIR)/$(OUT_NAME).js
-	bindings=$$(cd $(PKG_DIR) && find snippets -path '*/js/bindings.js')
-	if [ -z "$$bindings" ]; then
-		echo "pkg: no snippets/*/js/bindings.js in $(PKG_DIR)/" >&2
-		exit 1
-	fi
-	cat js/api.js >> $$glue
-	sed "s#__OPTAVE_BINDINGS__#./$$bindings#" js/entry.js >> $$glue
-	node scripts/pkg-entries.mjs statics $(PKG_DIR)
-	echo "==> pkg: short import names in the wasm and the glue"
-	node scripts/wasm-imports.mjs $(PKG_DIR)
-	echo "==> pkg: minify the glue and snippets (esbuild)"
-	for f in $$glue $$(find $(PKG_DIR)/snippets -name '*.js' 2>/dev/null); do
-		$(ESBUILD) "$$f" --minify --format=esm --log-level=error --outfile="$$f.min"
-		mv "$$f.min" "$$f"
-	done
+	$(WASM_OPT) $(WASM_OPT_FLAGS) $(WASM_OPT_FEATURES) $(GLUE_DIR)/short.wasm -o $$wasm
+	echo "==> pkg: $$wasm: $$(stat -c %s $(GLUE_DIR)/$(OUT_NAME)_bg.wasm) -> $$(stat -c %s $$wasm) bytes"
+	echo "==> pkg: bundle js/entry.js with the glue, js/api.js and js/bindings.js (esbuild, the wasm's import names)"
+	node scripts/pkg-entries.mjs bundle $(GLUE_DIR) $(PKG_DIR)
+	cp $(GLUE_DIR)/$(OUT_NAME).d.ts $(PKG_DIR)/
 	echo "==> pkg: copy pkg-template/ (version $(CRATE_VERSION))"
 	for f in pkg-template/*; do
 		name=$$(basename "$$f")
@@ -301,13 +293,14 @@ test-pkg: pkg
 	@mkdir -p $(LOG_DIR)
 	bash scripts/test-pkg.sh $(PKG_DIR) 2>&1 | tee $(LOG_DIR)/pkg.log
 
-# Size gate: prints the gzip -9 size of wasm + glue + snippets against the
+# Size gate: prints the gzip -9 size of wasm + JS (the bundled entry) against the
 # 28,000 B budget and fails above the growth ceiling SIZE_CEILING (the
 # 40,000 B target is still missed; the resilient session costs about 7 KB,
 # request handles about 2.4 KB, the start without set-up (create(),
 # NOT_INITIALIZED, WASM_LOAD_FAILED, statics before the wasm, the exported
 # OptaveError class) about 0.6 KB of JS, and the REST transport about 9.6 KB;
-# short import names (scripts/wasm-imports.mjs) took 2.5 KB off; liveness
+# short import names (tools/wasm-imports and esbuild's mangleCache) took
+# 2.5 KB off; liveness
 # (stale detection, wake rules, one tokenProvider call at a time) about 1.1 KB;
 # BENCHMARKS.md,
 # "Size"). It also reports the inline entry
@@ -327,6 +320,12 @@ server-release:
 bench: tools pkg server-release
 	@echo "==> bench: node bench/run.mjs"
 	node bench/run.mjs
+
+# Cold start of a chat widget (navigation to the first superpower frame) on a
+# throttled network and without: prints one table, writes target/coldstart.json.
+bench-coldstart: tools pkg server-release
+	@echo "==> bench-coldstart: node bench/coldstart.mjs"
+	node bench/coldstart.mjs
 
 test-e2e: pkg server
 	@mkdir -p $(LOG_DIR)
@@ -350,11 +349,11 @@ test-webkit: tools pkg server
 
 # Consumer projects (tests/consumers/): Vite, webpack and esbuild builds of the
 # packed package, served by the local server and run in headless Chromium; the
-# React entry in a Vite + React 19 app (dev server and production build, the
+# React entry in a Vite app on React 19 and 18 (dev server and production build, the
 # docs' React examples) and on the server (react-dom/server in Node).
 test-consumers: tools pkg server
 	@mkdir -p $(LOG_DIR)
-	echo "==> test-consumers: node --test tests/consumers/{consumers,react,react-ssr}.test.mjs (Vite, webpack, esbuild; the npm README quick start in Vite; optave-client/react in Vite + React 19 and in Node)"
+	echo "==> test-consumers: node --test tests/consumers/{consumers,react,react-ssr}.test.mjs (Vite, webpack, esbuild; the npm README quick start in Vite; optave-client/react in Vite on React 19 and 18, and in Node)"
 	node --test --test-reporter=spec tests/consumers/consumers.test.mjs tests/consumers/react.test.mjs \
 		tests/consumers/react-ssr.test.mjs 2>&1 | tee $(LOG_DIR)/consumers.log
 

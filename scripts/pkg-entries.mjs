@@ -1,14 +1,17 @@
-// Steps of `make pkg` that need the built wasm (run by the Makefile).
+// Steps of `make pkg` (run by the Makefile).
 //
-//   node scripts/pkg-entries.mjs statics <pkgDir>
-//       The glue (js/api.js and js/entry.js appended, not yet minified) is
-//       loaded in node with the wasm (initSync); the three static getters'
-//       values are written into the glue in place of `/* @statics */ null`, so
-//       `OptaveClient.sdkVersion`, `.specVersion` and `.schemaRef` answer
-//       before the wasm is loaded (their one source stays the core). The
-//       wasm's imports object names the snippet module once per Rust extern
-//       block, the same key with the same namespace each time; the repeats go
-//       (bundlers warn about duplicate keys: esbuild's duplicate-object-key).
+//   node scripts/pkg-entries.mjs bundle <glueDir> <pkgDir>
+//       Bundles the package's entry, <pkgDir>/optave_client.js, with esbuild
+//       (minified, ESM): js/entry.js, which imports the glue wasm-bindgen
+//       generated into <glueDir> (as './optave_client_core.js'), js/api.js
+//       and js/bindings.js (the glue's snippet import resolves to that same
+//       file: one module, one `OptaveError`). The wasm's short import names
+//       (<glueDir>/imports.json, written by tools/wasm-imports) are esbuild's
+//       `mangleCache`: the glue's imports object gets the same keys, and no
+//       other property is renamed. `OPTAVE_STATICS` (what `sdkVersion`,
+//       `specVersion` and `schemaRef` answer before the wasm is loaded) is
+//       defined from core/Cargo.toml's version and the core's constants
+//       (core/src/lib.rs); scripts/check-pkg.mjs checks them against the wasm.
 //   node scripts/pkg-entries.mjs finish <pkgDir>
 //       Writes inline.js (the wasm as base64, instantiated at
 //       import by initSync, no fetch) and its .d.ts (js/inline.d.ts), the
@@ -21,11 +24,11 @@
 //       still defines it at run time where the engine has it; `free()` stays).
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { transformSync } from 'esbuild';
+import { fileURLToPath } from 'node:url';
+import { build, transformSync } from 'esbuild';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const [step, dirArg] = process.argv.slice(2);
+const [step, dirArg, pkgArg] = process.argv.slice(2);
 const dir = path.resolve(dirArg ?? 'pkg');
 const fail = (msg) => {
   console.error(`pkg-entries: FAIL: ${msg}`);
@@ -34,36 +37,63 @@ const fail = (msg) => {
 const at = (name) => path.join(dir, name);
 const wasmBytes = () => readFileSync(at('optave_client_bg.wasm'));
 
-if (step === 'statics') {
-  const gluePath = at('optave_client.js');
-  const glue = await import(pathToFileURL(gluePath).href);
-  glue.initSync({ module: wasmBytes() });
-  const statics = {
-    sdkVersion: glue.OptaveClient.sdkVersion,
-    specVersion: glue.OptaveClient.specVersion,
-    schemaRef: glue.OptaveClient.schemaRef,
+/** What the statics answer before the wasm is loaded: the core's version and constants. */
+function statics() {
+  const manifest = readFileSync(path.join(ROOT, 'core', 'Cargo.toml'), 'utf8');
+  const version = /^\[package\][^[]*?^version\s*=\s*"([^"]+)"/m.exec(manifest)?.[1];
+  const lib = readFileSync(path.join(ROOT, 'core', 'src', 'lib.rs'), 'utf8');
+  const constant = (name) => new RegExp(`^pub const ${name}: &str = "([^"]+)";`, 'm').exec(lib)?.[1];
+  const out = { sdkVersion: version, specVersion: constant('SPEC_VERSION'), schemaRef: constant('SCHEMA_REF') };
+  for (const [k, v] of Object.entries(out)) if (!v) fail(`cannot read ${k} from core/Cargo.toml or core/src/lib.rs`);
+  return out;
+}
+
+if (step === 'bundle') {
+  const out = path.resolve(pkgArg ?? 'pkg');
+  const names = JSON.parse(readFileSync(at('imports.json'), 'utf8'));
+  const escape = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const glue = {
+    name: 'optave-glue',
+    setup(b) {
+      b.onResolve({ filter: /^\.\/optave_client_core\.js$/ }, () => ({ path: at('optave_client.js') }));
+      b.onResolve({ filter: /^\.\/snippets\/[^/]+\/js\/bindings\.js$/ }, () => ({ path: path.join(ROOT, 'js', 'bindings.js') }));
+      // wasm-bindgen names the snippet module in the imports object once per
+      // Rust extern block: the same key, the same module each time. The
+      // repeats go (bundlers warn about duplicate keys: esbuild's
+      // duplicate-object-key); a repeat left in any other form fails the
+      // build below as an esbuild warning.
+      b.onLoad({ filter: /\.js$/ }, (args) => {
+        if (args.path !== at('optave_client.js')) return undefined;
+        const seen = new Set();
+        const contents = readFileSync(args.path, 'utf8').replace(/^\s*("\.\/snippets\/[^"\n]+"): *\w+,?\n/gm, (line, key) => {
+          if (seen.has(key)) return '';
+          seen.add(key);
+          return line;
+        });
+        return { contents, loader: 'js' };
+      });
+    },
   };
-  for (const [k, v] of Object.entries(statics)) if (typeof v !== 'string' || v === '') fail(`OptaveClient.${k} is ${v}`);
-  const text = readFileSync(gluePath, 'utf8');
-  const marker = '/* @statics */ null';
-  if (text.split(marker).length !== 2) fail(`${gluePath} must hold ${marker} once (js/entry.js appended?)`);
-  const seen = new Set();
-  const dropped = [];
-  let deduped = text.replace(/^(\s*)("\.\/snippets\/[^"\n]+"): *(\w+),?\n/gm, (line, _indent, key, id) => {
-    if (!seen.has(key)) {
-      seen.add(key);
-      return line;
-    }
-    dropped.push(id);
-    return '';
+  const known = statics();
+  const result = await build({
+    entryPoints: [path.join(ROOT, 'js', 'entry.js')],
+    outfile: path.join(out, 'optave_client.js'),
+    bundle: true,
+    format: 'esm',
+    minify: true,
+    plugins: [glue],
+    define: { OPTAVE_STATICS: JSON.stringify(known) },
+    mangleProps: new RegExp(`^(${Object.keys(names).map(escape).join('|')})$`),
+    mangleQuoted: true,
+    mangleCache: names,
+    logLevel: 'warning',
   });
-  // ...and the namespace imports only those repeats used.
-  for (const id of dropped) {
-    deduped = deduped.replace(new RegExp(`^import \\* as ${id} from "\\./snippets/[^"\n]+";?\n`, 'm'), '');
+  if (result.errors.length || result.warnings.length) fail('esbuild reported warnings');
+  const cache = result.mangleCache;
+  for (const [k, v] of Object.entries(cache)) {
+    if (names[k] !== v) fail(`esbuild renamed ${k} to ${v}, not as the wasm (${names[k]})`);
   }
-  const repeats = dropped.length;
-  writeFileSync(gluePath, deduped.replace(marker, JSON.stringify(statics)));
-  console.log(`pkg-entries: statics ${JSON.stringify(statics)}; ${repeats} repeated snippet keys removed from the imports object`);
+  console.log(`pkg-entries: bundled optave_client.js (statics ${JSON.stringify(known)}; ${Object.keys(names).length} import names)`);
 } else if (step === 'finish') {
   const b64 = wasmBytes().toString('base64');
   writeFileSync(at('inline.js'), [
@@ -99,5 +129,5 @@ if (step === 'statics') {
   writeFileSync(dtsPath, dts);
   console.log(`pkg-entries: inline.js (${b64.length} B of base64), react.js (${react.length} B), typed wasm subpath, create() and no Symbol.dispose in the .d.ts`);
 } else {
-  fail(`unknown step ${step}: statics | finish`);
+  fail(`unknown step ${step}: bundle | finish`);
 }

@@ -7,8 +7,11 @@
 #      `exports` map: main entry, /inline, /react, the wasm subpath) with the package's
 #      .d.ts files checked too (skipLibCheck false), once per lib: ES2020,
 #      ES2022, ESNext (each with DOM: a browser package).
+#   3. The snapshot of the public types (scripts/dts-snapshot.mjs): the
+#      built optave_client.d.ts, react.d.ts and inline.d.ts equal
+#      tests/types-snapshot/ (UPDATE_SNAPSHOTS=1 writes them there instead).
 # Prints "types: N passed, M failed", N counting each mistake of consumer.ts
-# and react.ts, the two files themselves and each lib.
+# and react.ts, the two files themselves, each lib and each snapshot file.
 #
 # Usage: scripts/test-types.sh [pkgDir=pkg]
 set -uo pipefail
@@ -55,6 +58,15 @@ JSON
         fail=$((fail + 1))
     fi
 done
+
+echo "==> test-types: the public types against tests/types-snapshot/ (UPDATE_SNAPSHOTS=1 updates them)"
+if out=$(node "$root/scripts/dts-snapshot.mjs" "$pkg"); then
+    echo "$out"
+    pass=$((pass + 3))
+else
+    echo "$out"
+    fail=$((fail + $(echo "$out" | sed -n 's/^types-snapshot: [0-9]* passed, \([0-9]*\) failed$/\1/p')))
+fi
 
 echo "types: $pass passed, $fail failed"
 ((fail == 0))

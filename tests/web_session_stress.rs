@@ -166,8 +166,8 @@ async fn a_thousand_drop_cycles_leave_listeners_and_timers_at_baseline() {
     let signals = global_listeners();
     assert_eq!(
         signals.len(),
-        5,
-        "online, offline, pageshow, pagehide, visibilitychange: {signals:?}"
+        7,
+        "online, offline, pageshow, pagehide, visibilitychange, freeze, resume: {signals:?}"
     );
     for _ in 0..20 {
         drop_and_reconnect(&client, &rec).await;

@@ -10,7 +10,9 @@
 // `optave-client/inline` works with no set-up and no fetch of the wasm; a wasm
 // that cannot be loaded rejects `create()` with `WASM_LOAD_FAILED`; and
 // `instanceof OptaveError` holds for a thrown error, a rejection and an `error`
-// event payload.
+// event payload. In a page, importing the package starts the wasm's fetch
+// (create() finds it in flight; a failed early fetch is no unhandled
+// rejection); in node, importing it fetches nothing.
 //
 // Environment: OCO_DEMO_URL (base URL of a running local server), CHROMIUM.
 
@@ -101,6 +103,20 @@ describe('start-up in node', () => {
       console.log(JSON.stringify(out));`);
     assert.deepEqual(r, { state: 'initialized', sameClass: true, sameError: true, version: r.version });
     assert.match(r.version, /^\d+\.\d+\.\d+/);
+  });
+  test('importing the package in node (server-side rendering) fetches nothing and leaves no unhandled rejection', () => {
+    const r = inNode(`
+      const fetches = [];
+      globalThis.fetch = (...args) => { fetches.push(String(args[0])); return Promise.reject(new Error('no fetch in node')); };
+      const rejections = [];
+      process.on('unhandledRejection', (e) => rejections.push(String(e && e.message || e)));
+      const errors = [];
+      for (const entry of ['optave_client.js', 'react.js']) {
+        try { await import(process.env.PKG_URL + entry); } catch (e) { errors.push(entry + ': ' + e.message); }
+      }
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      console.log(JSON.stringify({ fetches, rejections, errors }));`);
+    assert.deepEqual(r, { fetches: [], rejections: [], errors: [] });
   });
 });
 
@@ -241,6 +257,64 @@ describe('start-up in Chromium against the local server', () => {
       await page.waitForFunction(() => window.__result !== undefined, null, { timeout: RUN_TIMEOUT_MS });
       assert.deepEqual(await page.evaluate(() => window.__result), { actionType: 'translation' });
       assert.deepEqual(wasmFetches, []);
+    } finally {
+      await page.close();
+    }
+  });
+
+  test('importing the package starts the wasm fetch: it is under way before create() is called', async () => {
+    const page = await browser.newPage();
+    const wasmRequests = [];
+    const problems = [];
+    page.on('request', (req) => { if (req.url().endsWith('.wasm')) wasmRequests.push(req.url()); });
+    page.on('pageerror', (err) => problems.push(`pageerror: ${err.message}`));
+    try {
+      await page.goto(`${base}/healthz`);
+      await page.addScriptTag({ type: 'module', content: `
+        const { OptaveClient } = await import('/pkg/optave_client.js');
+        // The page's own work between the import and create().
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        const beforeCreate = performance.getEntriesByType('resource').map((e) => e.name).filter((n) => n.endsWith('.wasm'));
+        const client = await OptaveClient.create({ websocketUrl: ${JSON.stringify(base.replace(/^http/, 'ws') + '/ws')} });
+        window.__result = { beforeCreate, state: client.state };
+        client.free();` });
+      await page.waitForFunction(() => window.__result !== undefined, null, { timeout: RUN_TIMEOUT_MS });
+      const r = await page.evaluate(() => window.__result);
+      assert.deepEqual(r.beforeCreate, [`${base}/pkg/optave_client_bg.wasm`]);
+      assert.equal(r.state, 'initialized');
+      assert.deepEqual(wasmRequests, [`${base}/pkg/optave_client_bg.wasm`], 'create() used the wasm fetched at import');
+      assert.deepEqual(problems, []);
+    } finally {
+      await page.close();
+    }
+  });
+
+  test('a failed early wasm fetch is no unhandled rejection; create() then rejects with WASM_LOAD_FAILED', async () => {
+    const page = await browser.newPage();
+    const problems = [];
+    let wasmRequests = 0;
+    page.on('pageerror', (err) => problems.push(`pageerror: ${err.message}`));
+    await page.route('**/*.wasm', (route) => { wasmRequests++; return route.abort('connectionrefused'); });
+    try {
+      await page.goto(`${base}/healthz`);
+      await page.addScriptTag({ type: 'module', content: `
+        const rejections = [];
+        window.addEventListener('unhandledrejection', (e) => rejections.push(String(e.reason)));
+        const { OptaveClient, OptaveError } = await import('/pkg/optave_client.js');
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        const earlyRejections = rejections.slice();
+        let failed = null;
+        await OptaveClient.create({ websocketUrl: 'ws://127.0.0.1:9/ws' })
+          .catch((e) => { failed = { isOptaveError: e instanceof OptaveError, code: e.code }; });
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        window.__result = { earlyRejections, rejections, failed };` });
+      await page.waitForFunction(() => window.__result !== undefined, null, { timeout: RUN_TIMEOUT_MS });
+      const r = await page.evaluate(() => window.__result);
+      assert.deepEqual(r.earlyRejections, []);
+      assert.deepEqual(r.rejections, []);
+      assert.deepEqual(r.failed, { isOptaveError: true, code: 'WASM_LOAD_FAILED' });
+      assert.equal(wasmRequests, 2, 'the early fetch, then the one create() made');
+      assert.deepEqual(problems, []);
     } finally {
       await page.close();
     }

@@ -104,14 +104,6 @@ export function sentFrames() { return globalThis.__probes ? globalThis.__probes.
 export function openedUrls() { return globalThis.__probes ? globalThis.__probes.urls.slice() : []; }
 export function openedProtocols() { return globalThis.__probes ? globalThis.__probes.protocols.slice() : []; }
 
-// Defines the package's JavaScript layer (`js/api.js`, which `make pkg`
-// appends to the glue) on the class of `client`, as the package does on its
-// `OptaveClient`; returns the client.
-export function installApi(client, source) {
-  new Function('OptaveClient', source)(client.constructor);
-  return client;
-}
-
 // `target[name](...args)`.
 export function invoke(target, name, args) { return target[name](...args); }
 

@@ -7,6 +7,13 @@ use serde_json::{json, Value};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 
+// The package's JavaScript layer, imported as the package's entry imports it.
+#[wasm_bindgen(module = "/js/api.js")]
+extern "C" {
+    #[wasm_bindgen(js_name = defineApi)]
+    fn define_api(class: &JsValue);
+}
+
 #[wasm_bindgen(module = "/tests/web/harness.js")]
 extern "C" {
     #[derive(Clone)]
@@ -91,8 +98,6 @@ extern "C" {
     pub fn sent_frames() -> Vec<String>;
     #[wasm_bindgen(js_name = openedUrls)]
     pub fn opened_urls() -> Vec<String>;
-    #[wasm_bindgen(js_name = installApi)]
-    fn install_api_raw(client: JsValue, source: &str) -> JsValue;
     #[wasm_bindgen(catch)]
     fn invoke(target: &JsValue, name: &str, args: Vec<JsValue>) -> Result<JsValue, JsValue>;
 }
@@ -263,9 +268,11 @@ pub fn assert_error(err: &JsValue, category: &str, code: &str) {
 
 /// `client` handed to JavaScript, with the package's JavaScript layer
 /// (`js/api.js`: the named senders and the official client's aliases) defined
-/// on its class as `make pkg` does.
+/// on its class as the package's entry (`js/entry.js`) does.
 pub fn with_js_api(client: OptaveClient) -> JsValue {
-    install_api_raw(client.into(), include_str!("../../js/api.js"))
+    let client = JsValue::from(client);
+    define_api(&Reflect::get(&client, &"constructor".into()).expect("the client has a class"));
+    client
 }
 
 /// Calls `target[name](...args)`; panics when it throws.

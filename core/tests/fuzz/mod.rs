@@ -54,7 +54,7 @@ pub use inbound::check_inbound;
 /// the reference model's reader (`tests/oracle/json.rs`).
 use crate::oracle::json as rfc_json;
 
-/// The envelope size limit of protocol.md section 3, in UTF-8 bytes.
+/// The envelope size limit of protocol.md section 4, in UTF-8 bytes.
 pub const ENVELOPE_LIMIT: usize = 131_072;
 /// The longest timeout a browser timer honours, in ms (2^31 − 1).
 pub const TIMEOUT_LIMIT_MS: f64 = 2_147_483_647.0;

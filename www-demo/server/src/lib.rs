@@ -10,6 +10,8 @@
 //! the built wasm package, `POST /api/ws-ticket`, `GET /ws`,
 //! `POST /message/{action}` (the REST endpoint, [`rest`]), `GET /echo`,
 //! `GET /healthz`, and the test controls `/api/test/*` ([`test_routes`]).
+//! Every HTTP answer is compressed (brotli or gzip) when the request accepts
+//! it ([`compression`]).
 //!
 //! The [`supervisor`] module is the library side of the `oco-supervisor`
 //! binary, which runs this server as a child process it can kill and start
@@ -45,6 +47,7 @@ use axum::{middleware, Router};
 use tokio::net::TcpListener;
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
+use tower_http::compression::CompressionLayer;
 use tower_http::services::ServeDir;
 use tower_http::set_header::SetResponseHeader;
 
@@ -150,12 +153,19 @@ connect-src 'self' ws://127.0.0.1:*";
 
 /// Builds the router.
 pub fn router(state: AppState) -> Router {
+    // A `.br` or `.gz` file next to the requested one (e.g. compressed once
+    // at the highest level, as a CDN serves a versioned package) is sent as
+    // is when accepted; otherwise [`compression`] compresses on the fly.
     let root = SetResponseHeader::if_not_present(
-        ServeDir::new(&state.config.root),
+        ServeDir::new(&state.config.root)
+            .precompressed_br()
+            .precompressed_gzip(),
         header::CONTENT_SECURITY_POLICY,
         HeaderValue::from_static(PAGE_CSP),
     );
-    let pkg = ServeDir::new(&state.config.pkg);
+    let pkg = ServeDir::new(&state.config.pkg)
+        .precompressed_br()
+        .precompressed_gzip();
     Router::new()
         .route("/healthz", get(http::healthz))
         .route(
@@ -169,7 +179,22 @@ pub fn router(state: AppState) -> Router {
         .nest_service("/pkg", pkg)
         .fallback_service(root)
         .layer(middleware::from_fn(http::guard_sources))
+        .layer(compression())
         .with_state(state)
+}
+
+/// Compression of every HTTP answer, as production hosting does: brotli or
+/// gzip, whichever the request's `Accept-Encoding` prefers (brotli on a
+/// tie), identity without one. tower-http's default predicate: bodies of
+/// 32 bytes and more, not images, gRPC or event streams, so the package's
+/// `application/wasm` and `text/javascript` are compressed. The default
+/// levels are the on-the-fly ones (brotli quality 4, as nginx; gzip level
+/// 6): compressing the wasm at brotli 11 on every request would take longer
+/// than sending the difference on a slow network. A WebSocket upgrade (101,
+/// empty body) and responses that already carry a `Content-Encoding` pass
+/// unchanged.
+pub fn compression() -> CompressionLayer {
+    CompressionLayer::new().br(true).gzip(true)
 }
 
 /// A running server (from [`start`]).
