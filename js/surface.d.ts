@@ -311,7 +311,7 @@ export interface OptaveClient {
     sendAsync<A extends Action>(action: A, params: ParamsFor<A>, options?: RequestOptions): Promise<SuperpowerEvent>;
     /**
      * Sends `params` as `action` now (queued while reconnecting) and returns a
-     * handle on that one request (the request-handles issue):
+     * handle on that one request (docs/api.md, "API" (request handles)):
      * `for await (const ev of req)` yields every frame of the request in order
      * (`started`, `completed`, error frames), and `settled()` resolves once every
      * superpower that started has completed or failed and no frame came for

@@ -146,8 +146,8 @@ impl OptaveClient {
     /// (down for `connectionStateTtlMs`; one attempt every
     /// `reconnect.maxDelayMs`), `'closing'`, `'closed'` (by `close()`) or
     /// `'failed'` (will not retry on its own). Each change is emitted as
-    /// `stateChange`. Source: the resilient-session issue, "Connection
-    /// states".
+    /// `stateChange`. Source: docs/api.md, "Connection states, reconnection
+    /// and the offline queue".
     #[wasm_bindgen(getter, unchecked_return_type = "ConnectionState")]
     pub fn state(&self) -> String {
         String::from(self.shared.state.borrow().session.state().as_str())
@@ -156,7 +156,7 @@ impl OptaveClient {
     /// The transport requests use now: `'websocket'`, or `'rest'` (with
     /// `transport: 'rest'`, or with `'auto'` while the WebSocket cannot be
     /// established). Each change is also reported on `stateChange`
-    /// (`transport`). Source: the REST-transport issue; protocol.md section 1.
+    /// (`transport`). Source: docs/api.md, "Transports"; protocol.md section 1.
     #[wasm_bindgen(getter, unchecked_return_type = "TransportInUse")]
     pub fn transport(&self) -> String {
         String::from(self.shared.state.borrow().session.transport().as_str())

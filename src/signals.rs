@@ -1,5 +1,5 @@
 //! The browser's signals about the network and the page, as session inputs
-//! (the resilient-session issue, "Browser signals"): `online` and `offline`
+//! (docs/api.md, "Connection states, reconnection and the offline queue"): `online` and `offline`
 //! on the global object, `visibilitychange`, `freeze` and `resume` on the
 //! document, `pageshow` and `pagehide` on the window. Every listener is owned ([`Listener`]) and
 //! removed when [`Signals`] is dropped: on `close()` and on `free()`.

@@ -54,8 +54,7 @@ extern "C" {
 pub enum Waiter {
     /// An `...Async` promise: the first frame settles it.
     Promise(Settle),
-    /// A request handle: every frame, then `settled()` (the request-handles
-    /// issue).
+    /// A request handle: every frame, then `settled()` (docs/api.md, "API").
     Handle(Handle),
 }
 

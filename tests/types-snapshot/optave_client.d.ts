@@ -733,7 +733,7 @@ export interface SuperpowerFrame<A, R> {
  * `close` per `open`). When the SDK closed the socket itself, on `offline`
  * or `pagehide` (code 1000, reason `connection interrupted`) or on
  * `close()` (reason `client closed`), it carries what the socket was closed
- * with. Source: protocol.md section 7 (events), the resilient-session issue.
+ * with. Source: protocol.md section 7 (events), docs/api.md, "Connection states".
  */
 export interface CloseInfo {
     /**
@@ -756,7 +756,7 @@ export interface CloseInfo {
 export type AuthTransport = "subprotocol" | "query";
 
 /**
- * The `transport` option (the REST-transport issue; protocol.md section 1).
+ * The `transport` option (docs/api.md, "Transports"; protocol.md section 1).
  */
 export type Transport = "websocket" | "rest" | "auto";
 
@@ -767,7 +767,7 @@ export type Transport = "websocket" | "rest" | "auto";
 export type TransportInUse = "websocket" | "rest";
 
 /**
- * The `reconnect` option's tuning (the resilient-session issue).
+ * The `reconnect` option's tuning (docs/api.md, "Connection states").
  */
 export interface ReconnectOptions {
     /**
@@ -907,7 +907,7 @@ export interface RequestOptions {
 export type ReadyState = "connecting" | "open" | "closing" | "closed";
 
 /**
- * The connection state, `client.state` (the resilient-session issue).
+ * The connection state, `client.state` (docs/api.md, "Connection states").
  */
 export type ConnectionState = "initialized" | "connecting" | "connected" | "disconnected" | "suspended" | "closing" | "closed" | "failed";
 
@@ -1682,7 +1682,7 @@ export interface OptaveClient {
     sendAsync<A extends Action>(action: A, params: ParamsFor<A>, options?: RequestOptions): Promise<SuperpowerEvent>;
     /**
      * Sends `params` as `action` now (queued while reconnecting) and returns a
-     * handle on that one request (the request-handles issue):
+     * handle on that one request (docs/api.md, "API" (request handles)):
      * `for await (const ev of req)` yields every frame of the request in order
      * (`started`, `completed`, error frames), and `settled()` resolves once every
      * superpower that started has completed or failed and no frame came for
@@ -1868,15 +1868,15 @@ export class OptaveClient {
      * (down for `connectionStateTtlMs`; one attempt every
      * `reconnect.maxDelayMs`), `'closing'`, `'closed'` (by `close()`) or
      * `'failed'` (will not retry on its own). Each change is emitted as
-     * `stateChange`. Source: the resilient-session issue, "Connection
-     * states".
+     * `stateChange`. Source: docs/api.md, "Connection states, reconnection
+     * and the offline queue".
      */
     readonly state: ConnectionState;
     /**
      * The transport requests use now: `'websocket'`, or `'rest'` (with
      * `transport: 'rest'`, or with `'auto'` while the WebSocket cannot be
      * established). Each change is also reported on `stateChange`
-     * (`transport`). Source: the REST-transport issue; protocol.md section 1.
+     * (`transport`). Source: docs/api.md, "Transports"; protocol.md section 1.
      */
     readonly transport: TransportInUse;
 }

@@ -11,7 +11,7 @@ pub use super::input::Input;
 use super::rest::{Fetch, Transport};
 
 /// The connection state (`client.state`), named as realtime SDKs name them
-/// (the resilient-session issue, "Connection states").
+/// (docs/api.md, "Connection states, reconnection and the offline queue").
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ConnectionState {
     /// Created; `connect()` not called yet.

@@ -1,4 +1,4 @@
-//! The session state machine (the resilient-session issue): the connection's
+//! The session state machine (docs/api.md, "Connection states"): the connection's
 //! states, automatic reconnection with full-jitter backoff, the browser's
 //! online/offline and page-lifecycle signals, the offline queue, and every
 //! request the page made, sent again after a reconnect and de-duplicated on

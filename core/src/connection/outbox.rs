@@ -1,8 +1,8 @@
 //! Every request the session is responsible for, in the order the page made
 //! them: queued while the connection is down, tracked on the wire until its
 //! answer is complete, sent again after a reconnect, and de-duplicated on the
-//! way back (the resilient-session issue, "Offline queue" and "Pending
-//! `...Async` requests across a reconnect").
+//! way back (docs/api.md, "Connection states, reconnection and the offline
+//! queue").
 //!
 //! A request is *complete* once a frame has arrived for it and every
 //! superpower that reported `started` has reported again (`completed`,
@@ -13,7 +13,7 @@
 //! request stops being tracked at its deadline (`requestTimeoutMs` after it
 //! was sent).
 //!
-//! A request handle (`client.request(...)`, the request-handles issue) gets
+//! A request handle (`client.request(...)`, docs/api.md, "API" (request handles)) gets
 //! every frame, not only the first, and *settles* once its request is
 //! complete and no new frame has arrived for its `settleMs`: the settle rule
 //! lives here and nowhere else. A `completed` frame with no `started` before

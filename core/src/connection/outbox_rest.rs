@@ -1,5 +1,5 @@
-//! The outbox's REST side: requests moved off the socket (the REST-transport
-//! issue, `auto`).
+//! The outbox's REST side: requests moved off the socket (`auto`; docs/api.md,
+//! "Transports").
 
 use alloc::string::String;
 use alloc::vec::Vec;

@@ -1,7 +1,7 @@
 //! When to try the connection again: full-jitter exponential backoff, a slow
 //! `suspended` pace after `connectionStateTtlMs` of failures, and an attempt
 //! counter that resets once a connection has stayed open long enough
-//! (the resilient-session issue, "Reconnection").
+//! (docs/api.md, "Connection states, reconnection and the offline queue").
 //!
 //! Pure bookkeeping: the caller feeds it the times at which connections
 //! opened and dropped and asks it for the next delay; randomness comes from

@@ -1,5 +1,5 @@
 //! The transports (the `transport` option) and what an HTTP status means
-//! for a REST request (protocol.md section 1; README, "Transports").
+//! for a REST request (protocol.md section 1; docs/api.md, "Transports").
 
 use alloc::rc::Rc;
 use alloc::string::String;
@@ -84,7 +84,7 @@ pub enum Class {
     Refused,
 }
 
-/// The meaning of an HTTP status (README, "Transports").
+/// The meaning of an HTTP status (docs/api.md, "Transports").
 pub fn classify(status: u16) -> Class {
     match status {
         200..=299 => Class::Answer,

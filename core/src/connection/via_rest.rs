@@ -1,6 +1,6 @@
 //! The session's REST side: which transport a request takes, the REST
-//! calls' results and deadlines, and the `auto` fallback (the REST-transport
-//! issue): the WebSocket is tried first; once [`FALLBACK_AFTER_FAILURES`]
+//! calls' results and deadlines, and the `auto` fallback (docs/api.md,
+//! "Transports"): the WebSocket is tried first; once [`FALLBACK_AFTER_FAILURES`]
 //! attempts in a row failed, or an attempt closed with 1006 before opening
 //! (how a proxy that blocks WebSockets looks to a page) as the first failure,
 //! requests go over REST (those waiting for the socket too) while the

@@ -103,7 +103,7 @@ pub struct SuperpowerFrame<A, R> {
 /// `close` per `open`). When the SDK closed the socket itself, on `offline`
 /// or `pagehide` (code 1000, reason `connection interrupted`) or on
 /// `close()` (reason `client closed`), it carries what the socket was closed
-/// with. Source: protocol.md section 7 (events), the resilient-session issue.
+/// with. Source: protocol.md section 7 (events), docs/api.md, "Connection states".
 #[derive(Debug, Clone, Serialize, Tsify)]
 #[serde(rename_all = "camelCase")]
 pub struct CloseInfo {

@@ -19,7 +19,7 @@ pub enum AuthTransport {
     Query,
 }
 
-/// The `transport` option (the REST-transport issue; protocol.md section 1).
+/// The `transport` option (docs/api.md, "Transports"; protocol.md section 1).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Tsify)]
 #[serde(rename_all = "lowercase")]
 pub enum Transport {
@@ -149,7 +149,7 @@ pub struct ConnectionOptions {
     pub client_secret: Option<Value>,
 }
 
-/// The `reconnect` option's tuning (the resilient-session issue).
+/// The `reconnect` option's tuning (docs/api.md, "Connection states").
 #[derive(Debug, Clone, Default, Deserialize, Tsify)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct ReconnectOptions {
@@ -168,7 +168,7 @@ pub struct ReconnectOptions {
     pub max_attempts: Option<f64>,
 }
 
-/// The connection state, `client.state` (the resilient-session issue).
+/// The connection state, `client.state` (docs/api.md, "Connection states").
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Tsify)]
 #[serde(rename_all = "lowercase")]
 pub enum ConnectionState {

@@ -1,4 +1,4 @@
-//! The session options (the resilient-session issue): `reconnect`,
+//! The session options (docs/api.md, "Connection states"): `reconnect`,
 //! `connectionStateTtlMs`, `queueLimit`, `queueWhileDisconnected`,
 //! `resendOnReconnect`.
 

@@ -33,7 +33,7 @@ pub fn request_timeout(
 pub const DEFAULT_SETTLE_MS: f64 = 400.0;
 
 /// The options of one request handle (`client.request(action, params,
-/// options)`, the request-handles issue).
+/// options)`, docs/api.md, "API" (request handles)).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct HandleOptions {
     /// `timeoutMs`, or the client's `requestTimeoutMs`.

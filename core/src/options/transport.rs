@@ -1,4 +1,4 @@
-//! The `transport` option (the REST-transport issue): which transport
+//! The `transport` option (docs/api.md, "Transports"): which transport
 //! carries requests, and its default.
 
 use crate::connection::Transport;
