@@ -90,6 +90,16 @@ fn send(
     out
 }
 
+/// The nine documentation sends in a row, waiters 1 to 9.
+fn send_all(rig: &mut Rig) -> Vec<Outbound> {
+    let mut builder = Builder::default();
+    docs_sends()
+        .iter()
+        .zip(1..)
+        .map(|((action, params), w)| send(rig, &mut builder, *action, params, w))
+        .collect()
+}
+
 fn parsed(out: &Outbound) -> Value {
     serde_json::from_str(&out.text).expect("the envelope is JSON")
 }
@@ -100,12 +110,7 @@ fn parsed(out: &Outbound) -> Value {
 #[test]
 fn the_documentation_params_for_nine_actions_all_go_out() {
     let mut rig = Rig::connected(config());
-    let mut builder = Builder::default();
-    let outs: Vec<Outbound> = docs_sends()
-        .iter()
-        .zip(1..)
-        .map(|((action, params), w)| send(&mut rig, &mut builder, *action, params, w))
-        .collect();
+    let outs = send_all(&mut rig);
     assert_eq!(outs.len(), 9);
     assert_eq!(outs[0].correlation_id, DOCS_REQUEST_ID);
     assert_eq!(outs[0].request_id_in_flight, None);
@@ -178,12 +183,7 @@ fn frames_reach_only_their_own_request() {
 #[test]
 fn a_resend_after_a_drop_keeps_each_requests_ids() {
     let mut rig = Rig::connected(config());
-    let mut builder = Builder::default();
-    let outs: Vec<Outbound> = docs_sends()
-        .iter()
-        .zip(1..)
-        .map(|((action, params), w)| send(&mut rig, &mut builder, *action, params, w))
-        .collect();
+    let outs = send_all(&mut rig);
     rig.on(closed(1, 1006, false, T0 + 1.0));
     let t = rig.s.next_wakeup().expect("a retry is due");
     rig.on(Input::Tick { now_ms: t });
