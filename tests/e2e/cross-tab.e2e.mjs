@@ -1,0 +1,312 @@
+// One connection across tabs (`crossTab: { key }`) in Chromium: several
+// pages of one browser context, driven through Playwright, against local OCO
+// servers of this file's own (one plain, one under the supervisor for the
+// restart), so the socket counts of GET /api/test/stats are this file's alone.
+//
+//   make test-e2e          (node --test tests/e2e/*.mjs)
+//
+// What a tab does and what it saw is tests/lib/cross-tab.mjs (window.__tab).
+// Environment: CHROMIUM (default /usr/bin/chromium).
+
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { launchChromium } from '../lib/chromium.mjs';
+import { startServer } from '../lib/local-server.mjs';
+import {
+  EXPECTED_EACH, TRACKER, assertAnsweredOnce, countRoles, inAllAnswered, inLeakCounts, inRecord, inRole,
+  inSendEach, inStartTab, socketStats, until,
+} from '../lib/cross-tab.mjs';
+
+/** Bound on a follower's request while its leader is frozen: 3 s of silence before the takeover, then a new socket. */
+const FROZEN_LEADER_ANSWER_MS = 8000;
+/** Bound on every answer and on every settling condition below (generous: a loaded 2-core machine). */
+const WAIT_MS = 20_000;
+/** Quiet time after the last expected frame, to see any frame delivered twice. */
+const QUIET_MS = 800;
+const LEADER_CHANGES = 100;
+
+let server;
+let supervised;
+let browser;
+
+before(async () => {
+  [server, supervised] = await Promise.all([
+    startServer([], { maxLifetimeSecs: 300 }),
+    startServer([], { supervised: true, maxLifetimeSecs: 300 }),
+  ]);
+  browser = await launchChromium();
+});
+
+after(async () => {
+  await browser?.close();
+  await Promise.all([server?.stop(), supervised?.stop()]);
+});
+
+/** A fresh context (the leak tracker installed) whose pages record their uncaught errors in `problems`. */
+async function newContext() {
+  const context = await browser.newContext();
+  await context.addInitScript(TRACKER);
+  const problems = [];
+  context.on('page', (page) => page.on('pageerror', (err) => problems.push(err.message)));
+  return { context, problems };
+}
+
+/** `n` pages of `base` in `context`, each with a connected client of `key`. */
+async function openTabs(context, n, key, base = server.url) {
+  const pages = [];
+  for (let i = 0; i < n; i++) {
+    const page = await context.newPage();
+    await page.goto(`${base}/healthz`);
+    pages.push(page);
+  }
+  await Promise.all(pages.map((p) => p.evaluate(inStartTab, { key })));
+  return pages;
+}
+
+const roles = (pages) => Promise.all(pages.map((p) => p.evaluate(inRole)));
+
+/** Waits until exactly one of `pages` leads and the others follow, every one connected; returns the leader's index. */
+async function oneLeader(pages, message = 'one leader, the others followers, all connected') {
+  const got = await until(async () => {
+    const r = await roles(pages);
+    const n = countRoles(r);
+    return n.leader === 1 && n.follower === pages.length - 1 && r.every((x) => x.state === 'connected') && r;
+  }, { timeoutMs: WAIT_MS, message });
+  return got.findIndex((r) => r.role === 'leader');
+}
+
+/** Waits until the server at `base` has `open` sockets open (fetch errors while it restarts count as not yet). */
+function openSocketsAt(base, open) {
+  return until(async () => {
+    try {
+      const s = await socketStats(base);
+      return s.openSockets === open && s;
+    } catch {
+      return false;
+    }
+  }, { timeoutMs: WAIT_MS, message: `${open} open socket(s) at ${base}` });
+}
+
+/** Sends the three kinds of request from every page, waits for every answer and a quiet spell, checks each answered once. */
+async function sendFromEach(pages, tags = [], label = 'each') {
+  await Promise.all(pages.map((p, i) => p.evaluate(inSendEach, { tags, label: `${label}-${i}` })));
+  await Promise.all(pages.map((p) => p.waitForFunction(inAllAnswered, EXPECTED_EACH, { timeout: WAIT_MS, polling: 100 })));
+  await new Promise((r) => setTimeout(r, QUIET_MS));
+  const records = await Promise.all(pages.map((p) => p.evaluate(inRecord)));
+  records.forEach((rec, i) => assertAnsweredOnce(rec, `${label} tab ${i}`));
+  return records;
+}
+
+describe('one connection across tabs in Chromium', () => {
+  let context;
+  let problems;
+  let pages;
+  let other;
+
+  test('five tabs with one key: one socket at the server, one leader and four followers, every request answered once in its own tab', async () => {
+    ({ context, problems } = await newContext());
+    const before = await openSocketsAt(server.url, 0);
+    pages = await openTabs(context, 5, 'team-a');
+    await oneLeader(pages);
+    const stats = await socketStats(server.url);
+    assert.equal(stats.openSockets - before.openSockets, 1, `open sockets ${JSON.stringify(stats)}`);
+    assert.equal(stats.acceptedSockets - before.acceptedSockets, 1, `accepted sockets ${JSON.stringify(stats)}`);
+    await sendFromEach(pages, [], 'five');
+    const after = await socketStats(server.url);
+    assert.equal(after.acceptedSockets, stats.acceptedSockets, 'the requests opened no other socket');
+    assert.deepEqual(problems, []);
+  });
+
+  test('a sixth tab with another key makes a second socket and leads its own key', async () => {
+    const before = await socketStats(server.url);
+    [other] = await openTabs(context, 1, 'team-b');
+    await oneLeader([other], 'the other key\'s tab leads');
+    await oneLeader(pages, 'the first key still has one leader');
+    const stats = await socketStats(server.url);
+    assert.equal(stats.openSockets, before.openSockets + 1, JSON.stringify(stats));
+    assert.equal(stats.acceptedSockets, before.acceptedSockets + 1, JSON.stringify(stats));
+    await sendFromEach([other], [], 'other-key');
+    assert.deepEqual(problems, []);
+  });
+
+  test('the leader page closed while the other tabs have requests on the wire: each answered once, through one new socket', async () => {
+    const leader = await oneLeader(pages);
+    const rest = pages.filter((_, i) => i !== leader);
+    for (const p of rest) await p.evaluate(() => { window.__tab.frames = []; window.__tab.ids = {}; window.__tab.answers = {}; window.__tab.settled = {}; });
+    // Answered 1.5 s after they reach the server: still on the wire when the leader goes.
+    await Promise.all(rest.map((p, i) => p.evaluate(inSendEach, { tags: ['fault:delay=1500'], label: `handover-${i}` })));
+    await new Promise((r) => setTimeout(r, 400));
+    const before = await socketStats(server.url);
+    await pages[leader].close();
+    await Promise.all(rest.map((p) => p.waitForFunction(inAllAnswered, EXPECTED_EACH, { timeout: WAIT_MS, polling: 100 })));
+    await new Promise((r) => setTimeout(r, QUIET_MS));
+    const records = await Promise.all(rest.map((p) => p.evaluate(inRecord)));
+    records.forEach((rec, i) => assertAnsweredOnce(rec, `handover tab ${i}`));
+    await oneLeader(rest, 'a new leader among the four');
+    const stats = await socketStats(server.url);
+    assert.equal(stats.acceptedSockets - before.acceptedSockets, 1, `one new socket: ${JSON.stringify({ before, stats })}`);
+    assert.equal(stats.openSockets, 2, `the new leader's and the other key's: ${JSON.stringify(stats)}`);
+    assert.deepEqual(problems, []);
+    await context.close();
+  });
+});
+
+describe('a frozen leader in Chromium', () => {
+  test(`a follower's request is answered within ${FROZEN_LEADER_ANSWER_MS} ms while the leader is frozen; once resumed nothing comes twice and one socket stays open`, async () => {
+    const { context, problems } = await newContext();
+    await openSocketsAt(server.url, 0);
+    const pages = await openTabs(context, 3, 'team-d');
+    const leader = await oneLeader(pages);
+    const followers = pages.filter((_, i) => i !== leader);
+    const cdp = await context.newCDPSession(pages[leader]);
+    await cdp.send('Page.setWebLifecycleState', { state: 'frozen' });
+    try {
+      await followers[0].evaluate(inSendEach, { label: 'frozen' });
+      await followers[0].waitForFunction(inAllAnswered, EXPECTED_EACH, { timeout: WAIT_MS, polling: 100 });
+      const rec = await followers[0].evaluate(inRecord);
+      assert.ok(rec.answers.async <= FROZEN_LEADER_ANSWER_MS, `the Async answer took ${rec.answers.async} ms`);
+      assert.ok(rec.answers.handle <= FROZEN_LEADER_ANSWER_MS, `settled() took ${rec.answers.handle} ms`);
+      const r = await roles(followers);
+      assert.equal(countRoles(r).leader, 1, `a follower took over: ${JSON.stringify(r)}`);
+    } finally {
+      await cdp.send('Page.setWebLifecycleState', { state: 'active' });
+    }
+    await openSocketsAt(server.url, 1);
+    const newLeader = await oneLeader(pages, 'after the resume: one leader');
+    assert.notEqual(newLeader, leader, 'the resumed page does not lead again');
+    await new Promise((r) => setTimeout(r, QUIET_MS));
+    assertAnsweredOnce(await followers[0].evaluate(inRecord), 'the follower, after the resume');
+    // Every tab, the resumed one too, still gets its answers, once.
+    for (const p of pages) await p.evaluate(() => { window.__tab.frames = []; window.__tab.ids = {}; window.__tab.answers = {}; window.__tab.settled = {}; });
+    await sendFromEach(pages, [], 'resumed');
+    assert.equal((await socketStats(server.url)).openSockets, 1);
+    assert.deepEqual(problems, []);
+    await context.close();
+  });
+});
+
+describe('a server restart with five tabs in Chromium', () => {
+  test('the five tabs reconnect through one socket, not five', async () => {
+    const { context, problems } = await newContext();
+    const pages = await openTabs(context, 5, 'team-e', supervised.url);
+    await oneLeader(pages);
+    assert.equal((await socketStats(supervised.url)).acceptedSockets, 1);
+    const res = await fetch(`${supervised.control}/restart?downMs=300`, { method: 'POST' });
+    assert.equal(res.status, 200);
+    await until(async () => {
+      const states = await Promise.all(pages.map((p) => p.evaluate(() => window.__tab.states)));
+      return states.every((s) => s.includes('disconnected') || s.includes('connecting'));
+    }, { timeoutMs: WAIT_MS, message: 'every tab saw the connection go' });
+    await oneLeader(pages, 'after the restart: one leader, all connected');
+    await new Promise((r) => setTimeout(r, 1500));
+    // The restarted server counts from zero.
+    const stats = await socketStats(supervised.url);
+    assert.deepEqual(stats, { openSockets: 1, acceptedSockets: 1 }, 'one reconnect for the five tabs');
+    await sendFromEach(pages, [], 'restarted');
+    assert.deepEqual(problems, []);
+    await context.close();
+  });
+});
+
+describe('leader changes leak nothing in Chromium', () => {
+  test(`${LEADER_CHANGES} leader changes (the leader's client freed and made again) leave BroadcastChannels, listeners and Web Locks at their baseline`, async () => {
+    const { context, problems } = await newContext();
+    await openSocketsAt(server.url, 0);
+    const pages = await openTabs(context, 2, 'team-f');
+    let leader = await oneLeader(pages);
+    await new Promise((r) => setTimeout(r, 1000));
+    const baseline = await Promise.all(pages.map((p) => p.evaluate(inLeakCounts)));
+    for (let i = 0; i < LEADER_CHANGES; i++) {
+      await pages[leader].evaluate(async (key) => {
+        window.__tab.client.free();
+        const { OptaveClient } = await import('/pkg/optave_client.js');
+        const client = await OptaveClient.create({
+          websocketUrl: location.origin.replace(/^http/, 'ws') + '/ws',
+          tokenProvider: async () => (await (await fetch('/api/ws-ticket', { method: 'POST' })).json()).ticket,
+          organizationId: 'f7e8d9c0-b1a2-3456-7890-123456789abc',
+          tenantId: 'tenant-cross-tab',
+          reconnect: { minDelayMs: 50, maxDelayMs: 400 },
+          crossTab: { key },
+        });
+        window.__tab.client = client;
+        await client.connect();
+      }, 'team-f');
+      const next = 1 - leader;
+      await pages[next].waitForFunction(() => window.__tab.client.crossTabRole === 'leader', null, { timeout: WAIT_MS, polling: 20 });
+      leader = next;
+    }
+    leader = await oneLeader(pages, `after ${LEADER_CHANGES} changes: one leader`);
+    await new Promise((r) => setTimeout(r, 1500));
+    const now = await Promise.all(pages.map((p) => p.evaluate(inLeakCounts)));
+    for (const i of [0, 1]) {
+      const strip = ({ channelNames, ...c }) => c;
+      assert.deepEqual(strip(now[i]), strip(baseline[i]), `page ${i}: ${JSON.stringify({ baseline: baseline[i], now: now[i] })}`);
+    }
+    assert.equal((await socketStats(server.url)).openSockets, 1);
+    assert.deepEqual(problems, []);
+    await context.close();
+  });
+});
+
+describe('bad input to cross-tab sharing in Chromium', () => {
+  test('a crossTab.key that is empty or not a string is refused with VALIDATION naming crossTab.key; without the option or without tokenProvider the role is solo', async () => {
+    const { context, problems } = await newContext();
+    const page = await context.newPage();
+    await page.goto(`${server.url}/healthz`);
+    const got = await page.evaluate(async () => {
+      const { OptaveClient, OptaveError } = await import('/pkg/optave_client.js');
+      const base = { websocketUrl: location.origin.replace(/^http/, 'ws') + '/ws', tokenProvider: async () => 'unused' };
+      await OptaveClient.create(base).then((c) => c.free());
+      const refusal = (key) => {
+        try {
+          new OptaveClient({ ...base, crossTab: { key } }).free();
+          return 'accepted';
+        } catch (e) {
+          return { optave: e instanceof OptaveError, category: e.category, names: `${e.message} ${JSON.stringify(e.details ?? null)}`.includes('crossTab.key') };
+        }
+      };
+      const without = new OptaveClient(base);
+      const noProvider = new OptaveClient({ websocketUrl: base.websocketUrl, crossTab: { key: 'team-g' } });
+      const ticket = (await (await fetch('/api/ws-ticket', { method: 'POST' })).json()).ticket;
+      await noProvider.connect(ticket);
+      const out = { empty: refusal(''), number: refusal(5), without: without.crossTabRole, noProvider: noProvider.crossTabRole, noProviderState: noProvider.state };
+      without.free();
+      noProvider.free();
+      return out;
+    });
+    const refused = { optave: true, category: 'VALIDATION', names: true };
+    assert.deepEqual(got, { empty: refused, number: refused, without: 'solo', noProvider: 'solo', noProviderState: 'connected' });
+    assert.deepEqual(problems, []);
+    await context.close();
+  });
+
+  test('a foreign message on the SDK\'s BroadcastChannel is ignored (the tabs keep working) and logged once', async () => {
+    const { context, problems } = await newContext();
+    const pages = await openTabs(context, 3, 'team-g');
+    const leader = await oneLeader(pages);
+    const { channelNames } = await pages[0].evaluate(inLeakCounts);
+    assert.ok(channelNames.length >= 1, 'the SDK opened a BroadcastChannel');
+    const logsBefore = await Promise.all(pages.map((p) => p.evaluate(() => window.__tab.logs.length)));
+    // Another script of the origin posting on the same channel name.
+    const stranger = await context.newPage();
+    await stranger.goto(`${server.url}/healthz`);
+    await stranger.evaluate((names) => {
+      for (const name of names) {
+        const ch = new BroadcastChannel(name);
+        ch.postMessage({ type: 'hello', from: 'another library', correlationId: 42, payload: '{not json' });
+        ch.close();
+      }
+    }, channelNames);
+    await new Promise((r) => setTimeout(r, 1500));
+    const logs = await Promise.all(pages.map((p, i) => p.evaluate((n) => window.__tab.logs.slice(n), logsBefore[i])));
+    const warnings = logs.map((l) => l.filter(([level]) => level === 'warn' || level === 'error'));
+    assert.ok(warnings.every((w) => w.length <= 1), `at most one log line per tab: ${JSON.stringify(warnings)}`);
+    assert.ok(warnings.some((w) => w.length === 1), `logged: ${JSON.stringify(logs)}`);
+    assert.equal(await oneLeader(pages), leader, 'the leader did not change');
+    await sendFromEach(pages, [], 'after-foreign');
+    const errors = await Promise.all(pages.map((p) => p.evaluate(() => window.__tab.errors)));
+    assert.deepEqual(errors, [[], [], []]);
+    assert.deepEqual(problems, []);
+    await context.close();
+  });
+});

@@ -1,0 +1,125 @@
+// A headless Firefox session for node tests: starts geckodriver (built from
+// crates.io by `make tools` into ~/.cargo/bin) on a free port of 127.0.0.1
+// and opens a session of Debian's firefox-esr through selenium-webdriver,
+// naming the driver's address itself (selenium's own driver download is
+// never used).
+//
+// The driver runs with HOME and TMPDIR in a fresh directory (deleted by
+// quit()), and under `timeout`, so it stops by itself even if the test
+// process dies.
+//
+//   const ff = await startFirefox();
+//   await ff.driver.get(url);
+//   await ff.evaluate(fn, arg);           // fn(arg) in the current window (one serialisable argument)
+//   await ff.quit();
+//
+// Environment: GECKODRIVER (default: geckodriver on PATH, else
+// ~/.cargo/bin/geckodriver), FIREFOX (default /usr/bin/firefox-esr).
+
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { homedir, tmpdir } from 'node:os';
+import path from 'node:path';
+import { Builder } from 'selenium-webdriver';
+
+const FIREFOX = process.env.FIREFOX || '/usr/bin/firefox-esr';
+const DRIVER_LIFETIME_SECS = 900;
+
+/** geckodriver as a fresh machine has it after `make tools`: on PATH, or in ~/.cargo/bin (where `cargo install` puts it). */
+export function geckodriverPath() {
+  if (process.env.GECKODRIVER) return process.env.GECKODRIVER;
+  const dirs = [...(process.env.PATH || '').split(path.delimiter).filter(Boolean), path.join(homedir(), '.cargo', 'bin')];
+  return dirs.map((d) => path.join(d, 'geckodriver')).find((f) => existsSync(f)) ?? null;
+}
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address();
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+async function waitReady(url, child, output) {
+  const deadline = Date.now() + 20_000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`geckodriver exited (code ${child.exitCode}): ${output()}`);
+    try {
+      const res = await fetch(`${url}/status`);
+      if (res.ok && (await res.json()).value?.ready) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`geckodriver did not answer ${url}/status within 20 s: ${output()}`);
+}
+
+export async function startFirefox() {
+  const driverBin = geckodriverPath();
+  if (!driverBin) throw new Error('geckodriver is not on PATH nor in ~/.cargo/bin: run `make tools` (cargo install geckodriver) or set GECKODRIVER');
+  if (!existsSync(FIREFOX)) throw new Error(`${FIREFOX} is missing: run \`make tools\` (Debian package firefox-esr) or set FIREFOX`);
+  const home = mkdtempSync(path.join(tmpdir(), 'optave-firefox-'));
+  const port = await freePort();
+  const env = { ...process.env, HOME: home, TMPDIR: home, MOZ_HEADLESS: '1' };
+  let log = '';
+  const child = spawn('timeout', ['--kill-after=5', String(DRIVER_LIFETIME_SECS), driverBin, '--port', String(port), '--host', '127.0.0.1'], {
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const keep = (chunk) => {
+    log = (log + chunk.toString()).slice(-4_000);
+  };
+  child.stdout.on('data', keep);
+  child.stderr.on('data', keep);
+  const url = `http://127.0.0.1:${port}`;
+  const stopDriver = async () => {
+    if (child.exitCode === null && child.signalCode === null) {
+      const exited = new Promise((r) => child.once('exit', r));
+      child.kill('SIGTERM');
+      await exited;
+    }
+    rmSync(home, { recursive: true, force: true });
+  };
+  let driver;
+  try {
+    await waitReady(url, child, () => log);
+    driver = await new Builder()
+      .usingServer(url)
+      .withCapabilities({
+        browserName: 'firefox',
+        'moz:firefoxOptions': {
+          binary: FIREFOX,
+          args: ['-headless'],
+          prefs: {
+            'app.update.enabled': false,
+            'browser.shell.checkDefaultBrowser': false,
+            'datareporting.policy.dataSubmissionEnabled': false,
+            'toolkit.telemetry.enabled': false,
+            'network.captive-portal-service.enabled': false,
+            'network.connectivity-service.enabled': false,
+          },
+        },
+      })
+      .build();
+  } catch (err) {
+    await stopDriver();
+    throw err;
+  }
+  const caps = await driver.getCapabilities();
+  await driver.manage().setTimeouts({ script: 30_000 });
+  return {
+    driver,
+    browserVersion: caps.get('browserVersion'),
+    evaluate: (fn, arg) => driver.executeScript(`return (${fn.toString()})(arguments[0]);`, arg),
+    driverLog: () => log,
+    async quit() {
+      await driver.quit().catch(() => {});
+      await stopDriver();
+    },
+  };
+}
