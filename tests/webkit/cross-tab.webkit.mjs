@@ -35,7 +35,8 @@ describe('the role of a lone client in WebKit', () => {
 
   test('the first client with crossTab leads; one without it is solo', async () => {
     await wk.driver.get(`${server.url}/healthz`);
-    const first = await wk.evaluate(inStartTab, { key: 'lone' });
+    await wk.evaluate(inStartTab, { key: 'lone' });
+    const first = await wk.waitFor(() => window.__tab.client.crossTabRole === 'leader' && { role: window.__tab.client.crossTabRole, state: window.__tab.client.state }, null, { message: 'the lone client leads' });
     assert.deepEqual(first, { role: 'leader', state: 'connected' });
     const solo = await wk.evaluate(async () => {
       const { OptaveClient } = await import('/pkg/optave_client.js');
