@@ -13,6 +13,7 @@
 #                   and optave-client/react (Vite + React 19 and 18 under StrictMode; server rendering)
 #   make bench      browser benchmarks against the browser's own limits (BENCHMARKS.md)
 #   make bench-coldstart  cold start on Slow 4G and unthrottled: bare socket vs the SDK, with and without preload
+#   make bench-crosstab   one connection across tabs: sockets for five tabs, handover when the leader page closes
 #   make fuzz       libFuzzer runs of the core (nightly + cargo-fuzz; FUZZ_SECONDS per target, FUZZ_TARGETS; FUZZING.md)
 #   make fmt        format the workspace
 #   make clean      remove build output
@@ -78,7 +79,7 @@ PKG_STAMP := $(PKG_DIR)/.build-stamp
 	tool-firefox tool-webkit tool-geckodriver tool-node \
 	pkg server server-release demo test lint test-native test-wasm test-types test-pkg test-e2e test-summary \
 	test-webkit test-consumers \
-	test-size bench bench-coldstart \
+	test-size bench bench-coldstart bench-crosstab \
 	fmt clean distclean
 
 help:
@@ -326,6 +327,13 @@ bench: tools pkg server-release
 bench-coldstart: tools pkg server-release
 	@echo "==> bench-coldstart: node bench/coldstart.mjs"
 	node bench/coldstart.mjs
+
+# One connection across tabs: sockets for five tabs of one key, and the
+# handover when the leader's page closes (median and p90); prints one table,
+# writes target/cross-tab.json.
+bench-crosstab: tools pkg server-release
+	@echo "==> bench-crosstab: node bench/cross-tab.mjs"
+	node bench/cross-tab.mjs
 
 test-e2e: pkg server
 	@mkdir -p $(LOG_DIR)
