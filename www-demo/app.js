@@ -4,12 +4,12 @@
 // from the server, the seed data or the user is put into the page with
 // textContent / createElement (the `h` helper of dom.js): never parsed as markup.
 
-import { CONVERSATIONS, DEFAULT_ADJUST_INSTRUCTION, DEFAULT_ELEVATE_REASON, DEMO_OFFERS, ORGANIZATION_ID, TRANSLATE_TARGETS } from './seed-data.js';
+import { AGENT_ID, CONVERSATIONS, DEFAULT_ADJUST_INSTRUCTION, DEFAULT_ELEVATE_REASON, DEMO_OFFERS, ORGANIZATION_ID, TRANSLATE_TARGETS } from './seed-data.js';
 import { $, SDK_URL, TICKET_URL, state } from './state.js';
 import { h } from './dom.js';
 import { logEntry, logErrorFrame, logFrame, reportError, sdkLogger } from './log.js';
 import { appendMessage, renderConversation, sendAction, updateParentHint } from './conversation.js';
-import { connect, disconnect, dropConnection, onClose, onSent, onStateChange, showState, showTransport } from './connection.js';
+import { connect, disconnect, dropConnection, onClose, onRoleChange, onSent, onStateChange, showRole, showState, showTransport } from './connection.js';
 
 // ---------------------------------------------------------------------------
 // Connection
@@ -112,6 +112,9 @@ async function startClient(sdk, transport) {
       organizationId: ORGANIZATION_ID,
       requestTimeoutMs: 30000,
       logger: sdkLogger,
+      // The console's tabs of one agent share one connection: one tab leads
+      // (holds the socket), the others send through it.
+      crossTab: { key: AGENT_ID },
     });
   } catch (err) {
     reportError(err);
@@ -132,8 +135,10 @@ async function startClient(sdk, transport) {
   client.on('sent', onSent);
   client.on('open', () => logEntry('sys', 'connection open', '', websocketUrl()));
   client.on('close', onClose);
+  client.on('roleChange', onRoleChange);
   showState(state.connState);
   showTransport(client.transport);
+  showRole(client.crossTabRole);
   logEntry('sys', 'client created', '', `transport: ${transport}`);
 
   await connect();

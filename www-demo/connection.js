@@ -91,6 +91,21 @@ export function showTransport(value) {
   el.dataset.transport = String(value ?? '');
 }
 
+/** Shows this tab's role in the shared connection (`client.crossTabRole`: leader, follower or solo). */
+export function showRole(value) {
+  const role = value ? String(value) : '';
+  const el = $('tab-role');
+  el.dataset.role = role;
+  el.textContent = role || '—';
+  el.setAttribute('aria-label', `Tab role: ${role || 'unknown'}`);
+}
+
+/** `roleChange`: `{ previous, current }`, e.g. a follower that took over when the leading tab closed. */
+export function onRoleChange(ev) {
+  showRole(ev?.current ?? state.client?.crossTabRole);
+  logEntry('sys', `tab role ${ev?.current ?? '?'}`, '', `from ${ev?.previous ?? '?'}`);
+}
+
 /** `stateChange`: `{ previous, current, reason?, retryInMs?, transport }`. */
 export function onStateChange(ev) {
   const current = String(ev?.current ?? state.client?.state ?? 'closed');

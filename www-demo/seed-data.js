@@ -13,7 +13,8 @@ export const ORGANIZATION_ID = 'f7e8d9c0-b1a2-3456-7890-123456789abc';
 export const SEED_THREAD_ID = '9e8d7c6b-5a49-3827-1605-948372615abc';
 
 const CUSTOMER_ID = '2c4f8a9b-1d3e-5f70-8293-456789012def';
-const AGENT_ID = '5b8c9d0e-2f4a-6b1c-9d8e-123456789abc';
+/** The agent of the seeds: the console's tabs share one connection under this key (`crossTab`). */
+export const AGENT_ID = '5b8c9d0e-2f4a-6b1c-9d8e-123456789abc';
 
 /**
  * The three seed conversations, keyed by the value used in the conversation

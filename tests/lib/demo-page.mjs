@@ -41,6 +41,8 @@ export const PAGE_CSP = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval
 
 export const sel = {
   ready: '[data-testid="ready-state"]',
+  /** The tab-role badge: `client.crossTabRole` (leader, follower, solo), in `data-role` and as text. */
+  tabRole: '[data-testid="tab-role"]',
   conversation: '[data-testid="conversation-select"]',
   lastId: '[data-testid="last-correlation-id"]',
   errors: '[data-testid="error-entry"]',
