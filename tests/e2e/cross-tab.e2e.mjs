@@ -8,7 +8,7 @@
 // What a tab does and what it saw is tests/lib/cross-tab.mjs (window.__tab).
 // Environment: CHROMIUM (default /usr/bin/chromium).
 
-import { after, before, describe, test } from 'node:test';
+import { after, afterEach, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { launchChromium } from '../lib/chromium.mjs';
 import { startServer } from '../lib/local-server.mjs';
@@ -42,9 +42,17 @@ after(async () => {
   await Promise.all([server?.stop(), supervised?.stop()]);
 });
 
+/** Contexts still open: closed after each test (the first describe's after its last), failed or not. */
+const contexts = new Set();
+async function closeContexts() {
+  for (const c of contexts) await c.close().catch(() => {});
+  contexts.clear();
+}
+
 /** A fresh context (the leak tracker installed) whose pages record their uncaught errors in `problems`. */
 async function newContext() {
   const context = await browser.newContext();
+  contexts.add(context);
   await context.addInitScript(TRACKER);
   const problems = [];
   context.on('page', (page) => page.on('pageerror', (err) => problems.push(err.message)));
@@ -103,6 +111,8 @@ describe('one connection across tabs in Chromium', () => {
   let pages;
   let other;
 
+  after(closeContexts);
+
   test('five tabs with one key: one socket at the server, one leader and four followers, every request answered once in its own tab', async () => {
     ({ context, problems } = await newContext());
     const before = await openSocketsAt(server.url, 0);
@@ -147,11 +157,35 @@ describe('one connection across tabs in Chromium', () => {
     const stats = await openSocketsAt(server.url, 2);
     assert.equal(stats.acceptedSockets - before.acceptedSockets, 1, `one new socket: ${JSON.stringify({ before, stats })}`);
     assert.deepEqual(problems, []);
-    await context.close();
   });
 });
 
+/**
+ * Freezes the page of `cdp`: Page.setWebLifecycleState 'frozen', as a browser
+ * does to a background tab. Headless Chromium leaves a visible page running
+ * on that command (its timers keep firing, no `freeze` event), so the page's
+ * script is also halted in the debugger (Debugger.pause takes effect at its
+ * next task, e.g. its next timer): from then on it runs nothing, neither
+ * timers nor channel or socket messages, while its socket stays open.
+ */
+async function freeze(cdp) {
+  await cdp.send('Debugger.enable');
+  const paused = new Promise((resolve) => cdp.once('Debugger.paused', resolve));
+  await cdp.send('Page.setWebLifecycleState', { state: 'frozen' });
+  await cdp.send('Debugger.pause');
+  const halted = await Promise.race([paused.then(() => true), new Promise((r) => setTimeout(r, 5000, false))]);
+  assert.ok(halted, 'the leader page ran no script within 5 s of the pause (nothing to halt)');
+}
+
+async function resume(cdp) {
+  await cdp.send('Debugger.resume').catch(() => {});
+  await cdp.send('Debugger.disable').catch(() => {});
+  await cdp.send('Page.setWebLifecycleState', { state: 'active' });
+}
+
 describe('a frozen leader in Chromium', () => {
+  afterEach(closeContexts);
+
   test(`a follower's request is answered within ${FROZEN_LEADER_ANSWER_MS} ms while the leader is frozen; once resumed nothing comes twice and one socket stays open`, async () => {
     const { context, problems } = await newContext();
     await openSocketsAt(server.url, 0);
@@ -159,7 +193,7 @@ describe('a frozen leader in Chromium', () => {
     const leader = await oneLeader(pages);
     const followers = pages.filter((_, i) => i !== leader);
     const cdp = await context.newCDPSession(pages[leader]);
-    await cdp.send('Page.setWebLifecycleState', { state: 'frozen' });
+    await freeze(cdp);
     try {
       await followers[0].evaluate(inSendEach, { label: 'frozen' });
       await followers[0].waitForFunction(inAllAnswered, EXPECTED_EACH, { timeout: WAIT_MS, polling: 100 });
@@ -169,7 +203,7 @@ describe('a frozen leader in Chromium', () => {
       const r = await roles(followers);
       assert.equal(countRoles(r).leader, 1, `a follower took over: ${JSON.stringify(r)}`);
     } finally {
-      await cdp.send('Page.setWebLifecycleState', { state: 'active' });
+      await resume(cdp);
     }
     await openSocketsAt(server.url, 1);
     const newLeader = await oneLeader(pages, 'after the resume: one leader');
@@ -181,11 +215,12 @@ describe('a frozen leader in Chromium', () => {
     await sendFromEach(pages, [], 'resumed');
     assert.equal((await socketStats(server.url)).openSockets, 1);
     assert.deepEqual(problems, []);
-    await context.close();
   });
 });
 
 describe('a server restart with five tabs in Chromium', () => {
+  afterEach(closeContexts);
+
   test('the five tabs reconnect through one socket, not five', async () => {
     const { context, problems } = await newContext();
     const pages = await openTabs(context, 5, 'team-e', supervised.url);
@@ -205,16 +240,19 @@ describe('a server restart with five tabs in Chromium', () => {
     assert.deepEqual(stats, { openSockets: 1, acceptedSockets: 1 }, 'one reconnect for the five tabs');
     await sendFromEach(pages, [], 'restarted');
     assert.deepEqual(problems, []);
-    await context.close();
   });
 });
 
 describe('leader changes leak nothing in Chromium', () => {
+  afterEach(closeContexts);
+
   test(`${LEADER_CHANGES} leader changes (the leader's client freed and made again) leave BroadcastChannels, listeners and Web Locks at their baseline`, async () => {
     const { context, problems } = await newContext();
     await openSocketsAt(server.url, 0);
     const pages = await openTabs(context, 2, 'team-f');
     let leader = await oneLeader(pages);
+    // Playwright's waitForFunction adds its own listeners to a page the first time: before the baseline.
+    for (const p of pages) await p.waitForFunction(() => true, null, { polling: 20 });
     await new Promise((r) => setTimeout(r, 1000));
     const baseline = await Promise.all(pages.map((p) => p.evaluate(inLeakCounts)));
     for (let i = 0; i < LEADER_CHANGES; i++) {
@@ -245,11 +283,12 @@ describe('leader changes leak nothing in Chromium', () => {
     }
     assert.equal((await socketStats(server.url)).openSockets, 1);
     assert.deepEqual(problems, []);
-    await context.close();
   });
 });
 
 describe('bad input to cross-tab sharing in Chromium', () => {
+  afterEach(closeContexts);
+
   test('a crossTab.key that is empty or not a string is refused with VALIDATION naming crossTab.key; without the option or without tokenProvider the role is solo', async () => {
     const { context, problems } = await newContext();
     const page = await context.newPage();
@@ -278,7 +317,6 @@ describe('bad input to cross-tab sharing in Chromium', () => {
     const refused = { optave: true, category: 'VALIDATION', names: true };
     assert.deepEqual(got, { empty: refused, number: refused, without: 'solo', noProvider: 'solo', noProviderState: 'connected' });
     assert.deepEqual(problems, []);
-    await context.close();
   });
 
   test('a foreign message on the SDK\'s BroadcastChannel is ignored (the tabs keep working) and logged once', async () => {
@@ -308,6 +346,5 @@ describe('bad input to cross-tab sharing in Chromium', () => {
     const errors = await Promise.all(pages.map((p) => p.evaluate(() => window.__tab.errors)));
     assert.deepEqual(errors, [[], [], []]);
     assert.deepEqual(problems, []);
-    await context.close();
   });
 });
