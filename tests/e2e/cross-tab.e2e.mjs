@@ -59,15 +59,15 @@ async function newContext() {
   return { context, problems };
 }
 
-/** `n` pages of `base` in `context`, each with a connected client of `key`. */
-async function openTabs(context, n, key, base = server.url) {
+/** `n` pages of `base` in `context`, each with a connected client of `key` (`scope`: other `tenantId` / `organizationId`). */
+async function openTabs(context, n, key, base = server.url, scope = {}) {
   const pages = [];
   for (let i = 0; i < n; i++) {
     const page = await context.newPage();
     await page.goto(`${base}/healthz`);
     pages.push(page);
   }
-  await Promise.all(pages.map((p) => p.evaluate(inStartTab, { key })));
+  await Promise.all(pages.map((p) => p.evaluate(inStartTab, { key, ...scope })));
   return pages;
 }
 
@@ -136,6 +136,21 @@ describe('one connection across tabs in Chromium', () => {
     assert.equal(stats.openSockets, before.openSockets + 1, JSON.stringify(stats));
     assert.equal(stats.acceptedSockets, before.acceptedSockets + 1, JSON.stringify(stats));
     await sendFromEach([other], [], 'other-key');
+    assert.deepEqual(problems, []);
+  });
+
+  test('the same key with another tenantId, or another organizationId, makes a socket of its own', async () => {
+    const before = await socketStats(server.url);
+    const [tenant] = await openTabs(context, 1, 'team-a', server.url, { tenantId: 'tenant-other' });
+    const [org] = await openTabs(context, 1, 'team-a', server.url, { organizationId: '0a1b2c3d-4e5f-6789-abcd-ef0123456789' });
+    await oneLeader([tenant], 'the other tenant\'s tab leads');
+    await oneLeader([org], 'the other organization\'s tab leads');
+    await oneLeader(pages, 'the first key still has one leader');
+    const stats = await socketStats(server.url);
+    assert.equal(stats.acceptedSockets, before.acceptedSockets + 2, JSON.stringify(stats));
+    await tenant.close();
+    await org.close();
+    await openSocketsAt(server.url, before.openSockets);
     assert.deepEqual(problems, []);
   });
 

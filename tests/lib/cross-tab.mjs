@@ -86,12 +86,12 @@ export const TRACKER = `(() => {
 // In the page
 
 /**
- * In the page: loads the package, makes a client with `crossTab: { key }` (a
- * ticket per attempt from /api/ws-ticket), records its events in
+ * In the page: loads the package, makes a client with `crossTab: { key }`
+ * (and `tenantId`, `organizationId`; a ticket per attempt from /api/ws-ticket), records its events in
  * `window.__tab` (replacing an earlier client's record only when `fresh`) and
  * connects. Resolves `{ role, state }` once connect() resolved.
  */
-export async function inStartTab({ key, requestTimeoutMs = 20000, fresh = true }) {
+export async function inStartTab({ key, requestTimeoutMs = 20000, fresh = true, tenantId = 'tenant-cross-tab', organizationId = 'f7e8d9c0-b1a2-3456-7890-123456789abc' }) {
   const { OptaveClient } = await import('/pkg/optave_client.js');
   if (fresh || !window.__tab) window.__tab = { frames: [], roles: [], states: [], errors: [], logs: [], ids: {}, answers: {}, settled: {} };
   const tab = window.__tab;
@@ -103,8 +103,8 @@ export async function inStartTab({ key, requestTimeoutMs = 20000, fresh = true }
       if (!res.ok) throw new Error('ticket endpoint answered HTTP ' + res.status);
       return (await res.json()).ticket;
     },
-    organizationId: 'f7e8d9c0-b1a2-3456-7890-123456789abc',
-    tenantId: 'tenant-cross-tab',
+    organizationId,
+    tenantId,
     requestTimeoutMs,
     reconnect: { minDelayMs: 50, maxDelayMs: 400 },
     logger: { debug() {}, info: line('info'), warn: line('warn'), error: line('error') },
