@@ -232,6 +232,34 @@ describe('a frozen leader in Chromium', () => {
     assert.equal((await socketStats(server.url)).openSockets, 1);
     assert.deepEqual(problems, []);
   });
+
+  test('requests on the wire when the leader freezes, its own and a follower\'s, are answered once in each tab after the takeover and the resume', async () => {
+    const { context, problems } = await newContext();
+    await openSocketsAt(server.url, 0);
+    const pages = await openTabs(context, 3, 'team-d2');
+    const leader = await oneLeader(pages);
+    const follower = pages[(leader + 1) % 3];
+    // Answered 1 s after the server reads them: the answers reach the frozen leader's socket.
+    await pages[leader].evaluate(inSendEach, { tags: ['fault:delay=1000'], label: 'frozen-own' });
+    await follower.evaluate(inSendEach, { tags: ['fault:delay=1000'], label: 'frozen-follower' });
+    await new Promise((r) => setTimeout(r, 300));
+    const cdp = await context.newCDPSession(pages[leader]);
+    await freeze(cdp);
+    try {
+      await follower.waitForFunction(inAllAnswered, EXPECTED_EACH, { timeout: WAIT_MS, polling: 100 });
+    } finally {
+      await resume(cdp);
+    }
+    await pages[leader].waitForFunction(inAllAnswered, EXPECTED_EACH, { timeout: WAIT_MS, polling: 100 });
+    await openSocketsAt(server.url, 1);
+    await oneLeader(pages, 'after the resume: one leader');
+    await new Promise((r) => setTimeout(r, 1500));
+    assertAnsweredOnce(await follower.evaluate(inRecord), 'the follower');
+    assertAnsweredOnce(await pages[leader].evaluate(inRecord), 'the resumed leader');
+    const third = await pages[(leader + 2) % 3].evaluate(inRecord);
+    assert.deepEqual(third.frames, [], 'the tab that sent nothing got no frame');
+    assert.deepEqual(problems, []);
+  });
 });
 
 describe('a server restart with five tabs in Chromium', () => {
