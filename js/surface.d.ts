@@ -104,6 +104,8 @@ export interface OptaveEventMap {
     "stateChange": (event: StateChangeEvent) => void;
     /** A queued envelope went out once connected, or an envelope on the wire of a lost connection was sent again. */
     "sent": (event: SentEvent) => void;
+    /** The client's `crossTabRole` changed (docs/api.md, "One connection across tabs"). */
+    "roleChange": (event: RoleChangeEvent) => void;
     /** @deprecated Every parsed inbound frame, raw. Use `superpower.response` / `superpower.error`. */
     "message": (frame: unknown) => void;
 }

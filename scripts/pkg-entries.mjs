@@ -56,7 +56,7 @@ if (step === 'bundle') {
     name: 'optave-glue',
     setup(b) {
       b.onResolve({ filter: /^\.\/optave_client_core\.js$/ }, () => ({ path: at('optave_client.js') }));
-      b.onResolve({ filter: /^\.\/snippets\/[^/]+\/js\/bindings\.js$/ }, () => ({ path: path.join(ROOT, 'js', 'bindings.js') }));
+      b.onResolve({ filter: /^\.\/snippets\/[^/]+\/js\/[\w-]+\.js$/ }, (args) => ({ path: path.join(ROOT, 'js', path.basename(args.path)) }));
       // wasm-bindgen names the snippet module in the imports object once per
       // Rust extern block: the same key, the same module each time. The
       // repeats go (bundlers warn about duplicate keys: esbuild's

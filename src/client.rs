@@ -113,6 +113,7 @@ impl OptaveClient {
             let signals = Signals::install(&self.shared);
             self.shared.state.borrow_mut().signals = Some(signals);
         }
+        crate::crosstab::connect(&self.shared, explicit_token);
         feed(
             &self.shared,
             Input::Connect {
@@ -127,6 +128,7 @@ impl OptaveClient {
     /// rejected with WEBSOCKET `CONNECTION_CLOSED`; `close` is emitted when the
     /// socket has closed. Alias: `closeConnection()`.
     pub fn close(&self) {
+        crate::crosstab::close(&self.shared);
         feed(&self.shared, Input::Close { now_ms: now_ms() });
         let signals = self.shared.state.borrow_mut().signals.take();
         drop(signals);
@@ -160,6 +162,17 @@ impl OptaveClient {
     #[wasm_bindgen(getter, unchecked_return_type = "TransportInUse")]
     pub fn transport(&self) -> String {
         String::from(self.shared.state.borrow().session.transport().as_str())
+    }
+
+    /// This client's part in sharing one connection across tabs (docs/api.md,
+    /// "One connection across tabs"): `'leader'` (holds the shared socket),
+    /// `'follower'` (sends through the leader tab) or `'solo'` (its own
+    /// socket: no `crossTab` option, no Web Locks or BroadcastChannel, no
+    /// `tokenProvider`, `connect(token)`, REST only, or not yet decided
+    /// after `connect()`). Each change is emitted as `roleChange`.
+    #[wasm_bindgen(getter = crossTabRole, unchecked_return_type = "CrossTabRole")]
+    pub fn cross_tab_role(&self) -> String {
+        String::from(crate::crosstab::role(&self.shared).as_str())
     }
 
     /// The session id: fills `session.sessionId` when a call leaves it empty and
@@ -358,20 +371,22 @@ impl Drop for OptaveClient {
     /// `free()`: closes the socket, removes its listeners, clears the timers,
     /// rejects what is pending and forgets the page's listeners.
     fn drop(&mut self) {
+        crate::crosstab::close(&self.shared);
         let now = now_ms();
-        let (socket, timer, token_wait, signals, pending, fetches) = {
+        let (socket, timer, token_wait, signals, tabs, pending, fetches) = {
             let mut st = self.shared.state.borrow_mut();
             (
                 st.socket.take(),
                 st.timer.take(),
                 st.token_wait.take(),
                 st.signals.take(),
+                st.tabs.take(),
                 st.session
                     .handle(Input::Free { now_ms: now }, &mut CryptoRandom),
                 core::mem::take(&mut st.fetches),
             )
         };
-        drop((socket, timer, token_wait, signals, fetches));
+        drop((socket, timer, token_wait, signals, tabs, fetches));
         // Only rejections (requests, then `connect()` promises): no timer
         // is armed again.
         crate::runtime::run(&self.shared, pending);

@@ -15,6 +15,7 @@ use optave_core::text::{redact, Text};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::{JsCast, JsValue};
 
+use crate::crosstab::Attempt;
 use crate::frames::on_socket_event;
 use crate::js_error::describe;
 use crate::runtime::{feed, now_ms, Shared};
@@ -51,8 +52,24 @@ pub struct TokenWait {
 }
 
 /// Gets the token for `attempt` (the explicit one, or from `tokenProvider()`),
-/// then opens the socket.
+/// then opens the socket; a tab following another's shared connection
+/// opens its link to it instead, with no token ([`crate::crosstab`]).
 pub fn start_attempt(shared: &Rc<Shared>, attempt: u32) {
+    match crate::crosstab::attempt(shared, attempt) {
+        Attempt::Socket => {}
+        Attempt::Later => return,
+        Attempt::Link(link) => {
+            let max_frame_bytes = shared.state.borrow().config.max_inbound_frame_bytes;
+            let socket = Socket::attach(
+                link.unchecked_into(),
+                max_frame_bytes,
+                sink(shared, attempt),
+            );
+            shared.state.borrow_mut().socket = Some(socket);
+            feed(shared, Input::SocketCreated { attempt });
+            return;
+        }
+    }
     let (explicit, provider) = {
         let st = shared.state.borrow_mut();
         (st.explicit_token.clone(), st.token_provider.is_some())
@@ -138,6 +155,16 @@ pub fn bounded_token(token: &JsString, now: f64) -> Result<String, OptaveError> 
     Ok(String::from(token))
 }
 
+/// Where the events of `attempt`'s socket go.
+fn sink(shared: &Rc<Shared>, attempt: u32) -> Rc<dyn Fn(SocketEvent)> {
+    let weak = Rc::downgrade(shared);
+    Rc::new(move |event| {
+        if let Some(shared) = weak.upgrade() {
+            on_socket_event(&shared, attempt, event);
+        }
+    })
+}
+
 /// Opens the socket for `attempt` with `token`.
 fn open_socket(shared: &Rc<Shared>, attempt: u32, token: Result<Option<String>, OptaveError>) {
     if !shared.state.borrow().session.wants_socket(attempt) {
@@ -169,14 +196,8 @@ fn open_socket(shared: &Rc<Shared>, attempt: u32, token: Result<Option<String>, 
     if shared.state.borrow().config.auth_transport == AuthTransport::Query {
         shared.warn_once(&[Deprecation::QueryAuthTransport]);
     }
-    let sink_weak = Rc::downgrade(shared);
-    let sink: Rc<dyn Fn(SocketEvent)> = Rc::new(move |event| {
-        if let Some(shared) = sink_weak.upgrade() {
-            on_socket_event(&shared, attempt, event);
-        }
-    });
     let max_frame_bytes = shared.state.borrow().config.max_inbound_frame_bytes;
-    match Socket::open(&target, max_frame_bytes, sink) {
+    match Socket::open(&target, max_frame_bytes, sink(shared, attempt)) {
         Ok(socket) => {
             shared.state.borrow_mut().socket = Some(socket);
             feed(shared, Input::SocketCreated { attempt });

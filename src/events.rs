@@ -71,12 +71,14 @@ pub enum Event {
     StateChange,
     /// `sent` (a queued or resent envelope went out).
     Sent,
+    /// `roleChange` (`crossTabRole` changed).
+    RoleChange,
 }
 
 impl Event {
     /// The event named `name`, if it is one of [`EVENTS`].
     pub fn named(name: &str) -> Option<Event> {
-        const ALL: [Event; 8] = [
+        const ALL: [Event; 9] = [
             Event::Open,
             Event::Close,
             Event::Error,
@@ -85,6 +87,7 @@ impl Event {
             Event::SuperpowerError,
             Event::StateChange,
             Event::Sent,
+            Event::RoleChange,
         ];
         EVENTS
             .iter()
@@ -98,7 +101,7 @@ impl Event {
 }
 
 /// Event names the client emits (see `OptaveEventMap` in the .d.ts).
-pub const EVENTS: [&str; 8] = [
+pub const EVENTS: [&str; 9] = [
     "open",
     "close",
     "error",
@@ -107,6 +110,7 @@ pub const EVENTS: [&str; 8] = [
     "superpower.error",
     "stateChange",
     "sent",
+    "roleChange",
 ];
 
 /// The listener registry, kept for the client's life (emptied, never replaced).

@@ -85,6 +85,10 @@ pub fn on_frame(shared: &Rc<Shared>, mut frame: Frame, now: f64) {
         Ok(Routed::Reread) => return,
         Err(err) => return shared.report_error(&err, &to_js_error_with(&err, &frame.value)),
     };
+    // Sharing one connection, the leader sends another tab's frame there.
+    if !crate::crosstab::deliver_here(shared, inbound.correlation_id.as_deref(), &frame.value) {
+        return;
+    }
     // The session decides ([`Input::Frame`]): a repeat of a tracked
     // request's `(actionType, state)` is not delivered again.
     let mut inbound = inbound;

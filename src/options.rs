@@ -83,14 +83,19 @@ pub fn create(options: &JsValue) -> Result<OptaveClient, OptaveError> {
         fetches: Vec::new(),
         answer: None,
         frame: None,
+        tabs: None,
     };
-    Ok(OptaveClient {
-        shared: Rc::new(Shared {
-            state: RefCell::new(state),
-            emitter: Emitter::default(),
-            logger: Logger::new(logger),
-        }),
-    })
+    let shared = Rc::new(Shared {
+        state: RefCell::new(state),
+        emitter: Emitter::default(),
+        logger: Logger::new(logger),
+    });
+    let tabs = {
+        let st = shared.state.borrow();
+        crate::crosstab::install(&shared, &st.config, st.token_provider.is_some())
+    };
+    shared.state.borrow_mut().tabs = tabs;
+    Ok(OptaveClient { shared })
 }
 
 #[wasm_bindgen(module = "/js/bindings.js")]

@@ -80,6 +80,8 @@ pub struct State {
     pub answer: Option<crate::rest::Answer>,
     /// A routed frame while the core decides on it ([`Input::Frame`]).
     pub frame: Option<crate::frames::Pending>,
+    /// Cross-tab sharing (`crossTab`), when this client takes part.
+    pub tabs: Option<crate::crosstab::Tabs>,
 }
 
 /// Everything a client owns.
@@ -212,7 +214,14 @@ impl Shared {
     /// `socket.send(text)`.
     ///
     /// Errors: WEBSOCKET / `SEND_FAILED`.
-    fn transmit(&self, correlation_id: &str, text: &JsEnvelope) -> Result<(), OptaveError> {
+    fn transmit(
+        self: &Rc<Self>,
+        correlation_id: &str,
+        text: &JsEnvelope,
+    ) -> Result<(), OptaveError> {
+        if crate::crosstab::send(self, correlation_id, text.text()) {
+            return Ok(());
+        }
         let st = self.state.borrow();
         let sent = match st.socket.as_ref() {
             Some(socket) => socket.send(text).map_err(|thrown| describe(&thrown)),
@@ -315,6 +324,7 @@ pub fn run(shared: &Rc<Shared>, effects: Vec<Effect<Waiter, JsEnvelope>>) -> Don
             Effect::ReleaseSocket => {
                 let socket = shared.state.borrow_mut().socket.take();
                 drop(socket);
+                crate::crosstab::released(shared);
             }
             Effect::Reject(waiter, err) => {
                 waiter.reject(&to_js_error(&err));
@@ -358,7 +368,8 @@ fn send(
     }
 }
 
-fn emit_state(shared: &Shared, change: StateChange) {
+fn emit_state(shared: &Rc<Shared>, change: StateChange) {
+    crate::crosstab::state_changed(shared, change.current);
     let reason = change
         .reason
         .as_ref()

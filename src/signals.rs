@@ -43,6 +43,7 @@ impl Signals {
                 let weak: Weak<Shared> = Rc::downgrade(shared);
                 Listener::new(target, name, move |_| {
                     if let (Some(shared), Some(input)) = (weak.upgrade(), input(now_ms())) {
+                        crate::crosstab::page_signal(&shared, &input);
                         feed(&shared, input);
                     }
                 })

@@ -56,6 +56,11 @@ impl JsEnvelope {
             bytes: text.len(),
         }
     }
+
+    /// The text, as a JavaScript string.
+    pub fn text(&self) -> &JsString {
+        &self.text
+    }
 }
 
 impl From<String> for JsEnvelope {
@@ -261,6 +266,13 @@ impl Socket {
                 .collect();
             WebSocket::new_with_str_sequence(&target.url, &protocols)?
         };
+        Ok(Self::attach(ws, max_frame_bytes, sink))
+    }
+
+    /// Listens to `ws`: a WebSocket, or a follower's link to the leader tab
+    /// (js/crosstab.js), which has the same events, `readyState` and
+    /// `close()`.
+    pub fn attach(ws: WebSocket, max_frame_bytes: u32, sink: Rc<dyn Fn(SocketEvent)>) -> Self {
         let on = |name: &'static str, map: fn(&web_sys::Event) -> SocketEvent| {
             let sink = Rc::clone(&sink);
             Listener::new(&ws, name, move |event| sink(map(&event)))
@@ -292,17 +304,23 @@ impl Socket {
         let [bits, names, limits] = reader_constants(max_frame_bytes);
         let frame_listener =
             listen_frames(&ws, route.as_ref().unchecked_ref(), &bits, &names, &limits);
-        Ok(Self {
+        Self {
             ws,
             _listeners: listeners,
             frame_listener,
             _route: route,
-        })
+        }
     }
 
     /// `socket.send(text)`. Errors: what `send` throws.
     pub fn send(&self, envelope: &JsEnvelope) -> Result<(), JsValue> {
-        self.ws.unchecked_ref::<SendTarget>().send(&envelope.text)
+        self.send_text(&envelope.text)
+    }
+
+    /// `socket.send(text)` for a text already in JavaScript (another tab's
+    /// envelope). Errors: what `send` throws.
+    pub fn send_text(&self, text: &JsString) -> Result<(), JsValue> {
+        self.ws.unchecked_ref::<SendTarget>().send(text)
     }
 
     /// `socket.close(code, reason)`.

@@ -31,6 +31,7 @@ extern crate alloc;
 
 pub mod action;
 pub mod connection;
+pub mod crosstab;
 pub mod error;
 pub mod headers;
 pub mod ids;

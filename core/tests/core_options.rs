@@ -58,9 +58,33 @@ fn defaults() {
             rest_url: None,
             transport: optave_core::connection::Transport::WebSocket,
             stale_after_ms: Some(15_000.0),
+            cross_tab_key: None,
         }
     );
     assert_eq!(DEFAULT_TIMEOUT_MS, 30_000.0);
+}
+
+#[test]
+fn cross_tab_takes_a_non_empty_key_and_nothing_else() {
+    let url = "wss://ws-sandbox.oco.optave.tech";
+    let c = parse(json!({ "websocketUrl": url, "crossTab": { "key": "agent-7" } })).unwrap();
+    assert_eq!(c.cross_tab_key.as_deref(), Some("agent-7"));
+    let c = parse(json!({ "websocketUrl": url, "crossTab": null })).unwrap();
+    assert_eq!(c.cross_tab_key, None);
+    for (bad, names) in [
+        (json!({ "key": "" }), "crossTab.key"),
+        (json!({ "key": 5 }), "crossTab.key"),
+        (json!({}), "crossTab.key"),
+        (json!({ "key": "a", "other": 1 }), "crossTab"),
+        (json!("agent-7"), "crossTab"),
+        (json!(true), "crossTab"),
+    ] {
+        let err = parse(json!({ "websocketUrl": url, "crossTab": bad })).unwrap_err();
+        assert_eq!(err.category, ErrorCategory::Validation, "{bad}");
+        assert_eq!(err.code, ErrorCode::InvalidOption.as_str(), "{bad}");
+        assert!(err.message.contains(names), "{bad}: {}", err.message);
+        assert!(!err.suggestions.is_empty());
+    }
 }
 
 #[test]
@@ -216,7 +240,7 @@ fn unknown_options_are_refused_by_name() {
     assert_eq!(details(&err)["allowed"], json!(OPTION_KEYS));
     // Every key is an option (functions are absent from the JSON text; null
     // stands for not given).
-    assert_eq!(OPTION_KEYS.len(), 20);
+    assert_eq!(OPTION_KEYS.len(), 21);
     let mut every = Map::new();
     for key in OPTION_KEYS {
         every.insert(key.to_owned(), Value::Null);

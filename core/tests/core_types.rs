@@ -256,6 +256,7 @@ fn connection_options() {
             "queueWhileDisconnected?: boolean;",
             "resendOnReconnect?: boolean;",
             "staleAfterMs?: number | false;",
+            "crossTab?: CrossTabOptions;",
             "clientSecret?: never;"
         ]
     );

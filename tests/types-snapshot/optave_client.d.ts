@@ -786,6 +786,38 @@ export interface ReconnectOptions {
 }
 
 /**
+ * The `crossTab` option (docs/api.md, "One connection across tabs").
+ */
+export interface CrossTabOptions {
+    /**
+     * The page's name for the identity behind the token, for example the
+     * agent's user id: two identities never share a connection. A
+     * non-empty string.
+     */
+    key: string;
+}
+
+/**
+ * A client's part in sharing one connection across tabs
+ * (`client.crossTabRole`; docs/api.md, "One connection across tabs").
+ */
+export type CrossTabRole = "solo" | "leader" | "follower";
+
+/**
+ * The `roleChange` event: the client's `crossTabRole` changed.
+ */
+export interface RoleChangeEvent {
+    /**
+     * The role before.
+     */
+    previous: CrossTabRole;
+    /**
+     * The role now.
+     */
+    current: CrossTabRole;
+}
+
+/**
  * The plain-data constructor options (the facade adds `tokenProvider` and `logger`).
  */
 export interface ConnectionOptions {
@@ -884,6 +916,17 @@ export interface ConnectionOptions {
      * reconnect and one resend the server de-duplicates.
      */
     staleAfterMs?: number | false;
+    /**
+     * Share one connection with the other tabs of this origin (docs/api.md,
+     * "One connection across tabs"): clients with the same `websocketUrl`,
+     * `tenantId`, `organizationId` and `crossTab.key` elect one leader tab
+     * (Web Locks) that holds the socket; the others send through it
+     * (BroadcastChannel). Needs a `tokenProvider`; without one, or without
+     * Web Locks or BroadcastChannel, the client keeps its own socket
+     * (`crossTabRole` `'solo'`). Errors: VALIDATION INVALID_OPTION naming
+     * `crossTab` or `crossTab.key`.
+     */
+    crossTab?: CrossTabOptions;
     /**
      * Never allowed in a browser: refused with UNSUPPORTED_IN_BROWSER.
      */
@@ -1475,6 +1518,8 @@ export interface OptaveEventMap {
     "stateChange": (event: StateChangeEvent) => void;
     /** A queued envelope went out once connected, or an envelope on the wire of a lost connection was sent again. */
     "sent": (event: SentEvent) => void;
+    /** The client's `crossTabRole` changed (docs/api.md, "One connection across tabs"). */
+    "roleChange": (event: RoleChangeEvent) => void;
     /** @deprecated Every parsed inbound frame, raw. Use `superpower.response` / `superpower.error`. */
     "message": (frame: unknown) => void;
 }
@@ -1836,6 +1881,15 @@ export class OptaveClient {
      */
     constructor(options: OptaveClientOptions);
     /**
+     * This client's part in sharing one connection across tabs (docs/api.md,
+     * "One connection across tabs"): `'leader'` (holds the shared socket),
+     * `'follower'` (sends through the leader tab) or `'solo'` (its own
+     * socket: no `crossTab` option, no Web Locks or BroadcastChannel, no
+     * `tokenProvider`, `connect(token)`, REST only, or not yet decided
+     * after `connect()`). Each change is emitted as `roleChange`.
+     */
+    readonly crossTabRole: CrossTabRole;
+    /**
      * The WebSocket-style state, for parity with the official client:
      * `'connecting' | 'open' | 'closing' | 'closed'` (`disconnected`,
      * `suspended`, `failed` and `initialized` read as `'closed'`). See
@@ -1891,6 +1945,7 @@ export interface InitOutput {
     readonly optaveclient_clientFreedError: () => any;
     readonly optaveclient_close: (a: number) => void;
     readonly optaveclient_connect: (a: number, b: number) => any;
+    readonly optaveclient_cross_tab_role: (a: number) => [number, number];
     readonly optaveclient_new: (a: any) => [number, number, number];
     readonly optaveclient_off: (a: number, b: any, c: any) => void;
     readonly optaveclient_on: (a: number, b: any, c: any) => [number, number, number];
@@ -1910,6 +1965,7 @@ export interface InitOutput {
     readonly wasm_bindgen__convert__closures_____invoke__ha371ce4ec95349a5: (a: number, b: number, c: any, d: number, e: number, f: number, g: number, h: number, i: number, j: number, k: number, l: number, m: number, n: number, o: number, p: number) => void;
     readonly wasm_bindgen__convert__closures_____invoke__h4b5f4e7e489be7af: (a: number, b: number, c: any, d: any) => void;
     readonly wasm_bindgen__convert__closures_____invoke__ha26d5d836f4d8da5: (a: number, b: number, c: number, d: any) => void;
+    readonly wasm_bindgen__convert__closures_____invoke__hb1633ae66fb2a0fb: (a: number, b: number, c: any) => void;
     readonly wasm_bindgen__convert__closures_____invoke__hdf9d19b35b9242e5: (a: number, b: number, c: any) => void;
     readonly wasm_bindgen__convert__closures_____invoke__h802e9f4b68f77541: (a: number, b: number) => void;
     readonly __wbindgen_malloc: (a: number, b: number) => number;

@@ -123,6 +123,9 @@ impl<T, S: Envelope> Session<T, S> {
                 _ => self.away = None,
             },
             Input::Hidden { now_ms, frozen } => self.away(frozen, now_ms),
+            Input::Carrier { ready, now_ms } => self.carrier(ready, now_ms, fx),
+            Input::Peers { unfinished, now_ms } => self.peers(unfinished, now_ms),
+
             Input::FetchResponse {
                 id,
                 status,

@@ -110,6 +110,28 @@ pub enum Input<T> {
         /// Now, ms.
         now_ms: f64,
     },
+    /// Cross-tab sharing (docs/api.md, "One connection across tabs"): the
+    /// tab that carries this session's connection changed or its connection
+    /// came or went. `ready: false` (the leader tab's connection is not
+    /// open, or leadership moved): the socket or link under way is closed and
+    /// released, its requests kept for resending, and the session waits in
+    /// `disconnected` with no retry of its own. `ready: true`: a session so
+    /// waiting starts an attempt at once (through the new carrier).
+    Carrier {
+        /// Whether the carrier can take the connection now.
+        ready: bool,
+        /// Now, ms.
+        now_ms: f64,
+    },
+    /// Cross-tab sharing, in the tab holding the socket: whether other tabs
+    /// have requests unfinished on it, which the stale rule counts with
+    /// this tab's own (`super::liveness`).
+    Peers {
+        /// Other tabs have requests unfinished.
+        unfinished: bool,
+        /// Now, ms.
+        now_ms: f64,
+    },
     /// The REST call [`Effect::Fetch`] `id` was answered.
     FetchResponse {
         /// The fetch's number.

@@ -63,7 +63,8 @@ impl<T, S: Envelope> Session<T, S> {
         let ms = self.config.stale_after_ms?;
         let on_socket = matches!(self.phase, Phase::Connected { .. })
             && self.config.transport != Transport::Rest;
-        (on_socket && self.outbox.unfinished()).then_some(self.heard_ms + ms)
+        (on_socket && (self.outbox.unfinished() || self.peers_unfinished))
+            .then_some(self.heard_ms + ms)
     }
 
     /// True when the connection is stale at `now_ms`.

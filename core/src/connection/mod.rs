@@ -18,6 +18,7 @@ use alloc::vec::Vec;
 
 use crate::error::OptaveError;
 
+mod carrier;
 mod config;
 mod door;
 mod errors;
@@ -31,6 +32,7 @@ pub mod rest;
 pub mod retry;
 mod transport;
 mod via_rest;
+pub use carrier::CARRIER_CHANGED;
 pub use config::SessionConfig;
 pub use io::{ConnectionState, Effect, Input, ReadyState, SendKind, StateChange};
 pub use liveness::{DEFAULT_STALE_AFTER_MS, STALE_CLOSE, STALE_REASON};
@@ -125,6 +127,9 @@ pub struct Session<T, S = Rc<str>> {
     heard_ms: f64,
     /// Since when the page has been hidden, and whether it was frozen.
     away: Option<(f64, bool)>,
+    /// Other tabs have requests unfinished on this tab's socket
+    /// ([`Input::Peers`]).
+    peers_unfinished: bool,
 }
 
 type Fx<T, S> = Vec<Effect<T, S>>;
@@ -146,6 +151,7 @@ impl<T, S: Envelope> Session<T, S> {
             reported: Transport::WebSocket,
             heard_ms: 0.0,
             away: None,
+            peers_unfinished: false,
             config,
         }
     }

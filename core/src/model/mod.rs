@@ -20,8 +20,8 @@ pub use events::{
     SuperpowerFrame, SuperpowerMessage, SuperpowerResult, SuperpowerState, SUPERPOWER_TYPES,
 };
 pub use options::{
-    AuthTransport, ConnectionOptions, ConnectionState, ReadyState, ReconnectOptions,
-    RequestOptions, Transport, TransportInUse,
+    AuthTransport, ConnectionOptions, ConnectionState, CrossTabOptions, CrossTabRole, ReadyState,
+    ReconnectOptions, RequestOptions, RoleChangeEvent, Transport, TransportInUse,
 };
 pub use request::{
     A2a, Attributes, Code, Connections, Context, Cursor, Link, Reference, ReferenceId, Request,
@@ -111,6 +111,9 @@ fn model_declarations() -> Vec<&'static str> {
         <Transport as T>::DECL,
         <TransportInUse as T>::DECL,
         <ReconnectOptions as T>::DECL,
+        <CrossTabOptions as T>::DECL,
+        <CrossTabRole as T>::DECL,
+        <RoleChangeEvent as T>::DECL,
         <ConnectionOptions as T>::DECL,
         <RequestOptions as T>::DECL,
         <ReadyState as T>::DECL,

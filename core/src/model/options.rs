@@ -143,6 +143,17 @@ pub struct ConnectionOptions {
     #[serde(default)]
     #[tsify(optional, type = "number | false")]
     pub stale_after_ms: Option<Value>,
+    /// Share one connection with the other tabs of this origin (docs/api.md,
+    /// "One connection across tabs"): clients with the same `websocketUrl`,
+    /// `tenantId`, `organizationId` and `crossTab.key` elect one leader tab
+    /// (Web Locks) that holds the socket; the others send through it
+    /// (BroadcastChannel). Needs a `tokenProvider`; without one, or without
+    /// Web Locks or BroadcastChannel, the client keeps its own socket
+    /// (`crossTabRole` `'solo'`). Errors: VALIDATION INVALID_OPTION naming
+    /// `crossTab` or `crossTab.key`.
+    #[serde(default)]
+    #[tsify(optional)]
+    pub cross_tab: Option<CrossTabOptions>,
     /// Never allowed in a browser: refused with UNSUPPORTED_IN_BROWSER.
     #[serde(default)]
     #[tsify(optional, type = "never")]
@@ -214,4 +225,37 @@ pub enum ReadyState {
     Closing,
     /// Not connected.
     Closed,
+}
+
+/// The `crossTab` option (docs/api.md, "One connection across tabs").
+#[derive(Debug, Clone, Default, Deserialize, Tsify)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct CrossTabOptions {
+    /// The page's name for the identity behind the token, for example the
+    /// agent's user id: two identities never share a connection. A
+    /// non-empty string.
+    pub key: String,
+}
+
+/// A client's part in sharing one connection across tabs
+/// (`client.crossTabRole`; docs/api.md, "One connection across tabs").
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Tsify)]
+#[serde(rename_all = "lowercase")]
+pub enum CrossTabRole {
+    /// Its own socket: no `crossTab`, no Web Locks or BroadcastChannel, no
+    /// `tokenProvider`, REST only, or not connected.
+    Solo,
+    /// Holds the shared socket.
+    Leader,
+    /// Sends through the leader tab.
+    Follower,
+}
+
+/// The `roleChange` event: the client's `crossTabRole` changed.
+#[derive(Debug, Clone, Serialize, Tsify)]
+pub struct RoleChangeEvent {
+    /// The role before.
+    pub previous: CrossTabRole,
+    /// The role now.
+    pub current: CrossTabRole,
 }

@@ -17,6 +17,7 @@ use crate::text::Text;
 use crate::url::UrlParts;
 
 mod bounds;
+mod cross_tab;
 mod session;
 mod target;
 mod timeouts;
@@ -47,7 +48,7 @@ pub enum AuthTransport {
 }
 
 /// Every key `new OptaveClient(options)` accepts.
-pub const OPTION_KEYS: [&str; 20] = [
+pub const OPTION_KEYS: [&str; 21] = [
     "websocketUrl",
     "restUrl",
     "transport",
@@ -66,6 +67,7 @@ pub const OPTION_KEYS: [&str; 20] = [
     "queueWhileDisconnected",
     "resendOnReconnect",
     "staleAfterMs",
+    "crossTab",
     "logger",
     "clientSecret",
 ];
@@ -108,6 +110,10 @@ pub struct ClientConfig {
     pub transport: Transport,
     /// `staleAfterMs`, ms (default 15,000); `None` for `staleAfterMs: false`.
     pub stale_after_ms: Option<f64>,
+    /// `crossTab.key`: share one connection with the other tabs of this
+    /// origin that give the same key, URL, tenant and organization
+    /// ([`crate::crosstab`]); `None` without the option.
+    pub cross_tab_key: Option<String>,
 }
 
 impl ClientConfig {
@@ -191,6 +197,7 @@ impl ClientConfig {
         let mut unknown: Vec<String> = Vec::new();
         let mut values: [Option<Node>; WANT.len()] = [None; WANT.len()];
         let mut reconnect_at = None;
+        let mut cross_tab_at = None;
         for child in doc.children(0) {
             let Some(node) = doc.node(child) else {
                 continue;
@@ -202,6 +209,9 @@ impl ClientConfig {
             }
             if key == "reconnect" {
                 reconnect_at = Some(child);
+            }
+            if key == "crossTab" {
+                cross_tab_at = Some(child);
             }
             let Some(at) = WANT.iter().position(|(name, _)| *name == key) else {
                 continue;
@@ -335,6 +345,7 @@ impl ClientConfig {
             Some(_) => Some(timeout("staleAfterMs", stale)?),
         };
         Ok(Self {
+            cross_tab_key: cross_tab::key(&doc, text, cross_tab_at, now_ms)?,
             stale_after_ms,
             reconnect: session::reconnect(&doc, text, reconnect_at, ttl_ms, now_ms)?,
             queue_limit: session::queue_limit(queue_limit.map(|n| json::raw(text, &n)), now_ms)?,

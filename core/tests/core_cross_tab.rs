@@ -1,0 +1,500 @@
+//! One connection shared by the tabs of one origin: the election (the first
+//! tab to join leads; the others follow and wait for the lock), epochs (a
+//! tab ignores an older leadership), the leader's beats and a follower's
+//! takeover when they stop, the traffic (a follower's envelope goes out on
+//! the leader's socket; each frame goes back to the tab that owns its
+//! correlationId, to every tab when unknown), leaving, bad messages, and
+//! the session's side: its carrier coming and going, and other tabs'
+//! requests counted by the stale rule. Time is injected.
+#![cfg(not(target_arch = "wasm32"))]
+
+mod common;
+mod session;
+
+use optave_core::connection::{ConnectionState as S, Input};
+use optave_core::crosstab::{
+    channel_name, CrossTab, Leadership, Message, Role, TabEffect, TabInput, HEARTBEAT_MS,
+    MALFORMED, TAKEOVER_AFTER_MS,
+};
+use session::*;
+
+type Fx = Vec<TabEffect<String>>;
+
+fn leadership(epoch: u64, tab: &str) -> Leadership {
+    Leadership {
+        epoch,
+        tab: tab.into(),
+    }
+}
+
+fn beat(epoch: u64, tab: &str, connected: bool) -> Message<String> {
+    Message::Beat {
+        leader: leadership(epoch, tab),
+        connected,
+    }
+}
+
+fn hear(tab: &mut CrossTab, message: Message<String>, now_ms: f64) -> Fx {
+    tab.handle(TabInput::Received { message, now_ms })
+}
+
+fn posts(fx: &Fx) -> Vec<&Message<String>> {
+    fx.iter()
+        .filter_map(|e| match e {
+            TabEffect::Post(m) => Some(m),
+            _ => None,
+        })
+        .collect()
+}
+
+fn carriers(fx: &Fx) -> Vec<bool> {
+    fx.iter()
+        .filter_map(|e| match e {
+            TabEffect::Carrier { ready } => Some(*ready),
+            _ => None,
+        })
+        .collect()
+}
+
+fn role_change(fx: &Fx) -> Option<(Role, Role)> {
+    fx.iter().find_map(|e| match e {
+        TabEffect::Role { previous, current } => Some((*previous, *current)),
+        _ => None,
+    })
+}
+
+/// A tab that joined and was granted the lock: the leader of epoch 1, its
+/// connection open.
+fn leader(tab: &str) -> CrossTab {
+    let mut t = CrossTab::new(tab.into(), 0.0);
+    t.handle::<String>(TabInput::Join { now_ms: T0 });
+    t.handle::<String>(TabInput::LockGranted { now_ms: T0 });
+    t.handle::<String>(TabInput::Connected {
+        connected: true,
+        now_ms: T0,
+    });
+    t
+}
+
+/// A tab that joined, found the lock busy, and heard leader `a`'s beat
+/// (epoch 1, connected).
+fn follower(tab: &str) -> CrossTab {
+    let mut t = CrossTab::new(tab.into(), 0.0);
+    t.handle::<String>(TabInput::Join { now_ms: T0 });
+    t.handle::<String>(TabInput::LockBusy { now_ms: T0 });
+    hear(&mut t, beat(1, "a", true), T0);
+    t
+}
+
+#[test]
+fn the_channel_is_named_by_url_tenant_organization_and_key() {
+    let a = channel_name("wss://x/ws", Some("t"), Some("o"), "agent-1");
+    assert_eq!(a, r#"optave-client:["wss://x/ws","t","o","agent-1"]"#);
+    assert_ne!(
+        a,
+        channel_name("wss://x/ws", Some("t"), Some("o"), "agent-2")
+    );
+    assert_ne!(a, channel_name("wss://x/ws", None, Some("o"), "agent-1"));
+    // A key cannot forge the separators.
+    assert_ne!(
+        channel_name("u", Some("a"), None, "b"),
+        channel_name("u", Some("a\",\"b"), None, "")
+    );
+}
+
+#[test]
+fn a_tab_is_solo_until_it_joins_and_the_first_to_join_leads() {
+    let mut t = CrossTab::new("a".into(), 0.0);
+    assert_eq!(t.role(), Role::Solo);
+    assert_eq!(t.next_wakeup(), None);
+    let fx = t.handle::<String>(TabInput::Join { now_ms: T0 });
+    assert_eq!(
+        fx,
+        vec![TabEffect::RequestLock {
+            wait: false,
+            steal: false
+        }]
+    );
+    let fx = t.handle::<String>(TabInput::LockGranted { now_ms: T0 });
+    assert_eq!(role_change(&fx), Some((Role::Solo, Role::Leader)));
+    assert_eq!(carriers(&fx), vec![true], "its session may open its socket");
+    assert_eq!(posts(&fx), vec![&beat(1, "a", false)]);
+    assert_eq!(t.next_wakeup(), Some(T0 + HEARTBEAT_MS));
+    // The connection opens: announced at once, then beaten every second.
+    let fx = t.handle::<String>(TabInput::Connected {
+        connected: true,
+        now_ms: T0 + 10.0,
+    });
+    assert_eq!(posts(&fx), vec![&beat(1, "a", true)]);
+    let fx = t.handle::<String>(TabInput::Tick {
+        unfinished: false,
+        now_ms: T0 + 10.0 + HEARTBEAT_MS,
+    });
+    assert_eq!(posts(&fx), vec![&beat(1, "a", true)]);
+}
+
+#[test]
+fn a_follower_mirrors_the_leaders_connection() {
+    let mut t = CrossTab::new("b".into(), 0.0);
+    t.handle::<String>(TabInput::Join { now_ms: T0 });
+    let fx = t.handle::<String>(TabInput::LockBusy { now_ms: T0 });
+    assert_eq!(role_change(&fx), Some((Role::Solo, Role::Follower)));
+    assert!(fx.contains(&TabEffect::RequestLock {
+        wait: true,
+        steal: false
+    }));
+    // A hello: the leader answers with a beat.
+    assert!(matches!(posts(&fx)[..], [Message::Ack { epoch: 0, .. }]));
+    assert!(!t.leader_connected());
+    let fx = hear(&mut t, beat(1, "a", false), T0 + 5.0);
+    assert!(carriers(&fx).is_empty(), "not connected: nothing to open");
+    let fx = hear(&mut t, beat(1, "a", true), T0 + 10.0);
+    assert_eq!(carriers(&fx), vec![true]);
+    assert!(t.leader_connected());
+    let fx = hear(&mut t, beat(1, "a", false), T0 + 20.0);
+    assert_eq!(carriers(&fx), vec![false], "the leader is retrying");
+    assert!(!t.leader_connected());
+}
+
+#[test]
+fn an_older_leadership_is_ignored_and_a_newer_one_followed() {
+    let mut t = follower("b");
+    let fx = hear(&mut t, beat(0, "z", false), T0 + 1.0);
+    assert!(fx.is_empty(), "epoch 0 is older than 1");
+    assert!(t.leader_connected());
+    // A newer leader: the old one's connection is gone with it.
+    let fx = hear(&mut t, beat(2, "c", true), T0 + 2.0);
+    assert_eq!(carriers(&fx), vec![false, true]);
+    // The old leader, late: ignored.
+    assert!(hear(&mut t, beat(1, "a", false), T0 + 3.0).is_empty());
+    assert!(t.leader_connected());
+}
+
+#[test]
+fn a_silent_leader_is_replaced_by_a_steal_with_a_higher_epoch() {
+    let mut t = follower("b");
+    let due = T0 + TAKEOVER_AFTER_MS;
+    // Acks go out every beat period while waiting.
+    let fx = t.handle::<String>(TabInput::Tick {
+        unfinished: true,
+        now_ms: T0 + HEARTBEAT_MS,
+    });
+    assert!(matches!(
+        posts(&fx)[..],
+        [Message::Ack {
+            epoch: 1,
+            unfinished: true,
+            ..
+        }]
+    ));
+    let fx = t.handle::<String>(TabInput::Tick {
+        unfinished: true,
+        now_ms: due,
+    });
+    assert!(fx.contains(&TabEffect::RequestLock {
+        wait: false,
+        steal: true
+    }));
+    let fx = t.handle::<String>(TabInput::LockGranted { now_ms: due + 5.0 });
+    assert_eq!(role_change(&fx), Some((Role::Follower, Role::Leader)));
+    assert_eq!(
+        carriers(&fx),
+        vec![false, true],
+        "the link goes, the tab's own socket comes"
+    );
+    assert_eq!(posts(&fx), vec![&beat(2, "b", false)]);
+}
+
+#[test]
+fn beats_keep_a_follower_from_taking_over() {
+    let mut t = follower("b");
+    for i in 1..=10 {
+        let now = T0 + f64::from(i) * HEARTBEAT_MS;
+        hear(&mut t, beat(1, "a", true), now);
+        let fx = t.handle::<String>(TabInput::Tick {
+            unfinished: false,
+            now_ms: now,
+        });
+        assert!(!fx
+            .iter()
+            .any(|e| matches!(e, TabEffect::RequestLock { .. })));
+    }
+    assert_eq!(t.role(), Role::Follower);
+}
+
+#[test]
+fn a_leader_whose_lock_is_stolen_resigns_and_follows() {
+    let mut t = leader("a");
+    let fx = t.handle::<String>(TabInput::LockLost { now_ms: T0 + 50.0 });
+    assert_eq!(role_change(&fx), Some((Role::Leader, Role::Follower)));
+    assert!(posts(&fx).contains(&&Message::Resign {
+        leader: leadership(1, "a")
+    }));
+    assert_eq!(carriers(&fx), vec![false], "its socket closes");
+    assert!(fx.contains(&TabEffect::RequestLock {
+        wait: true,
+        steal: false
+    }));
+}
+
+#[test]
+fn a_leader_that_hears_a_newer_leader_steps_down() {
+    let mut t = leader("a");
+    let fx = hear(&mut t, beat(2, "b", true), T0 + 50.0);
+    assert_eq!(role_change(&fx), Some((Role::Leader, Role::Follower)));
+    assert_eq!(carriers(&fx), vec![false, true]);
+    assert!(fx.contains(&TabEffect::ReleaseLock));
+    // An older one does not move it.
+    let mut t = leader("a");
+    assert!(hear(&mut t, beat(0, "b", true), T0 + 50.0).is_empty());
+    assert_eq!(t.role(), Role::Leader);
+}
+
+#[test]
+fn a_resign_lets_the_next_leader_in_at_once() {
+    let mut t = follower("b");
+    let fx = hear(
+        &mut t,
+        Message::Resign {
+            leader: leadership(1, "a"),
+        },
+        T0 + 10.0,
+    );
+    assert_eq!(carriers(&fx), vec![false]);
+    // The queued lock comes to this tab: epoch 2.
+    let fx = t.handle::<String>(TabInput::LockGranted { now_ms: T0 + 12.0 });
+    assert_eq!(posts(&fx), vec![&beat(2, "b", false)]);
+}
+
+#[test]
+fn a_leader_that_took_a_free_lock_moves_past_an_epoch_it_never_heard() {
+    // Tab "d" took the free lock (epoch 1) while "f" was away; "f" still
+    // follows epoch 5.
+    let mut d = CrossTab::new("d".into(), 0.0);
+    d.handle::<String>(TabInput::Join { now_ms: T0 });
+    d.handle::<String>(TabInput::LockGranted { now_ms: T0 });
+    let fx = hear(
+        &mut d,
+        Message::Ack {
+            from: "f".into(),
+            epoch: 5,
+            unfinished: false,
+        },
+        T0 + 1.0,
+    );
+    assert_eq!(posts(&fx), vec![&beat(6, "d", false)]);
+}
+
+#[test]
+fn a_followers_envelope_goes_out_on_the_leaders_socket() {
+    let mut b = follower("b");
+    let fx = b.handle(TabInput::Send {
+        correlation_id: "c-1".into(),
+        text: "{envelope}".to_string(),
+    });
+    let sent = Message::Send {
+        from: "b".into(),
+        epoch: 1,
+        correlation_id: "c-1".into(),
+        text: "{envelope}".into(),
+    };
+    assert_eq!(posts(&fx), vec![&sent]);
+
+    let mut a = leader("a");
+    let fx = hear(&mut a, sent.clone(), T0 + 1.0);
+    assert!(fx.contains(&TabEffect::Transmit("{envelope}".into())));
+    assert!(
+        fx.contains(&TabEffect::Peers(true)),
+        "the stale rule counts it"
+    );
+    // Sent to another leadership: not sent (the follower resends after the change).
+    let mut a2 = leader("a");
+    let stale = Message::Send {
+        from: "b".into(),
+        epoch: 7,
+        correlation_id: "c-2".into(),
+        text: "x".into(),
+    };
+    assert!(hear(&mut a2, stale, T0).is_empty());
+}
+
+#[test]
+fn each_frame_goes_to_the_tab_that_owns_its_correlation_id() {
+    let mut a = leader("a");
+    hear(
+        &mut a,
+        Message::Send {
+            from: "b".into(),
+            epoch: 1,
+            correlation_id: "of-b".into(),
+            text: "e".into(),
+        },
+        T0,
+    );
+    let frame = |a: &mut CrossTab, id: Option<&str>, own: bool| {
+        a.handle(TabInput::Frame {
+            correlation_id: id.map(String::from),
+            own,
+            text: "f".to_string(),
+        })
+    };
+    // Another tab's: to that tab only.
+    let fx = frame(&mut a, Some("of-b"), false);
+    assert!(!fx.contains(&TabEffect::DeliverHere));
+    assert_eq!(
+        posts(&fx),
+        vec![&Message::Frame {
+            leader: leadership(1, "a"),
+            to: Some("b".into()),
+            text: "f".into()
+        }]
+    );
+    // The leader's own: here only.
+    let fx = frame(&mut a, Some("mine"), true);
+    assert_eq!(fx, vec![TabEffect::DeliverHere]);
+    // Unknown: here and to every tab.
+    let fx = frame(&mut a, Some("unknown"), false);
+    assert!(fx.contains(&TabEffect::DeliverHere));
+    assert!(matches!(posts(&fx)[..], [Message::Frame { to: None, .. }]));
+    let fx = frame(&mut a, None, false);
+    assert!(matches!(posts(&fx)[..], [Message::Frame { to: None, .. }]));
+
+    // A follower takes frames for itself or for everyone, from its leader.
+    let mut b = follower("b");
+    let to = |to: Option<&str>, epoch| Message::Frame {
+        leader: leadership(epoch, "a"),
+        to: to.map(String::from),
+        text: "f".to_string(),
+    };
+    assert_eq!(
+        hear(&mut b, to(Some("b"), 1), T0),
+        vec![TabEffect::LinkFrame("f".into())]
+    );
+    assert_eq!(
+        hear(&mut b, to(None, 1), T0),
+        vec![TabEffect::LinkFrame("f".into())]
+    );
+    assert!(hear(&mut b, to(Some("c"), 1), T0).is_empty());
+    assert!(
+        hear(&mut b, to(Some("b"), 0), T0).is_empty(),
+        "an older leader's"
+    );
+}
+
+#[test]
+fn followers_with_unfinished_requests_count_until_they_go_quiet() {
+    let mut a = leader("a");
+    let ack = |u| Message::Ack {
+        from: "b".into(),
+        epoch: 1,
+        unfinished: u,
+    };
+    let fx = hear(&mut a, ack(true), T0 + 100.0);
+    assert_eq!(
+        fx.iter()
+            .filter(|e| matches!(e, TabEffect::Peers(_)))
+            .collect::<Vec<_>>(),
+        vec![&TabEffect::Peers(true)]
+    );
+    let fx = hear(&mut a, ack(false), T0 + 200.0);
+    assert!(fx.contains(&TabEffect::Peers(false)));
+    hear(&mut a, ack(true), T0 + 300.0);
+    // The follower goes quiet (closed without a word): forgotten.
+    let mut now = T0 + 300.0;
+    let mut cleared = false;
+    while now < T0 + 300.0 + 2.0 * TAKEOVER_AFTER_MS {
+        now += HEARTBEAT_MS;
+        let fx = a.handle::<String>(TabInput::Tick {
+            unfinished: false,
+            now_ms: now,
+        });
+        cleared |= fx.contains(&TabEffect::Peers(false));
+    }
+    assert!(cleared);
+}
+
+#[test]
+fn leaving_hands_the_connection_over() {
+    // pagehide or freeze: the leader resigns, releases the lock, follows.
+    let mut a = leader("a");
+    let fx = a.handle::<String>(TabInput::Leave { rejoin: true });
+    assert!(posts(&fx).contains(&&Message::Resign {
+        leader: leadership(1, "a")
+    }));
+    assert!(fx.contains(&TabEffect::ReleaseLock));
+    assert_eq!(carriers(&fx), vec![false]);
+    assert_eq!(a.role(), Role::Follower);
+    assert_eq!(a.next_wakeup(), None, "away: no takeover");
+    // Back: asks for the lock again.
+    let fx = a.handle::<String>(TabInput::Join { now_ms: T0 + 9.0 });
+    assert_eq!(
+        fx,
+        vec![TabEffect::RequestLock {
+            wait: false,
+            steal: false
+        }]
+    );
+    // close(): solo.
+    let mut a = leader("a");
+    let fx = a.handle::<String>(TabInput::Leave { rejoin: false });
+    assert_eq!(role_change(&fx), Some((Role::Leader, Role::Solo)));
+    assert!(carriers(&fx).is_empty(), "the session closes on its own");
+    let mut b = follower("b");
+    b.handle::<String>(TabInput::Leave { rejoin: false });
+    assert_eq!(b.role(), Role::Solo);
+    assert!(hear(&mut b, beat(1, "a", true), T0).is_empty());
+}
+
+#[test]
+fn a_malformed_message_is_reported_to_be_logged() {
+    let mut t = follower("b");
+    assert_eq!(
+        t.handle::<String>(TabInput::Malformed),
+        vec![TabEffect::WarnOnce(MALFORMED)]
+    );
+    assert!(t.leader_connected(), "nothing else changes");
+}
+
+#[test]
+fn the_session_waits_for_its_carrier_and_resends_through_the_next() {
+    let mut rig = Rig::connected(config());
+    rig.send_now("r1", Some(1), T0 + 1.0);
+    let fx = rig.on(Input::Carrier {
+        ready: false,
+        now_ms: T0 + 10.0,
+    });
+    assert_eq!(rig.s.state(), S::Disconnected);
+    let l = lines(&fx);
+    assert!(l.contains(&"release".to_string()), "{l:?}");
+    assert!(rejected(&fx).is_empty(), "kept to be resent");
+    // No retry of its own, however long it waits.
+    let later = T0 + 4_000.0; // before the request's 5 s deadline
+    let fx = rig.on(Input::Tick { now_ms: later });
+    assert!(!lines(&fx).iter().any(|l| l.starts_with("start")), "{fx:?}");
+    assert_eq!(rig.s.state(), S::Disconnected);
+    let fx = rig.on(Input::Carrier {
+        ready: true,
+        now_ms: later + 20.0,
+    });
+    assert_eq!(rig.s.state(), S::Connecting);
+    assert!(lines(&fx).contains(&"start 2".to_string()));
+    let fx = rig.open(2, later + 30.0);
+    assert_eq!(sent(&fx).len(), 1, "the same request, resent");
+    assert_eq!(sent(&fx)[0].1, envelope("r1"));
+}
+
+#[test]
+fn other_tabs_requests_count_for_the_stale_rule() {
+    let mut rig = Rig::connected(live_config());
+    assert_eq!(rig.s.stale_at(), None);
+    rig.on(Input::Peers {
+        unfinished: true,
+        now_ms: T0 + 100.0,
+    });
+    assert_eq!(rig.s.stale_at(), Some(T0 + 100.0 + STALE_MS));
+    rig.on(Input::Peers {
+        unfinished: false,
+        now_ms: T0 + 200.0,
+    });
+    assert_eq!(rig.s.stale_at(), None);
+}

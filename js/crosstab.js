@@ -1,0 +1,117 @@
+// The browser side of cross-tab sharing (src/crosstab.rs): the channel, the
+// lock and a follower's link to the leader tab. They carry no rules: the
+// core's cross-tab machine (core/src/crosstab.rs) decides.
+
+/** Web Locks and BroadcastChannel are both there. */
+export function crossTabSupported() {
+  return typeof BroadcastChannel === 'function' && typeof globalThis.navigator?.locks?.request === 'function';
+}
+
+/** A BroadcastChannel named `name` whose messages go to `onMessage(data)`. */
+export function openChannel(name, onMessage) {
+  const channel = new BroadcastChannel(name);
+  const listener = (event) => onMessage(event.data);
+  channel.addEventListener('message', listener);
+  return { channel, listener };
+}
+
+/** Posts `message`; false when the channel refused it (closed). */
+export function postTo(ch, message) {
+  try {
+    ch.channel.postMessage(message);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Removes the listener and closes the channel. */
+export function closeChannel(ch) {
+  ch.channel.removeEventListener('message', ch.listener);
+  ch.channel.close();
+}
+
+/**
+ * Asks for the Web Lock `name`: if free (`ifAvailable`; `events.busy()` when
+ * it is held), by waiting (`wait`), or by taking it (`steal`). `events.granted()`
+ * once held; `events.lost()` when another tab takes it. The handle's
+ * `release()` releases the held lock or withdraws the waiting request, after
+ * which no event fires.
+ */
+export function requestLock(name, wait, steal, events) {
+  const abort = new AbortController();
+  const options = steal ? { steal: true } : wait ? { signal: abort.signal } : { ifAvailable: true };
+  const handle = { done: false, held: false, free: undefined };
+  handle.release = () => {
+    handle.done = true;
+    abort.abort();
+    handle.free?.();
+  };
+  globalThis.navigator.locks
+    .request(name, options, (lock) => {
+      if (handle.done) return undefined;
+      if (lock === null) {
+        handle.done = true;
+        events.busy();
+        return undefined;
+      }
+      handle.held = true;
+      return new Promise((resolve) => {
+        handle.free = resolve;
+        events.granted();
+      });
+    })
+    .then(
+      () => {},
+      () => {
+        if (handle.held && !handle.done) {
+          handle.done = true;
+          events.lost();
+        }
+      },
+    );
+  return handle;
+}
+
+/**
+ * A follower's link to the leader tab, seen by the facade as its socket: it
+ * opens when the leader's connection is open, carries the frames the leader
+ * forwards (`message` events with the frame's text) and closes when asked.
+ * Envelopes go out through the channel, not through it.
+ */
+export class TabLink extends EventTarget {
+  constructor() {
+    super();
+    this.readyState = 0;
+  }
+  /** Opens (asynchronously, as a socket does) unless it is closed. */
+  open() {
+    queueMicrotask(() => {
+      if (this.readyState !== 0) return;
+      this.readyState = 1;
+      this.dispatchEvent(new Event('open'));
+    });
+  }
+  /** A frame from the leader. */
+  frame(text) {
+    if (this.readyState === 1) this.dispatchEvent(new MessageEvent('message', { data: text }));
+  }
+  close(code = 1000, reason = '') {
+    if (this.readyState >= 2) return;
+    this.readyState = 3;
+    queueMicrotask(() => this.dispatchEvent(new CloseEvent('close', { code, reason, wasClean: true })));
+  }
+  send() {
+    throw new DOMException('a tab link sends through the channel', 'InvalidStateError');
+  }
+}
+
+/** A new link. */
+export function newLink() {
+  return new TabLink();
+}
+
+/** The text of a parsed frame, for the tab that owns it. */
+export function frameText(frame) {
+  return typeof frame === 'string' ? frame : JSON.stringify(frame);
+}

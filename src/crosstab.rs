@@ -1,0 +1,599 @@
+//! Cross-tab sharing in the browser (docs/api.md, "One connection across
+//! tabs"): carries out the effects of the core's cross-tab machine
+//! ([`optave_core::crosstab`]) with a `BroadcastChannel`, a Web Lock and,
+//! in a follower, a link to the leader tab that the session uses as its
+//! socket. Everything here is owned by the client's state and released on
+//! `close()` (the lock) and `free()` (the channel, its listener, the
+//! timer).
+
+use alloc::rc::{Rc, Weak};
+use alloc::string::String;
+
+use js_sys::{JsString, Object, Reflect};
+use optave_core::connection::{ConnectionState, Input};
+use optave_core::crosstab::{
+    channel_name, CrossTab, Leadership, Message, Role, TabEffect, TabInput, TAKEOVER_JITTER_MS,
+};
+use optave_core::ids::RandomSource;
+use optave_core::options::ClientConfig;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+
+use crate::browser::Timeout;
+use crate::events::Event;
+use crate::logger::Level;
+use crate::random::CryptoRandom;
+use crate::runtime::{feed, now_ms, Shared};
+
+#[wasm_bindgen(module = "/js/crosstab.js")]
+extern "C" {
+    #[wasm_bindgen(js_name = crossTabSupported)]
+    fn supported() -> bool;
+    #[wasm_bindgen(js_name = openChannel)]
+    fn open_channel(name: &str, on_message: &js_sys::Function) -> JsValue;
+    #[wasm_bindgen(js_name = postTo)]
+    fn post_to(channel: &JsValue, message: &JsValue) -> bool;
+    #[wasm_bindgen(js_name = closeChannel)]
+    fn close_channel(channel: &JsValue);
+    #[wasm_bindgen(js_name = requestLock)]
+    fn request_lock(name: &str, wait: bool, steal: bool, events: &JsValue) -> LockHandle;
+    /// A lock request's handle.
+    #[derive(Debug)]
+    pub type LockHandle;
+    #[wasm_bindgen(method)]
+    fn release(this: &LockHandle);
+    /// A follower's link to the leader tab (a WebSocket look-alike).
+    #[derive(Debug, Clone)]
+    pub type TabLink;
+    #[wasm_bindgen(js_name = newLink)]
+    fn new_link() -> TabLink;
+    #[wasm_bindgen(method)]
+    fn open(this: &TabLink);
+    #[wasm_bindgen(method)]
+    fn frame(this: &TabLink, text: &JsString);
+    #[wasm_bindgen(method, getter = readyState)]
+    fn ready_state(this: &TabLink) -> u16;
+    #[wasm_bindgen(js_name = frameText)]
+    fn frame_text(frame: &JsValue) -> JsString;
+}
+
+/// One client's part in sharing: the machine, the channel, the lock.
+#[derive(Debug)]
+pub struct Tabs {
+    machine: CrossTab,
+    name: String,
+    /// `{ channel, listener }` (js/crosstab.js).
+    channel: JsValue,
+    _on_message: Closure<dyn FnMut(JsValue)>,
+    /// `{ granted, busy, lost }`, the lock's callbacks.
+    lock_events: JsValue,
+    _lock_closures: [Closure<dyn FnMut()>; 3],
+    lock: Option<LockHandle>,
+    timer: Option<(f64, Timeout)>,
+    /// The page wants the connection (`connect()` without a token, until
+    /// `close()`).
+    wanted: bool,
+    /// The attempt the session started before the role was known.
+    waiting_attempt: Option<u32>,
+    /// The follower's link while it is the session's socket.
+    link: Option<TabLink>,
+    /// A malformed message was already logged.
+    warned: bool,
+}
+
+impl Drop for Tabs {
+    fn drop(&mut self) {
+        if let Some(lock) = self.lock.take() {
+            lock.release();
+        }
+        close_channel(&self.channel);
+    }
+}
+
+/// The cross-tab part of a client with `crossTab`, when the browser has Web
+/// Locks and BroadcastChannel and the page gave a `tokenProvider` (else the
+/// client is `solo`).
+pub fn install(shared: &Rc<Shared>, config: &ClientConfig, has_provider: bool) -> Option<Tabs> {
+    let key = config.cross_tab_key.as_deref()?;
+    if !has_provider || config.transport == optave_core::connection::Transport::Rest || !supported()
+    {
+        return None;
+    }
+    let name = channel_name(
+        &config.websocket_url,
+        config.tenant_id.as_deref(),
+        config.organization_id.as_deref(),
+        key,
+    );
+    let mut bytes = [0u8; 10];
+    CryptoRandom.fill(&mut bytes);
+    let mut tab = String::with_capacity(20);
+    for b in bytes {
+        for digit in [b >> 4, b & 15] {
+            tab.extend(char::from_digit(u32::from(digit), 16));
+        }
+    }
+    let jitter = f64::from(bytes.first().copied().unwrap_or_default()) / 255.0 * TAKEOVER_JITTER_MS;
+    let weak = Rc::downgrade(shared);
+    let on_message: Closure<dyn FnMut(JsValue)> = Closure::new(move |data: JsValue| {
+        if let Some(shared) = weak.upgrade() {
+            let input = match decode(&data) {
+                Some(message) => TabInput::Received {
+                    message,
+                    now_ms: now_ms(),
+                },
+                None => TabInput::Malformed,
+            };
+            feed_tabs(&shared, input);
+        }
+    });
+    let channel = open_channel(&name, on_message.as_ref().unchecked_ref());
+    let lock_closure = |make: fn(f64) -> TabInput<JsString>| {
+        let weak: Weak<Shared> = Rc::downgrade(shared);
+        Closure::<dyn FnMut()>::new(move || {
+            if let Some(shared) = weak.upgrade() {
+                feed_tabs(&shared, make(now_ms()));
+            }
+        })
+    };
+    let closures = [
+        lock_closure(|now_ms| TabInput::LockGranted { now_ms }),
+        lock_closure(|now_ms| TabInput::LockBusy { now_ms }),
+        lock_closure(|now_ms| TabInput::LockLost { now_ms }),
+    ];
+    let lock_events = Object::new();
+    for (name, closure) in ["granted", "busy", "lost"].iter().zip(&closures) {
+        let _ = Reflect::set(&lock_events, &JsValue::from_str(name), closure.as_ref());
+    }
+    Some(Tabs {
+        machine: CrossTab::new(tab, jitter),
+        name,
+        channel,
+        _on_message: on_message,
+        lock_events: lock_events.into(),
+        _lock_closures: closures,
+        lock: None,
+        timer: None,
+        wanted: false,
+        waiting_attempt: None,
+        link: None,
+        warned: false,
+    })
+}
+
+/// `client.crossTabRole`.
+pub fn role(shared: &Shared) -> Role {
+    let st = shared.state.borrow();
+    st.tabs.as_ref().map_or(Role::Solo, |t| t.machine.role())
+}
+
+/// `connect(token?)`: without a token the tab joins (asks for the lock);
+/// with one it cannot lead and stays `solo`.
+pub fn connect(shared: &Rc<Shared>, explicit_token: bool) {
+    let join = {
+        let mut st = shared.state.borrow_mut();
+        match st.tabs.as_mut() {
+            Some(tabs) if !explicit_token => {
+                tabs.wanted = true;
+                true
+            }
+            Some(_) => {
+                st.tabs = None; // a tab with its own token keeps its own socket
+                false
+            }
+            None => false,
+        }
+    };
+    if join {
+        feed_tabs(shared, TabInput::Join { now_ms: now_ms() });
+    }
+}
+
+/// `close()`: the tab leaves (a leader resigns and releases the lock).
+pub fn close(shared: &Rc<Shared>) {
+    if let Some(tabs) = shared.state.borrow_mut().tabs.as_mut() {
+        tabs.wanted = false;
+    }
+    feed_tabs(shared, TabInput::Leave { rejoin: false });
+}
+
+/// The page's lifecycle: `pagehide` and `freeze` leave (a leader hands the
+/// connection over); coming back joins again.
+pub fn page_signal(shared: &Rc<Shared>, input: &Input<crate::runtime::Waiter>) {
+    let wanted = shared
+        .state
+        .borrow()
+        .tabs
+        .as_ref()
+        .is_some_and(|t| t.wanted);
+    if !wanted {
+        return;
+    }
+    match input {
+        Input::PageHide { .. } | Input::Hidden { frozen: true, .. } => {
+            feed_tabs(shared, TabInput::Leave { rejoin: true });
+        }
+        Input::Resume { now_ms } => {
+            feed_tabs(shared, TabInput::Join { now_ms: *now_ms });
+        }
+        _ => {}
+    }
+}
+
+/// The session's connection state changed: a leader tells the followers.
+pub fn state_changed(shared: &Rc<Shared>, current: ConnectionState) {
+    let leader = shared
+        .state
+        .borrow()
+        .tabs
+        .as_ref()
+        .is_some_and(|t| t.machine.role() == Role::Leader);
+    if leader {
+        let connected = current == ConnectionState::Connected;
+        feed_tabs(
+            shared,
+            TabInput::Connected {
+                connected,
+                now_ms: now_ms(),
+            },
+        );
+    }
+}
+
+/// What a connection attempt opens.
+pub enum Attempt {
+    /// Open a WebSocket.
+    Socket,
+    /// Use this link.
+    Link(TabLink),
+    /// Wait for the role.
+    Later,
+}
+
+/// What the attempt `attempt` opens: a WebSocket when the tab leads or is
+/// `solo`; a link to the leader (opened at once when the leader's
+/// connection is open) when it follows; nothing yet while the role is being
+/// decided (the attempt starts when it is).
+pub fn attempt(shared: &Shared, attempt: u32) -> Attempt {
+    let mut st = shared.state.borrow_mut();
+    let Some(tabs) = st.tabs.as_mut().filter(|t| t.wanted) else {
+        return Attempt::Socket;
+    };
+    match tabs.machine.role() {
+        Role::Leader => Attempt::Socket,
+        Role::Solo => {
+            tabs.waiting_attempt = Some(attempt);
+            Attempt::Later
+        }
+        Role::Follower => {
+            let link = new_link();
+            if tabs.machine.leader_connected() {
+                link.open();
+            }
+            tabs.link = Some(link.clone());
+            Attempt::Link(link)
+        }
+    }
+}
+
+/// In a follower: an envelope for the leader. `false` when this tab is not
+/// following (the caller sends on its own socket).
+pub fn send(shared: &Rc<Shared>, correlation_id: &str, text: &JsString) -> bool {
+    let follows = shared
+        .state
+        .borrow()
+        .tabs
+        .as_ref()
+        .is_some_and(|t| t.link.is_some() && t.machine.role() == Role::Follower);
+    if follows {
+        feed_tabs(
+            shared,
+            TabInput::Send {
+                correlation_id: String::from(correlation_id),
+                text: text.clone(),
+            },
+        );
+    }
+    follows
+}
+
+/// The session let go of its socket: a follower's link is forgotten.
+pub fn released(shared: &Shared) {
+    if let Some(tabs) = shared.state.borrow_mut().tabs.as_mut() {
+        tabs.link = None;
+    }
+}
+
+/// In the leader: whether a frame read from the socket is delivered in this
+/// tab; a frame of another tab's request goes to that tab (and one whose
+/// owner is unknown to every tab, this one included).
+pub fn deliver_here(shared: &Rc<Shared>, correlation_id: Option<&str>, frame: &JsValue) -> bool {
+    let own = {
+        let st = shared.state.borrow();
+        let leads = st
+            .tabs
+            .as_ref()
+            .is_some_and(|t| t.machine.role() == Role::Leader);
+        if !leads {
+            return true;
+        }
+        correlation_id.is_some_and(|id| st.session.outbox().contains(id))
+    };
+    feed_tabs(
+        shared,
+        TabInput::Frame {
+            correlation_id: correlation_id.map(String::from),
+            own,
+            text: frame_text(frame),
+        },
+    )
+}
+
+/// Feeds one input to the cross-tab machine and carries out its effects;
+/// re-arms its timer. Returns whether a frame fed is delivered here
+/// ([`TabEffect::DeliverHere`]).
+pub fn feed_tabs(shared: &Rc<Shared>, input: TabInput<JsString>) -> bool {
+    let effects = match shared.state.borrow_mut().tabs.as_mut() {
+        Some(tabs) => tabs.machine.handle(input),
+        None => return true,
+    };
+    let mut here = false;
+    for effect in effects {
+        match effect {
+            TabEffect::Post(message) => {
+                if let Some(tabs) = shared.state.borrow().tabs.as_ref() {
+                    post_to(&tabs.channel, &encode(&message));
+                }
+            }
+            TabEffect::RequestLock { wait, steal } => {
+                let mut st = shared.state.borrow_mut();
+                if let Some(tabs) = st.tabs.as_mut() {
+                    if let Some(old) = tabs.lock.take() {
+                        old.release();
+                    }
+                    tabs.lock = Some(request_lock(&tabs.name, wait, steal, &tabs.lock_events));
+                }
+            }
+            TabEffect::ReleaseLock => {
+                let lock = shared
+                    .state
+                    .borrow_mut()
+                    .tabs
+                    .as_mut()
+                    .and_then(|t| t.lock.take());
+                if let Some(lock) = lock {
+                    lock.release();
+                }
+            }
+            TabEffect::Role { previous, current } => {
+                let event = Object::new();
+                let _ = Reflect::set(&event, &"previous".into(), &previous.as_str().into());
+                let _ = Reflect::set(&event, &"current".into(), &current.as_str().into());
+                shared.emit(Event::RoleChange, &event);
+                let waiting = shared
+                    .state
+                    .borrow_mut()
+                    .tabs
+                    .as_mut()
+                    .and_then(|t| t.waiting_attempt.take());
+                if let Some(attempt) = waiting {
+                    crate::connect::start_attempt(shared, attempt);
+                }
+            }
+            TabEffect::Carrier { ready } => {
+                let link = shared
+                    .state
+                    .borrow()
+                    .tabs
+                    .as_ref()
+                    .and_then(|t| t.link.clone());
+                match link {
+                    Some(link) if ready && link.ready_state() == 0 => link.open(),
+                    _ => {
+                        feed(
+                            shared,
+                            Input::Carrier {
+                                ready,
+                                now_ms: now_ms(),
+                            },
+                        );
+                    }
+                }
+            }
+            TabEffect::Transmit(text) => {
+                if let Some(socket) = shared.state.borrow().socket.as_ref() {
+                    let _ = socket.send_text(&text);
+                }
+            }
+            TabEffect::DeliverHere => here = true,
+            TabEffect::LinkFrame(text) => {
+                let link = shared
+                    .state
+                    .borrow()
+                    .tabs
+                    .as_ref()
+                    .and_then(|t| t.link.clone());
+                if let Some(link) = link {
+                    link.frame(&text);
+                }
+            }
+            TabEffect::Peers(unfinished) => {
+                feed(
+                    shared,
+                    Input::Peers {
+                        unfinished,
+                        now_ms: now_ms(),
+                    },
+                );
+            }
+            TabEffect::WarnOnce(message) => {
+                let first = shared
+                    .state
+                    .borrow_mut()
+                    .tabs
+                    .as_mut()
+                    .is_some_and(|t| !core::mem::replace(&mut t.warned, true));
+                if first {
+                    shared.logger.log(Level::Warn, message, None);
+                }
+            }
+        }
+    }
+    rearm_tabs(shared);
+    here
+}
+
+/// Arms the cross-tab timer at the machine's next wake-up (or clears it).
+fn rearm_tabs(shared: &Rc<Shared>) {
+    let (next, armed) = match shared.state.borrow().tabs.as_ref() {
+        Some(t) => (t.machine.next_wakeup(), t.timer.as_ref().map(|(at, _)| *at)),
+        None => return,
+    };
+    if next == armed {
+        return;
+    }
+    let timer = next.map(|at| {
+        let weak = Rc::downgrade(shared);
+        let timeout = Timeout::new(at - now_ms(), move || {
+            if let Some(shared) = weak.upgrade() {
+                let (fired, unfinished) = {
+                    let mut st = shared.state.borrow_mut();
+                    let unfinished = st.session.outbox().unfinished();
+                    (st.tabs.as_mut().and_then(|t| t.timer.take()), unfinished)
+                };
+                feed_tabs(
+                    &shared,
+                    TabInput::Tick {
+                        unfinished,
+                        now_ms: now_ms(),
+                    },
+                );
+                drop(fired);
+            }
+        });
+        (at, timeout)
+    });
+    let old = shared
+        .state
+        .borrow_mut()
+        .tabs
+        .as_mut()
+        .map(|t| core::mem::replace(&mut t.timer, timer));
+    drop(old);
+}
+
+/// The message's form on the channel: a plain object, `t` naming its kind.
+fn encode(message: &Message<JsString>) -> JsValue {
+    let o = Object::new();
+    let set = |k: &str, v: &JsValue| {
+        let _ = Reflect::set(&o, &JsValue::from_str(k), v);
+    };
+    let leader = |l: &Leadership| {
+        set("epoch", &JsValue::from_f64(l.epoch as f64));
+        set("tab", &JsValue::from_str(&l.tab));
+    };
+    set("sdk", &JsValue::from_str("optave-client"));
+    match message {
+        Message::Beat {
+            leader: l,
+            connected,
+        } => {
+            set("t", &"beat".into());
+            leader(l);
+            set("connected", &JsValue::from_bool(*connected));
+        }
+        Message::Resign { leader: l } => {
+            set("t", &"resign".into());
+            leader(l);
+        }
+        Message::Ack {
+            from,
+            epoch,
+            unfinished,
+        } => {
+            set("t", &"ack".into());
+            set("from", &JsValue::from_str(from));
+            set("epoch", &JsValue::from_f64(*epoch as f64));
+            set("unfinished", &JsValue::from_bool(*unfinished));
+        }
+        Message::Send {
+            from,
+            epoch,
+            correlation_id,
+            text,
+        } => {
+            set("t", &"send".into());
+            set("from", &JsValue::from_str(from));
+            set("epoch", &JsValue::from_f64(*epoch as f64));
+            set("correlationId", &JsValue::from_str(correlation_id));
+            set("text", text);
+        }
+        Message::Frame {
+            leader: l,
+            to,
+            text,
+        } => {
+            set("t", &"frame".into());
+            leader(l);
+            if let Some(to) = to {
+                set("to", &JsValue::from_str(to));
+            }
+            set("text", text);
+        }
+    }
+    o.into()
+}
+
+/// A message from the channel, or `None` for anything else.
+fn decode(data: &JsValue) -> Option<Message<JsString>> {
+    if !data.is_object() {
+        return None;
+    }
+    let get = |k: &str| Reflect::get(data, &JsValue::from_str(k)).ok();
+    let string = |k: &str| get(k).and_then(|v| v.as_string());
+    let epoch = || {
+        get("epoch")
+            .and_then(|v| v.as_f64())
+            .filter(|e| *e >= 0.0 && *e <= 9_007_199_254_740_991.0 && (*e as u64) as f64 == *e)
+            .map(|e| e as u64)
+    };
+    let flag = |k: &str| get(k).and_then(|v| v.as_bool());
+    let text = |k: &str| get(k).and_then(|v| v.dyn_into::<JsString>().ok());
+    let leader = || {
+        Some(Leadership {
+            epoch: epoch()?,
+            tab: string("tab")?,
+        })
+    };
+    if string("sdk").as_deref() != Some("optave-client") {
+        return None;
+    }
+    Some(match string("t")?.as_str() {
+        "beat" => Message::Beat {
+            leader: leader()?,
+            connected: flag("connected")?,
+        },
+        "resign" => Message::Resign { leader: leader()? },
+        "ack" => Message::Ack {
+            from: string("from")?,
+            epoch: epoch()?,
+            unfinished: flag("unfinished")?,
+        },
+        "send" => Message::Send {
+            from: string("from")?,
+            epoch: epoch()?,
+            correlation_id: string("correlationId")?,
+            text: text("text")?,
+        },
+        "frame" => Message::Frame {
+            leader: leader()?,
+            to: match get("to") {
+                Some(v) if v.is_undefined() => None,
+                Some(v) => Some(v.as_string()?),
+                None => None,
+            },
+            text: text("text")?,
+        },
+        _ => return None,
+    })
+}
