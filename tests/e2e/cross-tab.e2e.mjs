@@ -262,6 +262,26 @@ describe('a frozen leader in Chromium', () => {
   });
 });
 
+describe('a leader whose client closes in Chromium', () => {
+  afterEach(closeContexts);
+
+  test('close() on the leader\'s client hands the socket to another tab: one new socket, requests answered once', async () => {
+    const { context, problems } = await newContext();
+    await openSocketsAt(server.url, 0);
+    const pages = await openTabs(context, 3, 'team-c');
+    const leader = await oneLeader(pages);
+    const rest = pages.filter((_, i) => i !== leader);
+    const before = await socketStats(server.url);
+    await pages[leader].evaluate(() => window.__tab.client.close());
+    await oneLeader(rest, 'another tab leads');
+    const stats = await openSocketsAt(server.url, 1);
+    assert.equal(stats.acceptedSockets - before.acceptedSockets, 1, JSON.stringify({ before, stats }));
+    await sendFromEach(rest, [], 'after-close');
+    assert.equal((await socketStats(server.url)).acceptedSockets, stats.acceptedSockets);
+    assert.deepEqual(problems, []);
+  });
+});
+
 describe('a server restart with five tabs in Chromium', () => {
   afterEach(closeContexts);
 
