@@ -383,7 +383,7 @@ describe('bad input to cross-tab sharing in Chromium', () => {
     assert.deepEqual(problems, []);
   });
 
-  test('a foreign message on the SDK\'s BroadcastChannel is ignored (the tabs keep working) and logged once', async () => {
+  test('foreign and malformed messages on the SDK\'s BroadcastChannel are ignored (the tabs keep working) and logged once', async () => {
     const { context, problems } = await newContext();
     const pages = await openTabs(context, 3, 'team-g');
     const leader = await oneLeader(pages);
@@ -405,6 +405,27 @@ describe('bad input to cross-tab sharing in Chromium', () => {
     const warnings = logs.map((l) => l.filter(([level]) => level === 'warn' || level === 'error'));
     assert.ok(warnings.every((w) => w.length <= 1), `at most one log line per tab: ${JSON.stringify(warnings)}`);
     assert.ok(warnings.some((w) => w.length === 1), `logged: ${JSON.stringify(logs)}`);
+    // Then malformed ones, some dressed as the SDK's own (wrong types, bad numbers, missing fields):
+    // still ignored, and not logged again.
+    await stranger.evaluate((names) => {
+      const junk = [
+        'hello', 42, null, [1, 2], { sdk: 'optave-client' }, { sdk: 'optave-client', t: 'nonsense' },
+        { sdk: 'optave-client', t: 'beat', epoch: -1, tab: 5, connected: 'yes' },
+        { sdk: 'optave-client', t: 'beat', epoch: 1.5, tab: 'ghost' },
+        { sdk: 'optave-client', t: 'send', from: 'ghost', epoch: 'x', correlationId: 7, text: {} },
+        { sdk: 'optave-client', t: 'frame', epoch: Number.NaN, tab: 'ghost', to: 3, text: 42 },
+        { sdk: 'optave-client', t: 'ack', from: null, epoch: 1e300, unfinished: 'no' },
+      ];
+      for (const name of names) {
+        const ch = new BroadcastChannel(name);
+        for (const m of junk) ch.postMessage(m);
+        ch.close();
+      }
+    }, channelNames);
+    await new Promise((r) => setTimeout(r, 1500));
+    const after = await Promise.all(pages.map((p, i) => p.evaluate((n) => window.__tab.logs.slice(n), logsBefore[i])));
+    const total = after.map((l) => l.filter(([level]) => level === 'warn' || level === 'error'));
+    assert.ok(total.every((w) => w.length <= 1), `still at most one log line per tab: ${JSON.stringify(total)}`);
     assert.equal(await oneLeader(pages), leader, 'the leader did not change');
     await sendFromEach(pages, [], 'after-foreign');
     const errors = await Promise.all(pages.map((p) => p.evaluate(() => window.__tab.errors)));
