@@ -72,6 +72,8 @@ async function openTabs(context, n, key, base = server.url, scope = {}) {
 }
 
 const roles = (pages) => Promise.all(pages.map((p) => p.evaluate(inRole)));
+/** Tokens the tokenProviders of `pages` were asked for, in all. */
+const tokens = async (pages) => (await Promise.all(pages.map((p) => p.evaluate(() => window.__tab.tokens)))).reduce((a, b) => a + b, 0);
 
 /** Waits until exactly one of `pages` leads and the others follow, every one connected; returns the leader's index. */
 async function oneLeader(pages, message = 'one leader, the others followers, all connected') {
@@ -113,11 +115,12 @@ describe('one connection across tabs in Chromium', () => {
 
   after(closeContexts);
 
-  test('five tabs with one key: one socket at the server, one leader and four followers, every request answered once in its own tab', async () => {
+  test('five tabs with one key: one socket and one token, one leader and four followers, every request answered once in its own tab', async () => {
     ({ context, problems } = await newContext());
     const before = await openSocketsAt(server.url, 0);
     pages = await openTabs(context, 5, 'team-a');
     await oneLeader(pages);
+    assert.equal(await tokens(pages), 1, 'one token asked for, by the leader');
     const stats = await socketStats(server.url);
     assert.equal(stats.openSockets - before.openSockets, 1, `open sockets ${JSON.stringify(stats)}`);
     assert.equal(stats.acceptedSockets - before.acceptedSockets, 1, `accepted sockets ${JSON.stringify(stats)}`);
@@ -285,10 +288,12 @@ describe('a leader whose client closes in Chromium', () => {
 describe('a server restart with five tabs in Chromium', () => {
   afterEach(closeContexts);
 
-  test('the five tabs reconnect through one socket, not five', async () => {
+  test('the five tabs reconnect through one socket, the leader alone asking for tokens', async () => {
     const { context, problems } = await newContext();
     const pages = await openTabs(context, 5, 'team-e', supervised.url);
     await oneLeader(pages);
+    const tokensOf = () => Promise.all(pages.map((p) => p.evaluate(() => window.__tab.tokens)));
+    const tokensBefore = await tokensOf();
     assert.equal((await socketStats(supervised.url)).acceptedSockets, 1);
     for (const p of pages) await p.evaluate(() => { window.__tab.states = []; });
     const res = await fetch(`${supervised.control}/restart?downMs=300`, { method: 'POST' });
@@ -302,6 +307,11 @@ describe('a server restart with five tabs in Chromium', () => {
     // The restarted server counts from zero.
     const stats = await socketStats(supervised.url);
     assert.deepEqual(stats, { openSockets: 1, acceptedSockets: 1 }, 'one reconnect for the five tabs');
+    // Every attempt asks for a fresh token (some fail while the server is down), all in one tab: the leader's.
+    const asked = (await tokensOf()).map((n, i) => n - tokensBefore[i]);
+    const leaderNow = (await roles(pages)).findIndex((r) => r.role === 'leader');
+    assert.ok(asked[leaderNow] >= 1, `the leader asked for the reconnect's token: ${asked}`);
+    assert.deepEqual(asked.filter((_, i) => i !== leaderNow), [0, 0, 0, 0], `tokens asked for per tab: ${asked}`);
     await sendFromEach(pages, [], 'restarted');
     assert.deepEqual(problems, []);
   });

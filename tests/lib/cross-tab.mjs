@@ -9,7 +9,8 @@
 // plain data, so Playwright's page.evaluate(fn, arg) and a WebDriver
 // executeScript (`inPage(fn, arg)` gives its text) both run them. A tab's
 // record lives in `window.__tab`: every superpower frame it was given as
-// [correlationId, actionType, state], its roles, states, errors and log lines.
+// [correlationId, actionType, state], its roles, states, errors, log lines
+// and how many tokens its tokenProvider was asked for.
 //
 // TRACKER is an init script, to run before the SDK loads: it counts the
 // BroadcastChannels alive (made and not closed) and the event listeners
@@ -93,12 +94,13 @@ export const TRACKER = `(() => {
  */
 export async function inStartTab({ key, requestTimeoutMs = 20000, fresh = true, tenantId = 'tenant-cross-tab', organizationId = 'f7e8d9c0-b1a2-3456-7890-123456789abc' }) {
   const { OptaveClient } = await import('/pkg/optave_client.js');
-  if (fresh || !window.__tab) window.__tab = { frames: [], roles: [], states: [], errors: [], logs: [], ids: {}, answers: {}, settled: {} };
+  if (fresh || !window.__tab) window.__tab = { frames: [], roles: [], states: [], errors: [], logs: [], ids: {}, answers: {}, settled: {}, tokens: 0 };
   const tab = window.__tab;
   const line = (level) => (message) => tab.logs.push([level, String(message)]);
   const client = await OptaveClient.create({
     websocketUrl: location.origin.replace(/^http/, 'ws') + '/ws',
     tokenProvider: async () => {
+      tab.tokens += 1;
       const res = await fetch('/api/ws-ticket', { method: 'POST' });
       if (!res.ok) throw new Error('ticket endpoint answered HTTP ' + res.status);
       return (await res.json()).ticket;
