@@ -68,13 +68,16 @@ export function crossTabScenarios(engine, startSession, kind = 'window') {
   describe(`one connection across tabs in ${engine}`, () => {
     const team = [];
 
-    test('five windows with one key: one socket at the server, one leader and four followers, every request answered once in its own window', async () => {
+    test('five windows with one key: one socket and one token, one leader and four followers, every request answered once in its own window', async () => {
       const before = await socketStats(server.url);
       assert.equal(before.openSockets, 0);
       for (let n = 0; n < 5; n++) team.push(await openTab('team-a'));
       await oneLeader(team);
       const stats = await socketStats(server.url);
       assert.deepEqual(stats, { openSockets: 1, acceptedSockets: 1 }, 'one socket for five windows');
+      let asked = 0;
+      for (const i of team) asked += await tabs.run(i, () => window.__tab.tokens);
+      assert.equal(asked, 1, 'one token asked for, by the leader');
       for (const i of team) await tabs.run(i, inSendEach, { label: `five-${i}` });
       await allAnsweredOnce(team, 'five');
       assert.equal((await socketStats(server.url)).acceptedSockets, 1, 'the requests opened no other socket');
