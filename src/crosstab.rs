@@ -128,7 +128,7 @@ pub fn install(shared: &Rc<Shared>, config: &ClientConfig, has_provider: bool) -
         }
     });
     let channel = open_channel(&name, on_message.as_ref().unchecked_ref());
-    let lock_closure = |make: fn(f64) -> TabInput<JsString>| {
+    let lock_closure = |make: fn(f64) -> TabInput<JsValue>| {
         let weak: Weak<Shared> = Rc::downgrade(shared);
         Closure::<dyn FnMut()>::new(move || {
             if let Some(shared) = weak.upgrade() {
@@ -290,7 +290,7 @@ pub fn send(shared: &Rc<Shared>, correlation_id: &str, text: &JsString) -> bool 
             shared,
             TabInput::Send {
                 correlation_id: String::from(correlation_id),
-                text: text.clone(),
+                text: text.into(),
             },
         );
     }
@@ -324,7 +324,7 @@ pub fn deliver_here(shared: &Rc<Shared>, correlation_id: Option<&str>, frame: &J
         TabInput::Frame {
             correlation_id: correlation_id.map(String::from),
             own,
-            text: frame_text(frame),
+            text: frame.clone(),
         },
     )
 }
@@ -332,7 +332,7 @@ pub fn deliver_here(shared: &Rc<Shared>, correlation_id: Option<&str>, frame: &J
 /// Feeds one input to the cross-tab machine and carries out its effects;
 /// re-arms its timer. Returns whether a frame fed is delivered here
 /// ([`TabEffect::DeliverHere`]).
-pub fn feed_tabs(shared: &Rc<Shared>, input: TabInput<JsString>) -> bool {
+pub fn feed_tabs(shared: &Rc<Shared>, input: TabInput<JsValue>) -> bool {
     let effects = match shared.state.borrow_mut().tabs.as_mut() {
         Some(tabs) => tabs.machine.handle(input),
         None => return true,
@@ -401,8 +401,11 @@ pub fn feed_tabs(shared: &Rc<Shared>, input: TabInput<JsString>) -> bool {
                 }
             }
             TabEffect::Transmit(text) => {
-                if let Some(socket) = shared.state.borrow().socket.as_ref() {
-                    let _ = socket.send_text(&text);
+                if let (Some(socket), Some(text)) = (
+                    shared.state.borrow().socket.as_ref(),
+                    text.dyn_ref::<JsString>(),
+                ) {
+                    let _ = socket.send_text(text);
                 }
             }
             TabEffect::DeliverHere => here = true,
@@ -413,8 +416,8 @@ pub fn feed_tabs(shared: &Rc<Shared>, input: TabInput<JsString>) -> bool {
                     .tabs
                     .as_ref()
                     .and_then(|t| t.link.clone());
-                if let Some(link) = link {
-                    link.frame(&text);
+                if let (Some(link), Some(text)) = (link, text.dyn_ref::<JsString>()) {
+                    link.frame(text);
                 }
             }
             TabEffect::Peers(unfinished) => {
@@ -483,7 +486,7 @@ fn rearm_tabs(shared: &Rc<Shared>) {
 }
 
 /// The message's form on the channel: a plain object, `t` naming its kind.
-fn encode(message: &Message<JsString>) -> JsValue {
+fn encode(message: &Message<JsValue>) -> JsValue {
     let o = Object::new();
     let set = |k: &str, v: &JsValue| {
         let _ = Reflect::set(&o, &JsValue::from_str(k), v);
@@ -538,14 +541,15 @@ fn encode(message: &Message<JsString>) -> JsValue {
             if let Some(to) = to {
                 set("to", &JsValue::from_str(to));
             }
-            set("text", text);
+            // The parsed frame, as text only now that it leaves this tab.
+            set("text", &frame_text(text));
         }
     }
     o.into()
 }
 
 /// A message from the channel, or `None` for anything else.
-fn decode(data: &JsValue) -> Option<Message<JsString>> {
+fn decode(data: &JsValue) -> Option<Message<JsValue>> {
     if !data.is_object() {
         return None;
     }
@@ -558,7 +562,7 @@ fn decode(data: &JsValue) -> Option<Message<JsString>> {
             .map(|e| e as u64)
     };
     let flag = |k: &str| get(k).and_then(|v| v.as_bool());
-    let text = |k: &str| get(k).and_then(|v| v.dyn_into::<JsString>().ok());
+    let text = |k: &str| get(k).filter(JsValue::is_string);
     let leader = || {
         Some(Leadership {
             epoch: epoch()?,

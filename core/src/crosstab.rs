@@ -97,7 +97,8 @@ pub struct Leadership {
     pub tab: String,
 }
 
-/// What tabs tell each other. `S` is an envelope's or a frame's text.
+/// What tabs tell each other. `S` is an envelope's or a frame's text (in
+/// the facade, a JavaScript value: a frame stays parsed until it is posted).
 #[derive(Debug, Clone, PartialEq)]
 pub enum Message<S> {
     /// The leader's heartbeat: its connection is open (`connected`) or not.
@@ -215,7 +216,7 @@ pub enum TabInput<S> {
         correlation_id: Option<String>,
         /// This tab tracks it.
         own: bool,
-        /// The frame's text.
+        /// The frame (the facade posts it as text only if it leaves the tab).
         text: S,
     },
 }
