@@ -24,6 +24,8 @@ const WAIT_MS = 20_000;
 /** Quiet time after the last expected frame, to see any frame delivered twice. */
 const QUIET_MS = 800;
 const LEADER_CHANGES = 100;
+/** Bound on the handover after `freeze` or `pagehide` in the leader: "at once", under the 3 s silence rule. */
+const SIGNAL_HANDOVER_MS = 1500;
 
 let server;
 let supervised;
@@ -263,6 +265,39 @@ describe('a frozen leader in Chromium', () => {
     assert.deepEqual(third.frames, [], 'the tab that sent nothing got no frame');
     assert.deepEqual(problems, []);
   });
+});
+
+describe('a leader told of freeze and pagehide in Chromium', () => {
+  afterEach(closeContexts);
+
+  // The events a browser sends before it freezes or hides a page, dispatched
+  // in the page (headless Chromium freezes no visible page): the leader hands
+  // over at once, well before the 3 s of silence after which a follower steals.
+  for (const [signal, back] of [['freeze', 'resume'], ['pagehide', 'pageshow']]) {
+    test(`on ${signal} the leader hands over within ${SIGNAL_HANDOVER_MS} ms; on ${back} it follows; one socket, requests answered once`, async () => {
+      const { context, problems } = await newContext();
+      await openSocketsAt(server.url, 0);
+      const pages = await openTabs(context, 3, `team-${signal}`);
+      const leader = await oneLeader(pages);
+      const rest = pages.filter((_, i) => i !== leader);
+      const at = Date.now();
+      await pages[leader].evaluate((name) => (name === 'freeze'
+        ? document.dispatchEvent(new Event('freeze'))
+        : window.dispatchEvent(new PageTransitionEvent('pagehide', { persisted: true }))), signal);
+      await until(async () => countRoles(await roles(rest)).leader === 1, { timeoutMs: WAIT_MS, every: 20, message: 'another tab leads' });
+      const took = Date.now() - at;
+      assert.ok(took <= SIGNAL_HANDOVER_MS, `another tab led ${took} ms after ${signal}`);
+      await pages[leader].evaluate((name) => (name === 'resume'
+        ? document.dispatchEvent(new Event('resume'))
+        : window.dispatchEvent(new PageTransitionEvent('pageshow', { persisted: true }))), back);
+      const now = await oneLeader(pages, `after ${back}: one leader, the others following`);
+      assert.notEqual(now, leader);
+      await openSocketsAt(server.url, 1);
+      await sendFromEach(pages, [], `after-${signal}`);
+      assert.equal((await socketStats(server.url)).openSockets, 1);
+      assert.deepEqual(problems, []);
+    });
+  }
 });
 
 describe('a leader whose client closes in Chromium', () => {
