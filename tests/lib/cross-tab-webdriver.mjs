@@ -20,22 +20,16 @@ const QUIET_MS = 800;
  * Defines the suite: five windows with one key (one socket, one leader), a
  * sixth with another key (a second socket), the leader window closed with
  * requests on the wire (each answered once through one new socket).
- * `startSession()` resolves a session `{ driver, evaluate, quit }`.
+ * `startSession()` resolves a session `{ driver, evaluate, quit }`; `kind`
+ * is 'window' (a window per tab) or 'tab' (tabs of one window).
  */
 export function crossTabScenarios(engine, startSession, kind = 'window') {
   let server;
   let session;
   let tabs;
+  // 'window': a window per tab, each visible; 'tab': tabs of one window, all but one hidden.
+  const one = kind === 'tab' ? 'tab' : 'window';
 
-  before(async () => {
-    [server, session] = await Promise.all([startServer([], { maxLifetimeSecs: 300 }), startSession()]);
-    tabs = webdriverTabs(session, kind);
-  });
-
-  after(async () => {
-    await session?.quit();
-    await server?.stop();
-  });
 
   /** Opens a window of the server with a connected client of `key`; returns its index. */
   async function openTab(key) {
@@ -65,16 +59,27 @@ export function crossTabScenarios(engine, startSession, kind = 'window') {
     for (const i of ids) assertAnsweredOnce(await tabs.run(i, inRecord), `${label} tab ${i}`);
   }
 
-  describe(`one connection across tabs in ${engine}`, () => {
+  describe(`one connection across tabs in ${engine} (a ${one} each)`, () => {
+    // Inside the describe: one server and one browser at a time when a file defines several.
+    before(async () => {
+      [server, session] = await Promise.all([startServer([], { maxLifetimeSecs: 300 }), startSession()]);
+      tabs = webdriverTabs(session, kind);
+    });
+
+    after(async () => {
+      await session?.quit();
+      await server?.stop();
+    });
+
     const team = [];
 
-    test('five windows with one key: one socket and one token, one leader and four followers, every request answered once in its own window', async () => {
+    test(`five ${one}s with one key: one socket and one token, one leader and four followers, every request answered once in its own ${one}`, async () => {
       const before = await socketStats(server.url);
       assert.equal(before.openSockets, 0);
       for (let n = 0; n < 5; n++) team.push(await openTab('team-a'));
       await oneLeader(team);
       const stats = await socketStats(server.url);
-      assert.deepEqual(stats, { openSockets: 1, acceptedSockets: 1 }, 'one socket for five windows');
+      assert.deepEqual(stats, { openSockets: 1, acceptedSockets: 1 }, `one socket for five ${one}s`);
       let asked = 0;
       for (const i of team) asked += await tabs.run(i, () => window.__tab.tokens);
       assert.equal(asked, 1, 'one token asked for, by the leader');
@@ -83,16 +88,16 @@ export function crossTabScenarios(engine, startSession, kind = 'window') {
       assert.equal((await socketStats(server.url)).acceptedSockets, 1, 'the requests opened no other socket');
     });
 
-    test('a sixth window with another key makes a second socket and leads its own key', async () => {
+    test(`a sixth ${one} with another key makes a second socket and leads its own key`, async () => {
       const other = await openTab('team-b');
-      await oneLeader([other], 'the other key\'s window leads');
+      await oneLeader([other], `the other key's ${one} leads`);
       await oneLeader(team, 'the first key still has one leader');
       assert.deepEqual(await socketStats(server.url), { openSockets: 2, acceptedSockets: 2 });
       await tabs.run(other, inSendEach, { label: 'other-key' });
       await allAnsweredOnce([other], 'other key');
     });
 
-    test('the leader window closed while the other windows have requests on the wire: each answered once, through one new socket', async () => {
+    test(`the leader ${one} closed while the other ${one}s have requests on the wire: each answered once, through one new socket`, async () => {
       const leader = await oneLeader(team);
       const rest = team.filter((i) => i !== leader);
       for (const i of rest) {

@@ -3,9 +3,10 @@
 // `driver.switchTo().newWindow('window')`) against a local OCO server of this
 // file's own: five windows with one key share one socket and one leader, a
 // sixth key makes a second socket, and closing the leader window hands its
-// followers' requests over once (tests/lib/cross-tab-webdriver.mjs). Windows
-// rather than tabs: MiniBrowser's background tab reports
-// `document.visibilityState` 'hidden'.
+// followers' requests over once (tests/lib/cross-tab-webdriver.mjs). Once
+// with a window per tab (each visible), once with tabs of one window
+// (`newWindow('tab')`: MiniBrowser's background tabs report
+// `document.visibilityState` 'hidden').
 //
 //   make test-webkit      (xvfb-run; scripts/test-webkit.sh)
 //
@@ -19,6 +20,7 @@ import { crossTabScenarios } from '../lib/cross-tab-webdriver.mjs';
 import { startWebKit } from '../lib/webkit.mjs';
 
 crossTabScenarios('WebKit', startWebKit, 'window');
+crossTabScenarios('WebKit', startWebKit, 'tab');
 
 describe('the role of a lone client in WebKit', () => {
   let server;
