@@ -2,6 +2,12 @@
 // pages of one browser context, driven through Playwright, against local OCO
 // servers of this file's own (one plain, one under the supervisor for the
 // restart), so the socket counts of GET /api/test/stats are this file's alone.
+// Five tabs of one key: one socket, one token, one leader, every request
+// answered once in its own tab; other keys, tenants and organizations get
+// sockets of their own; handover when the leader's page closes, its client
+// closes, it is told `freeze` / `pagehide`, or it is frozen (its script halted)
+// with requests on the wire; a server restart reconnects once; 100 leader
+// changes leak no channel, listener or lock; bad keys and foreign messages.
 //
 //   make test-e2e          (node --test tests/e2e/*.mjs)
 //
