@@ -15,14 +15,24 @@ export function openChannel(name, onMessage) {
   return { channel, listener };
 }
 
-/** Posts `message`; false when the channel refused it (closed). */
-export function postTo(ch, message) {
+/** Posts a message: its header (JSON text) and, if any, the text beside it; false when the channel refused it (closed). */
+export function postTo(ch, header, text) {
   try {
-    ch.channel.postMessage(message);
+    ch.channel.postMessage(text === undefined ? { h: header } : { h: header, text });
     return true;
   } catch {
     return false;
   }
+}
+
+/** The header of a message from the channel, when it has one (a string). */
+export function headerOf(data) {
+  return typeof data?.h === 'string' ? data.h : undefined;
+}
+
+/** The text beside a message's header, when it has one (a string). */
+export function textOf(data) {
+  return typeof data?.text === 'string' ? data.text : undefined;
 }
 
 /** Removes the listener and closes the channel. */

@@ -12,7 +12,8 @@ use alloc::string::String;
 use js_sys::{JsString, Object, Reflect};
 use optave_core::connection::{ConnectionState, Input};
 use optave_core::crosstab::{
-    channel_name, CrossTab, Leadership, Message, Role, TabEffect, TabInput, TAKEOVER_JITTER_MS,
+    channel_name, header, read, CrossTab, Message, Role, TabEffect, TabInput, MAX_HEADER_UNITS,
+    TAKEOVER_JITTER_MS,
 };
 use optave_core::ids::RandomSource;
 use optave_core::options::ClientConfig;
@@ -32,7 +33,11 @@ extern "C" {
     #[wasm_bindgen(js_name = openChannel)]
     fn open_channel(name: &str, on_message: &js_sys::Function) -> JsValue;
     #[wasm_bindgen(js_name = postTo)]
-    fn post_to(channel: &JsValue, message: &JsValue) -> bool;
+    fn post_to(channel: &JsValue, header: &str, text: &JsValue) -> bool;
+    #[wasm_bindgen(js_name = headerOf)]
+    fn header_of(data: &JsValue) -> Option<JsString>;
+    #[wasm_bindgen(js_name = textOf)]
+    fn text_of(data: &JsValue) -> Option<JsValue>;
     #[wasm_bindgen(js_name = closeChannel)]
     fn close_channel(channel: &JsValue);
     #[wasm_bindgen(js_name = requestLock)]
@@ -342,7 +347,7 @@ pub fn feed_tabs(shared: &Rc<Shared>, input: TabInput<JsValue>) -> bool {
         match effect {
             TabEffect::Post(message) => {
                 if let Some(tabs) = shared.state.borrow().tabs.as_ref() {
-                    post_to(&tabs.channel, &encode(&message));
+                    post(&tabs.channel, &message);
                 }
             }
             TabEffect::RequestLock { wait, steal } => {
@@ -485,119 +490,20 @@ fn rearm_tabs(shared: &Rc<Shared>) {
     drop(old);
 }
 
-/// The message's form on the channel: a plain object, `t` naming its kind.
-fn encode(message: &Message<JsValue>) -> JsValue {
-    let o = Object::new();
-    let set = |k: &str, v: &JsValue| {
-        let _ = Reflect::set(&o, &JsValue::from_str(k), v);
+/// Posts `message`: its header (the core's JSON) and, for an envelope or a
+/// frame, the text beside it (a frame still parsed becomes text here, as it
+/// leaves this tab).
+fn post(channel: &JsValue, message: &Message<JsValue>) {
+    let text = match message {
+        Message::Send { text, .. } => text.clone(),
+        Message::Frame { text, .. } => frame_text(text).into(),
+        _ => JsValue::UNDEFINED,
     };
-    let leader = |l: &Leadership| {
-        set("epoch", &JsValue::from_f64(l.epoch as f64));
-        set("tab", &JsValue::from_str(&l.tab));
-    };
-    set("sdk", &JsValue::from_str("optave-client"));
-    match message {
-        Message::Beat {
-            leader: l,
-            connected,
-        } => {
-            set("t", &"beat".into());
-            leader(l);
-            set("connected", &JsValue::from_bool(*connected));
-        }
-        Message::Resign { leader: l } => {
-            set("t", &"resign".into());
-            leader(l);
-        }
-        Message::Ack {
-            from,
-            epoch,
-            unfinished,
-        } => {
-            set("t", &"ack".into());
-            set("from", &JsValue::from_str(from));
-            set("epoch", &JsValue::from_f64(*epoch as f64));
-            set("unfinished", &JsValue::from_bool(*unfinished));
-        }
-        Message::Send {
-            from,
-            epoch,
-            correlation_id,
-            text,
-        } => {
-            set("t", &"send".into());
-            set("from", &JsValue::from_str(from));
-            set("epoch", &JsValue::from_f64(*epoch as f64));
-            set("correlationId", &JsValue::from_str(correlation_id));
-            set("text", text);
-        }
-        Message::Frame {
-            leader: l,
-            to,
-            text,
-        } => {
-            set("t", &"frame".into());
-            leader(l);
-            if let Some(to) = to {
-                set("to", &JsValue::from_str(to));
-            }
-            // The parsed frame, as text only now that it leaves this tab.
-            set("text", &frame_text(text));
-        }
-    }
-    o.into()
+    post_to(channel, &header(message), &text);
 }
 
-/// A message from the channel, or `None` for anything else.
+/// A message from the channel, or `None` for anything else ([`read`]).
 fn decode(data: &JsValue) -> Option<Message<JsValue>> {
-    if !data.is_object() {
-        return None;
-    }
-    let get = |k: &str| Reflect::get(data, &JsValue::from_str(k)).ok();
-    let string = |k: &str| get(k).and_then(|v| v.as_string());
-    let epoch = || {
-        get("epoch")
-            .and_then(|v| v.as_f64())
-            .filter(|e| *e >= 0.0 && *e <= 9_007_199_254_740_991.0 && (*e as u64) as f64 == *e)
-            .map(|e| e as u64)
-    };
-    let flag = |k: &str| get(k).and_then(|v| v.as_bool());
-    let text = |k: &str| get(k).filter(JsValue::is_string);
-    let leader = || {
-        Some(Leadership {
-            epoch: epoch()?,
-            tab: string("tab")?,
-        })
-    };
-    if string("sdk").as_deref() != Some("optave-client") {
-        return None;
-    }
-    Some(match string("t")?.as_str() {
-        "beat" => Message::Beat {
-            leader: leader()?,
-            connected: flag("connected")?,
-        },
-        "resign" => Message::Resign { leader: leader()? },
-        "ack" => Message::Ack {
-            from: string("from")?,
-            epoch: epoch()?,
-            unfinished: flag("unfinished")?,
-        },
-        "send" => Message::Send {
-            from: string("from")?,
-            epoch: epoch()?,
-            correlation_id: string("correlationId")?,
-            text: text("text")?,
-        },
-        "frame" => Message::Frame {
-            leader: leader()?,
-            to: match get("to") {
-                Some(v) if v.is_undefined() => None,
-                Some(v) => Some(v.as_string()?),
-                None => None,
-            },
-            text: text("text")?,
-        },
-        _ => return None,
-    })
+    let head = header_of(data).filter(|h| h.length() as usize <= MAX_HEADER_UNITS)?;
+    read(&String::from(head), text_of(data))
 }

@@ -259,6 +259,10 @@ async fn foreign_messages_on_the_channel_are_ignored_and_logged_once() {
         JsValue::from_str("hello"),
         js(json!({ "sdk": "optave-client", "t": "beat", "epoch": -1, "tab": 5 })),
         js(json!({ "sdk": "optave-client", "t": "frame", "epoch": 1, "tab": "x", "text": 7 })),
+        js(
+            json!({ "h": "{\"sdk\":\"optave-client\",\"t\":\"beat\",\"epoch\":-1,\"tab\":\"x\",\"connected\":true}" }),
+        ),
+        js(json!({ "h": "not json", "text": "x" })),
         JsValue::NULL,
     ] {
         post_on(&name, &junk);

@@ -690,3 +690,142 @@ impl CrossTab {
         }
     }
 }
+
+/// The longest header a tab reads, in UTF-16 units (a header is well under
+/// 400; anything longer is not one of this SDK's).
+pub const MAX_HEADER_UNITS: usize = 2048;
+
+/// The name every header carries, so that another library's messages on a
+/// channel of the same name are told apart.
+const SDK: &str = "optave-client";
+
+/// The header of `message` on the channel: JSON text with `sdk`, the kind
+/// `t` and every field but the text (docs/protocol.md section 9). The text
+/// (an envelope or a frame) travels beside it, as it is.
+pub fn header<S>(message: &Message<S>) -> String {
+    let mut out = String::with_capacity(160);
+    let mut field = |key: &str, value: Field<'_>| {
+        out.push(if out.is_empty() { '{' } else { ',' });
+        json::push_string(&mut out, key);
+        out.push(':');
+        match value {
+            Field::Str(s) => json::push_string(&mut out, s),
+            Field::Num(n) => crate::text::push_u64(&mut out, n),
+            Field::Bool(b) => out.push_str(if b { "true" } else { "false" }),
+        }
+    };
+    field("sdk", Field::Str(SDK));
+    let (kind, leader) = match message {
+        Message::Beat { leader, .. } => ("beat", Some(leader)),
+        Message::Resign { leader } => ("resign", Some(leader)),
+        Message::Ack { .. } => ("ack", None),
+        Message::Send { .. } => ("send", None),
+        Message::Frame { leader, .. } => ("frame", Some(leader)),
+    };
+    field("t", Field::Str(kind));
+    if let Some(l) = leader {
+        field("epoch", Field::Num(l.epoch));
+        field("tab", Field::Str(&l.tab));
+    }
+    match message {
+        Message::Beat { connected, .. } => field("connected", Field::Bool(*connected)),
+        Message::Ack {
+            from,
+            epoch,
+            unfinished,
+        } => {
+            field("from", Field::Str(from));
+            field("epoch", Field::Num(*epoch));
+            field("unfinished", Field::Bool(*unfinished));
+        }
+        Message::Send {
+            from,
+            epoch,
+            correlation_id,
+            ..
+        } => {
+            field("from", Field::Str(from));
+            field("epoch", Field::Num(*epoch));
+            field("correlationId", Field::Str(correlation_id));
+        }
+        Message::Frame { to: Some(to), .. } => field("to", Field::Str(to)),
+        _ => {}
+    }
+    out.push('}');
+    out
+}
+
+enum Field<'a> {
+    Str(&'a str),
+    Num(u64),
+    Bool(bool),
+}
+
+/// A message read from the channel: its `header` and the text beside it.
+/// `None` for anything that is not a message of this SDK: a header that is
+/// not JSON or names another `sdk`, an unknown kind, a field missing or of
+/// the wrong type (an epoch that is not a whole number), a `send` or
+/// `frame` without its text.
+pub fn read<S>(header: &str, text: Option<S>) -> Option<Message<S>> {
+    let mut doc = json::Doc::default();
+    doc.parse(header).ok()?;
+    if doc.node(0)?.kind != json::Kind::Obj {
+        return None;
+    }
+    let get = |key: &str| {
+        doc.member(header, 0, key)
+            .and_then(|i| doc.node(i))
+            .copied()
+    };
+    let string = |key: &str| {
+        get(key)
+            .filter(|n| n.kind == json::Kind::Str)
+            .map(|n| String::from(json::string(header, &n)))
+    };
+    let flag = |key: &str| {
+        get(key)
+            .filter(|n| n.kind == json::Kind::Bool)
+            .map(|n| json::raw(header, &n) == "true")
+    };
+    let epoch = || {
+        get("epoch")
+            .filter(|n| n.kind == json::Kind::Num)
+            .and_then(|n| json::raw(header, &n).parse::<u64>().ok())
+    };
+    let leader = || {
+        Some(Leadership {
+            epoch: epoch()?,
+            tab: string("tab")?,
+        })
+    };
+    if string("sdk").as_deref() != Some(SDK) {
+        return None;
+    }
+    Some(match string("t")?.as_str() {
+        "beat" => Message::Beat {
+            leader: leader()?,
+            connected: flag("connected")?,
+        },
+        "resign" => Message::Resign { leader: leader()? },
+        "ack" => Message::Ack {
+            from: string("from")?,
+            epoch: epoch()?,
+            unfinished: flag("unfinished")?,
+        },
+        "send" => Message::Send {
+            from: string("from")?,
+            epoch: epoch()?,
+            correlation_id: string("correlationId")?,
+            text: text?,
+        },
+        "frame" => Message::Frame {
+            leader: leader()?,
+            to: match get("to") {
+                None => None,
+                Some(_) => Some(string("to")?),
+            },
+            text: text?,
+        },
+        _ => return None,
+    })
+}

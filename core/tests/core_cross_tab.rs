@@ -13,8 +13,8 @@ mod session;
 
 use optave_core::connection::{ConnectionState as S, Input};
 use optave_core::crosstab::{
-    channel_name, CrossTab, Leadership, Message, Role, TabEffect, TabInput, HEARTBEAT_MS,
-    MALFORMED, TAKEOVER_AFTER_MS,
+    channel_name, header, read, CrossTab, Leadership, Message, Role, TabEffect, TabInput,
+    HEARTBEAT_MS, MALFORMED, TAKEOVER_AFTER_MS,
 };
 use session::*;
 
@@ -497,4 +497,74 @@ fn other_tabs_requests_count_for_the_stale_rule() {
         now_ms: T0 + 200.0,
     });
     assert_eq!(rig.s.stale_at(), None);
+}
+
+#[test]
+fn every_message_reads_back_from_its_header_and_text() {
+    let text = || Some("{\"envelope\":1}".to_string());
+    let all = [
+        beat(3, "tab-\"a\"", true),
+        Message::Resign {
+            leader: leadership(u64::from(u32::MAX) + 7, "a"),
+        },
+        Message::Ack {
+            from: "b".into(),
+            epoch: 0,
+            unfinished: true,
+        },
+        Message::Send {
+            from: "b".into(),
+            epoch: 3,
+            correlation_id: "0194-\u{e9}".into(),
+            text: text().unwrap_or_default(),
+        },
+        Message::Frame {
+            leader: leadership(3, "a"),
+            to: Some("b".into()),
+            text: text().unwrap_or_default(),
+        },
+        Message::Frame {
+            leader: leadership(3, "a"),
+            to: None,
+            text: text().unwrap_or_default(),
+        },
+    ];
+    for m in all {
+        let h = header(&m);
+        assert!(h.starts_with("{\"sdk\":\"optave-client\",\"t\":"), "{h}");
+        let carries = matches!(m, Message::Send { .. } | Message::Frame { .. });
+        let back = read(&h, if carries { text() } else { None });
+        assert_eq!(back.as_ref(), Some(&m), "{h}");
+    }
+}
+
+#[test]
+fn anything_that_is_not_one_of_this_sdks_messages_reads_as_nothing() {
+    let text = || Some("t".to_string());
+    for h in [
+        "",
+        "not json",
+        "[1]",
+        "{}",
+        r#"{"sdk":"another-lib","t":"beat","epoch":1,"tab":"a","connected":true}"#,
+        r#"{"sdk":"optave-client","t":"hello"}"#,
+        r#"{"sdk":"optave-client","t":"beat","epoch":-1,"tab":"a","connected":true}"#,
+        r#"{"sdk":"optave-client","t":"beat","epoch":1.5,"tab":"a","connected":true}"#,
+        r#"{"sdk":"optave-client","t":"beat","epoch":"1","tab":"a","connected":true}"#,
+        r#"{"sdk":"optave-client","t":"beat","epoch":1,"tab":5,"connected":true}"#,
+        r#"{"sdk":"optave-client","t":"beat","epoch":1,"tab":"a","connected":1}"#,
+        r#"{"sdk":"optave-client","t":"beat","epoch":99999999999999999999999,"tab":"a","connected":true}"#,
+        r#"{"sdk":"optave-client","t":"ack","from":"b","epoch":1}"#,
+        r#"{"sdk":"optave-client","t":"frame","epoch":1,"tab":"a","to":7}"#,
+    ] {
+        assert_eq!(read(h, text()), None, "{h}");
+    }
+    // A send or a frame without its text.
+    let send = header(&Message::Send {
+        from: "b".into(),
+        epoch: 1,
+        correlation_id: "c".into(),
+        text: String::new(),
+    });
+    assert_eq!(read::<String>(&send, None), None);
 }
