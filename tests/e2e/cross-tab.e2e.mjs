@@ -466,6 +466,16 @@ describe('bad input to cross-tab sharing in Chromium', () => {
         { sdk: 'optave-client', t: 'send', from: 'ghost', epoch: 'x', correlationId: 7, text: {} },
         { sdk: 'optave-client', t: 'frame', epoch: Number.NaN, tab: 'ghost', to: 3, text: 42 },
         { sdk: 'optave-client', t: 'ack', from: null, epoch: 1e300, unfinished: 'no' },
+        // The channel's own shape, { h: header JSON, text }, with bad headers (docs/protocol.md, section 9).
+        { h: '{not json' }, { h: 42, text: 'x' }, { h: 'x'.repeat(3000) }, { h: null, text: null },
+        { h: JSON.stringify({ sdk: 'another-library', t: 'beat', epoch: 1, tab: 'ghost', connected: true }) },
+        { h: JSON.stringify({ sdk: 'optave-client', t: 'nonsense' }) },
+        { h: JSON.stringify({ sdk: 'optave-client', t: 'beat', epoch: -1, tab: 5, connected: 'yes' }) },
+        { h: JSON.stringify({ sdk: 'optave-client', t: 'beat', epoch: 1.5, tab: 'ghost', connected: true }) },
+        { h: JSON.stringify({ sdk: 'optave-client', t: 'resign', epoch: 'x' }) },
+        { h: JSON.stringify({ sdk: 'optave-client', t: 'send', from: 'ghost', epoch: 'x', correlationId: 7 }), text: {} },
+        { h: JSON.stringify({ sdk: 'optave-client', t: 'frame', epoch: null, tab: 'ghost', to: 3 }), text: 42 },
+        { h: JSON.stringify({ sdk: 'optave-client', t: 'ack', from: null, epoch: 1e300, unfinished: 'no' }) },
       ];
       for (const name of names) {
         const ch = new BroadcastChannel(name);
