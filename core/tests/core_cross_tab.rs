@@ -573,3 +573,26 @@ fn anything_that_is_not_one_of_this_sdks_messages_reads_as_nothing() {
     });
     assert_eq!(read::<String>(&send, None), None);
 }
+
+#[test]
+fn without_reconnection_a_carrier_that_goes_away_fails_the_session() {
+    let mut cfg = config();
+    cfg.reconnect = None;
+    let mut rig = Rig::connected(cfg);
+    rig.send_now("r1", Some(1), T0 + 1.0);
+    let fx = rig.on(Input::Carrier {
+        ready: false,
+        now_ms: T0 + 10.0,
+    });
+    assert_eq!(rig.s.state(), S::Failed);
+    assert_eq!(
+        rejected(&fx).len(),
+        1,
+        "the request on the wire is rejected"
+    );
+    let fx = rig.on(Input::Carrier {
+        ready: true,
+        now_ms: T0 + 20.0,
+    });
+    assert!(fx.is_empty(), "failed stays failed: {fx:?}");
+}
