@@ -13,7 +13,7 @@ use js_sys::{JsString, Object, Reflect};
 use optave_core::connection::{ConnectionState, Input};
 use optave_core::crosstab::{
     channel_name, header, read, CrossTab, Message, Role, TabEffect, TabInput, MAX_HEADER_UNITS,
-    TAKEOVER_JITTER_MS,
+    MAX_TAB_ID, TAKEOVER_JITTER_MS,
 };
 use optave_core::ids::RandomSource;
 use optave_core::options::ClientConfig;
@@ -110,15 +110,11 @@ pub fn install(shared: &Rc<Shared>, config: &ClientConfig, has_provider: bool) -
         config.organization_id.as_deref(),
         key,
     );
-    let mut bytes = [0u8; 10];
+    let mut bytes = [0u8; 8];
     CryptoRandom.fill(&mut bytes);
-    let mut tab = String::with_capacity(20);
-    for b in bytes {
-        for digit in [b >> 4, b & 15] {
-            tab.extend(char::from_digit(u32::from(digit), 16));
-        }
-    }
-    let jitter = f64::from(bytes.first().copied().unwrap_or_default()) / 255.0 * TAKEOVER_JITTER_MS;
+    let random = u64::from_le_bytes(bytes);
+    let tab = random & MAX_TAB_ID;
+    let jitter = (random >> 53) as f64 / 2047.0 * TAKEOVER_JITTER_MS;
     let weak = Rc::downgrade(shared);
     let on_message: Closure<dyn FnMut(JsValue)> = Closure::new(move |data: JsValue| {
         if let Some(shared) = weak.upgrade() {

@@ -11,7 +11,7 @@ import init, {
   type ReceptionParams, type RecommendParams, type RequestParams, type SentEvent, type StateChangeEvent,
   type SummarizeParams, type TranslateParams, type RequestHandle, type SettledRequest, type SuperpowerEvent,
   type SuperpowerType, OptaveError, type SuperpowerResults, type SuperpowerName, type SuperpowerItem,
-  type TransportInUse,
+  type TransportInUse, type CrossTabRole, type RoleChangeEvent,
 } from '../pkg/optave_client.js';
 
 // A page declares the result items it relies on (and adds superpowers) by
@@ -282,6 +282,19 @@ new OptaveClient({ websocketUrl: 'ws://127.0.0.1:8787/ws', staleAfterMs: 1500 })
 new OptaveClient({ websocketUrl: 'ws://127.0.0.1:8787/ws', staleAfterMs: false });
 // @ts-expect-error true is not an accepted type (leave it out for the default)
 new OptaveClient({ websocketUrl: 'ws://127.0.0.1:8787/ws', staleAfterMs: true });
+// One connection across tabs: crossTab takes a key; the role is typed.
+new OptaveClient({ websocketUrl: 'ws://127.0.0.1:8787/ws', crossTab: { key: 'agent-42' } });
+// @ts-expect-error the key is required
+new OptaveClient({ websocketUrl: 'ws://127.0.0.1:8787/ws', crossTab: {} });
+// @ts-expect-error the key is a string
+new OptaveClient({ websocketUrl: 'ws://127.0.0.1:8787/ws', crossTab: { key: 42 } });
+const role: CrossTabRole = client.crossTabRole;
+client.on('roleChange', (ev: RoleChangeEvent) => {
+  const now: 'leader' | 'follower' | 'solo' = ev.current;
+  console.log(ev.previous, now, role);
+});
+// @ts-expect-error crossTabRole is read-only
+client.crossTabRole = 'leader';
 
 // ------------------------------------------------------------ request handles
 

@@ -87,14 +87,21 @@ impl Role {
     }
 }
 
+/// A tab's id: a random whole number below 2^53 (exact in JavaScript),
+/// drawn when its client is made.
+pub type TabId = u64;
+
+/// The largest [`TabId`] (2^53 − 1).
+pub const MAX_TAB_ID: TabId = (1 << 53) - 1;
+
 /// One leadership: its epoch and the leading tab's id. Newer is greater
 /// (epoch first, then the tab id, for two leaders of one epoch).
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Leadership {
     /// Grows with every leadership.
     pub epoch: u64,
     /// The leading tab's id.
-    pub tab: String,
+    pub tab: TabId,
 }
 
 /// What tabs tell each other. `S` is an envelope's or a frame's text (in
@@ -117,7 +124,7 @@ pub enum Message<S> {
     /// has requests unfinished.
     Ack {
         /// The follower.
-        from: String,
+        from: TabId,
         /// The epoch it follows (0: none yet).
         epoch: u64,
         /// It has requests unfinished.
@@ -126,7 +133,7 @@ pub enum Message<S> {
     /// A follower's envelope for the leader of `epoch` to send.
     Send {
         /// The follower.
-        from: String,
+        from: TabId,
         /// The epoch it was sent to.
         epoch: u64,
         /// The envelope's correlationId.
@@ -140,7 +147,7 @@ pub enum Message<S> {
         /// Who leads.
         leader: Leadership,
         /// The tab that owns its correlationId.
-        to: Option<String>,
+        to: Option<TabId>,
         /// The frame's text.
         text: S,
     },
@@ -270,7 +277,7 @@ pub const MALFORMED: &str =
 /// The cross-tab machine of one client.
 #[derive(Debug)]
 pub struct CrossTab {
-    tab: String,
+    tab: TabId,
     role: Role,
     /// Joined: `connect()` was called and the tab has not left.
     joined: bool,
@@ -291,10 +298,10 @@ pub struct CrossTab {
     acked_ms: f64,
     jitter_ms: f64,
     /// correlationId → the follower that sent it, oldest first.
-    owners: VecDeque<(String, String)>,
+    owners: VecDeque<(String, TabId)>,
     /// Followers and whether they have requests unfinished, with when each
     /// was last heard (ms).
-    peers: Vec<(String, bool, f64)>,
+    peers: Vec<(TabId, bool, f64)>,
     /// What [`TabEffect::Peers`] last said.
     peers_unfinished: bool,
 }
@@ -304,7 +311,7 @@ type Fx<S> = Vec<TabEffect<S>>;
 impl CrossTab {
     /// The machine of tab `tab` (a unique id); `jitter_ms` (0 to
     /// [`TAKEOVER_JITTER_MS`]) is added to its takeover delay.
-    pub fn new(tab: String, jitter_ms: f64) -> Self {
+    pub fn new(tab: TabId, jitter_ms: f64) -> Self {
         Self {
             tab,
             role: Role::Solo,
@@ -328,8 +335,8 @@ impl CrossTab {
     }
 
     /// This tab's id.
-    pub fn tab(&self) -> &str {
-        &self.tab
+    pub fn tab(&self) -> TabId {
+        self.tab
     }
 
     /// In a follower: the leader's connection is `connected` (as last heard).
@@ -418,7 +425,7 @@ impl CrossTab {
             } => {
                 if let (Role::Follower, Some(leader)) = (self.role, &self.leader) {
                     fx.push(TabEffect::Post(Message::Send {
-                        from: self.tab.clone(),
+                        from: self.tab,
                         epoch: leader.epoch,
                         correlation_id,
                         text,
@@ -449,10 +456,10 @@ impl CrossTab {
     /// session moves onto this tab's own socket.
     fn lead<S: Clone>(&mut self, now_ms: f64, fx: &mut Fx<S>) {
         self.stealing = false;
-        self.epoch = self.epoch.saturating_add(1);
+        self.epoch = self.epoch.saturating_add(1).min(MAX_TAB_ID);
         self.leader = Some(Leadership {
             epoch: self.epoch,
-            tab: self.tab.clone(),
+            tab: self.tab,
         });
         self.connected = false;
         self.owners.clear();
@@ -486,7 +493,7 @@ impl CrossTab {
     fn ack<S: Clone>(&mut self, unfinished: bool, now_ms: f64, fx: &mut Fx<S>) {
         self.acked_ms = now_ms;
         fx.push(TabEffect::Post(Message::Ack {
-            from: self.tab.clone(),
+            from: self.tab,
             epoch: self.leader.as_ref().map_or(0, |l| l.epoch),
             unfinished,
         }));
@@ -502,7 +509,7 @@ impl CrossTab {
         self.heard_ms = now_ms;
         if let Some(leader) = &self.leader {
             fx.push(TabEffect::Post(Message::Beat {
-                leader: leader.clone(),
+                leader: *leader,
                 connected: self.connected,
             }));
         }
@@ -616,7 +623,7 @@ impl CrossTab {
                     // A tab that followed a newer leadership than this
                     // one's (it was away when this tab took the free
                     // lock): this leadership moves past it.
-                    self.epoch = epoch.saturating_add(1);
+                    self.epoch = epoch.saturating_add(1).min(MAX_TAB_ID);
                     if let Some(leader) = &mut self.leader {
                         leader.epoch = self.epoch;
                     }
@@ -638,8 +645,8 @@ impl CrossTab {
                     return; // sent to another leadership: resent after the change
                 }
                 match self.peers.iter_mut().find(|(tab, _, _)| *tab == from) {
-                    Some(peer) => *peer = (from.clone(), true, now_ms),
-                    None => self.peers.push((from.clone(), true, now_ms)),
+                    Some(peer) => *peer = (from, true, now_ms),
+                    None => self.peers.push((from, true, now_ms)),
                 }
                 self.set_peers(true, fx);
                 self.owners.retain(|(id, _)| *id != correlation_id);
@@ -651,7 +658,7 @@ impl CrossTab {
             }
             Message::Frame { leader, to, text } => {
                 let current = self.leader.as_ref() == Some(&leader);
-                let mine = to.as_deref().is_none_or(|to| to == self.tab);
+                let mine = to.is_none_or(|to| to == self.tab);
                 if self.role == Role::Follower && current && mine {
                     self.heard_ms = now_ms;
                     fx.push(TabEffect::LinkFrame(text));
@@ -674,7 +681,7 @@ impl CrossTab {
             self.owners
                 .iter()
                 .find(|(cid, _)| cid == id)
-                .map(|(_, tab)| tab.clone())
+                .map(|(_, tab)| *tab)
         });
         if own || owner.is_none() {
             fx.push(TabEffect::DeliverHere);
@@ -682,7 +689,7 @@ impl CrossTab {
         if owner.is_some() || !own {
             if let Some(leader) = &self.leader {
                 fx.push(TabEffect::Post(Message::Frame {
-                    leader: leader.clone(),
+                    leader: *leader,
                     to: owner,
                     text,
                 }));
@@ -725,7 +732,7 @@ pub fn header<S>(message: &Message<S>) -> String {
     field("t", Field::Str(kind));
     if let Some(l) = leader {
         field("epoch", Field::Num(l.epoch));
-        field("tab", Field::Str(&l.tab));
+        field("tab", Field::Num(l.tab));
     }
     match message {
         Message::Beat { connected, .. } => field("connected", Field::Bool(*connected)),
@@ -734,7 +741,7 @@ pub fn header<S>(message: &Message<S>) -> String {
             epoch,
             unfinished,
         } => {
-            field("from", Field::Str(from));
+            field("from", Field::Num(*from));
             field("epoch", Field::Num(*epoch));
             field("unfinished", Field::Bool(*unfinished));
         }
@@ -744,11 +751,11 @@ pub fn header<S>(message: &Message<S>) -> String {
             correlation_id,
             ..
         } => {
-            field("from", Field::Str(from));
+            field("from", Field::Num(*from));
             field("epoch", Field::Num(*epoch));
             field("correlationId", Field::Str(correlation_id));
         }
-        Message::Frame { to: Some(to), .. } => field("to", Field::Str(to)),
+        Message::Frame { to: Some(to), .. } => field("to", Field::Num(*to)),
         _ => {}
     }
     out.push('}');
@@ -787,15 +794,18 @@ pub fn read<S>(header: &str, text: Option<S>) -> Option<Message<S>> {
             .filter(|n| n.kind == json::Kind::Bool)
             .map(|n| json::raw(header, &n) == "true")
     };
-    let epoch = || {
-        get("epoch")
+    // A whole number below 2^53 (what JavaScript holds exactly).
+    let whole = |key: &str| {
+        get(key)
             .filter(|n| n.kind == json::Kind::Num)
             .and_then(|n| json::raw(header, &n).parse::<u64>().ok())
+            .filter(|n| *n <= MAX_TAB_ID)
     };
+    let epoch = || whole("epoch");
     let leader = || {
         Some(Leadership {
             epoch: epoch()?,
-            tab: string("tab")?,
+            tab: whole("tab")?,
         })
     };
     if string("sdk").as_deref() != Some(SDK) {
@@ -808,12 +818,12 @@ pub fn read<S>(header: &str, text: Option<S>) -> Option<Message<S>> {
         },
         "resign" => Message::Resign { leader: leader()? },
         "ack" => Message::Ack {
-            from: string("from")?,
+            from: whole("from")?,
             epoch: epoch()?,
             unfinished: flag("unfinished")?,
         },
         "send" => Message::Send {
-            from: string("from")?,
+            from: whole("from")?,
             epoch: epoch()?,
             correlation_id: string("correlationId")?,
             text: text?,
@@ -822,7 +832,7 @@ pub fn read<S>(header: &str, text: Option<S>) -> Option<Message<S>> {
             leader: leader()?,
             to: match get("to") {
                 None => None,
-                Some(_) => Some(string("to")?),
+                Some(_) => Some(whole("to")?),
             },
             text: text?,
         },

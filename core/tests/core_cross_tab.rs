@@ -13,21 +13,25 @@ mod session;
 
 use optave_core::connection::{ConnectionState as S, Input};
 use optave_core::crosstab::{
-    channel_name, header, read, CrossTab, Leadership, Message, Role, TabEffect, TabInput,
-    HEARTBEAT_MS, MALFORMED, TAKEOVER_AFTER_MS,
+    channel_name, header, read, CrossTab, Leadership, Message, Role, TabEffect, TabId, TabInput,
+    HEARTBEAT_MS, MALFORMED, MAX_TAB_ID, TAKEOVER_AFTER_MS,
 };
+
+const A: TabId = 1;
+const B: TabId = 2;
+const C: TabId = 3;
+const D: TabId = 4;
+const F: TabId = 6;
+const Z: TabId = 26;
 use session::*;
 
 type Fx = Vec<TabEffect<String>>;
 
-fn leadership(epoch: u64, tab: &str) -> Leadership {
-    Leadership {
-        epoch,
-        tab: tab.into(),
-    }
+fn leadership(epoch: u64, tab: TabId) -> Leadership {
+    Leadership { epoch, tab }
 }
 
-fn beat(epoch: u64, tab: &str, connected: bool) -> Message<String> {
+fn beat(epoch: u64, tab: TabId, connected: bool) -> Message<String> {
     Message::Beat {
         leader: leadership(epoch, tab),
         connected,
@@ -65,8 +69,8 @@ fn role_change(fx: &Fx) -> Option<(Role, Role)> {
 
 /// A tab that joined and was granted the lock: the leader of epoch 1, its
 /// connection open.
-fn leader(tab: &str) -> CrossTab {
-    let mut t = CrossTab::new(tab.into(), 0.0);
+fn leader(tab: TabId) -> CrossTab {
+    let mut t = CrossTab::new(tab, 0.0);
     t.handle::<String>(TabInput::Join { now_ms: T0 });
     t.handle::<String>(TabInput::LockGranted { now_ms: T0 });
     t.handle::<String>(TabInput::Connected {
@@ -78,11 +82,11 @@ fn leader(tab: &str) -> CrossTab {
 
 /// A tab that joined, found the lock busy, and heard leader `a`'s beat
 /// (epoch 1, connected).
-fn follower(tab: &str) -> CrossTab {
-    let mut t = CrossTab::new(tab.into(), 0.0);
+fn follower(tab: TabId) -> CrossTab {
+    let mut t = CrossTab::new(tab, 0.0);
     t.handle::<String>(TabInput::Join { now_ms: T0 });
     t.handle::<String>(TabInput::LockBusy { now_ms: T0 });
-    hear(&mut t, beat(1, "a", true), T0);
+    hear(&mut t, beat(1, A, true), T0);
     t
 }
 
@@ -104,7 +108,7 @@ fn the_channel_is_named_by_url_tenant_organization_and_key() {
 
 #[test]
 fn a_tab_is_solo_until_it_joins_and_the_first_to_join_leads() {
-    let mut t = CrossTab::new("a".into(), 0.0);
+    let mut t = CrossTab::new(A, 0.0);
     assert_eq!(t.role(), Role::Solo);
     assert_eq!(t.next_wakeup(), None);
     let fx = t.handle::<String>(TabInput::Join { now_ms: T0 });
@@ -118,24 +122,24 @@ fn a_tab_is_solo_until_it_joins_and_the_first_to_join_leads() {
     let fx = t.handle::<String>(TabInput::LockGranted { now_ms: T0 });
     assert_eq!(role_change(&fx), Some((Role::Solo, Role::Leader)));
     assert_eq!(carriers(&fx), vec![true], "its session may open its socket");
-    assert_eq!(posts(&fx), vec![&beat(1, "a", false)]);
+    assert_eq!(posts(&fx), vec![&beat(1, A, false)]);
     assert_eq!(t.next_wakeup(), Some(T0 + HEARTBEAT_MS));
     // The connection opens: announced at once, then beaten every second.
     let fx = t.handle::<String>(TabInput::Connected {
         connected: true,
         now_ms: T0 + 10.0,
     });
-    assert_eq!(posts(&fx), vec![&beat(1, "a", true)]);
+    assert_eq!(posts(&fx), vec![&beat(1, A, true)]);
     let fx = t.handle::<String>(TabInput::Tick {
         unfinished: false,
         now_ms: T0 + 10.0 + HEARTBEAT_MS,
     });
-    assert_eq!(posts(&fx), vec![&beat(1, "a", true)]);
+    assert_eq!(posts(&fx), vec![&beat(1, A, true)]);
 }
 
 #[test]
 fn a_follower_mirrors_the_leaders_connection() {
-    let mut t = CrossTab::new("b".into(), 0.0);
+    let mut t = CrossTab::new(B, 0.0);
     t.handle::<String>(TabInput::Join { now_ms: T0 });
     let fx = t.handle::<String>(TabInput::LockBusy { now_ms: T0 });
     assert_eq!(role_change(&fx), Some((Role::Solo, Role::Follower)));
@@ -146,33 +150,33 @@ fn a_follower_mirrors_the_leaders_connection() {
     // A hello: the leader answers with a beat.
     assert!(matches!(posts(&fx)[..], [Message::Ack { epoch: 0, .. }]));
     assert!(!t.leader_connected());
-    let fx = hear(&mut t, beat(1, "a", false), T0 + 5.0);
+    let fx = hear(&mut t, beat(1, A, false), T0 + 5.0);
     assert!(carriers(&fx).is_empty(), "not connected: nothing to open");
-    let fx = hear(&mut t, beat(1, "a", true), T0 + 10.0);
+    let fx = hear(&mut t, beat(1, A, true), T0 + 10.0);
     assert_eq!(carriers(&fx), vec![true]);
     assert!(t.leader_connected());
-    let fx = hear(&mut t, beat(1, "a", false), T0 + 20.0);
+    let fx = hear(&mut t, beat(1, A, false), T0 + 20.0);
     assert_eq!(carriers(&fx), vec![false], "the leader is retrying");
     assert!(!t.leader_connected());
 }
 
 #[test]
 fn an_older_leadership_is_ignored_and_a_newer_one_followed() {
-    let mut t = follower("b");
-    let fx = hear(&mut t, beat(0, "z", false), T0 + 1.0);
+    let mut t = follower(B);
+    let fx = hear(&mut t, beat(0, Z, false), T0 + 1.0);
     assert!(fx.is_empty(), "epoch 0 is older than 1");
     assert!(t.leader_connected());
     // A newer leader: the old one's connection is gone with it.
-    let fx = hear(&mut t, beat(2, "c", true), T0 + 2.0);
+    let fx = hear(&mut t, beat(2, C, true), T0 + 2.0);
     assert_eq!(carriers(&fx), vec![false, true]);
     // The old leader, late: ignored.
-    assert!(hear(&mut t, beat(1, "a", false), T0 + 3.0).is_empty());
+    assert!(hear(&mut t, beat(1, A, false), T0 + 3.0).is_empty());
     assert!(t.leader_connected());
 }
 
 #[test]
 fn a_silent_leader_is_replaced_by_a_steal_with_a_higher_epoch() {
-    let mut t = follower("b");
+    let mut t = follower(B);
     let due = T0 + TAKEOVER_AFTER_MS;
     // Acks go out every beat period while waiting.
     let fx = t.handle::<String>(TabInput::Tick {
@@ -202,15 +206,15 @@ fn a_silent_leader_is_replaced_by_a_steal_with_a_higher_epoch() {
         vec![false, true],
         "the link goes, the tab's own socket comes"
     );
-    assert_eq!(posts(&fx), vec![&beat(2, "b", false)]);
+    assert_eq!(posts(&fx), vec![&beat(2, B, false)]);
 }
 
 #[test]
 fn beats_keep_a_follower_from_taking_over() {
-    let mut t = follower("b");
+    let mut t = follower(B);
     for i in 1..=10 {
         let now = T0 + f64::from(i) * HEARTBEAT_MS;
-        hear(&mut t, beat(1, "a", true), now);
+        hear(&mut t, beat(1, A, true), now);
         let fx = t.handle::<String>(TabInput::Tick {
             unfinished: false,
             now_ms: now,
@@ -224,11 +228,11 @@ fn beats_keep_a_follower_from_taking_over() {
 
 #[test]
 fn a_leader_whose_lock_is_stolen_resigns_and_follows() {
-    let mut t = leader("a");
+    let mut t = leader(A);
     let fx = t.handle::<String>(TabInput::LockLost { now_ms: T0 + 50.0 });
     assert_eq!(role_change(&fx), Some((Role::Leader, Role::Follower)));
     assert!(posts(&fx).contains(&&Message::Resign {
-        leader: leadership(1, "a")
+        leader: leadership(1, A)
     }));
     assert_eq!(carriers(&fx), vec![false], "its socket closes");
     assert!(fx.contains(&TabEffect::RequestLock {
@@ -239,68 +243,68 @@ fn a_leader_whose_lock_is_stolen_resigns_and_follows() {
 
 #[test]
 fn a_leader_that_hears_a_newer_leader_steps_down() {
-    let mut t = leader("a");
-    let fx = hear(&mut t, beat(2, "b", true), T0 + 50.0);
+    let mut t = leader(A);
+    let fx = hear(&mut t, beat(2, B, true), T0 + 50.0);
     assert_eq!(role_change(&fx), Some((Role::Leader, Role::Follower)));
     assert_eq!(carriers(&fx), vec![false, true]);
     assert!(fx.contains(&TabEffect::ReleaseLock));
     // An older one does not move it.
-    let mut t = leader("a");
-    assert!(hear(&mut t, beat(0, "b", true), T0 + 50.0).is_empty());
+    let mut t = leader(A);
+    assert!(hear(&mut t, beat(0, B, true), T0 + 50.0).is_empty());
     assert_eq!(t.role(), Role::Leader);
 }
 
 #[test]
 fn a_resign_lets_the_next_leader_in_at_once() {
-    let mut t = follower("b");
+    let mut t = follower(B);
     let fx = hear(
         &mut t,
         Message::Resign {
-            leader: leadership(1, "a"),
+            leader: leadership(1, A),
         },
         T0 + 10.0,
     );
     assert_eq!(carriers(&fx), vec![false]);
     // The queued lock comes to this tab: epoch 2.
     let fx = t.handle::<String>(TabInput::LockGranted { now_ms: T0 + 12.0 });
-    assert_eq!(posts(&fx), vec![&beat(2, "b", false)]);
+    assert_eq!(posts(&fx), vec![&beat(2, B, false)]);
 }
 
 #[test]
 fn a_leader_that_took_a_free_lock_moves_past_an_epoch_it_never_heard() {
     // Tab "d" took the free lock (epoch 1) while "f" was away; "f" still
     // follows epoch 5.
-    let mut d = CrossTab::new("d".into(), 0.0);
+    let mut d = CrossTab::new(D, 0.0);
     d.handle::<String>(TabInput::Join { now_ms: T0 });
     d.handle::<String>(TabInput::LockGranted { now_ms: T0 });
     let fx = hear(
         &mut d,
         Message::Ack {
-            from: "f".into(),
+            from: F,
             epoch: 5,
             unfinished: false,
         },
         T0 + 1.0,
     );
-    assert_eq!(posts(&fx), vec![&beat(6, "d", false)]);
+    assert_eq!(posts(&fx), vec![&beat(6, D, false)]);
 }
 
 #[test]
 fn a_followers_envelope_goes_out_on_the_leaders_socket() {
-    let mut b = follower("b");
+    let mut b = follower(B);
     let fx = b.handle(TabInput::Send {
         correlation_id: "c-1".into(),
         text: "{envelope}".to_string(),
     });
     let sent = Message::Send {
-        from: "b".into(),
+        from: B,
         epoch: 1,
         correlation_id: "c-1".into(),
         text: "{envelope}".into(),
     };
     assert_eq!(posts(&fx), vec![&sent]);
 
-    let mut a = leader("a");
+    let mut a = leader(A);
     let fx = hear(&mut a, sent.clone(), T0 + 1.0);
     assert!(fx.contains(&TabEffect::Transmit("{envelope}".into())));
     assert!(
@@ -308,9 +312,9 @@ fn a_followers_envelope_goes_out_on_the_leaders_socket() {
         "the stale rule counts it"
     );
     // Sent to another leadership: not sent (the follower resends after the change).
-    let mut a2 = leader("a");
+    let mut a2 = leader(A);
     let stale = Message::Send {
-        from: "b".into(),
+        from: B,
         epoch: 7,
         correlation_id: "c-2".into(),
         text: "x".into(),
@@ -320,11 +324,11 @@ fn a_followers_envelope_goes_out_on_the_leaders_socket() {
 
 #[test]
 fn each_frame_goes_to_the_tab_that_owns_its_correlation_id() {
-    let mut a = leader("a");
+    let mut a = leader(A);
     hear(
         &mut a,
         Message::Send {
-            from: "b".into(),
+            from: B,
             epoch: 1,
             correlation_id: "of-b".into(),
             text: "e".into(),
@@ -344,8 +348,8 @@ fn each_frame_goes_to_the_tab_that_owns_its_correlation_id() {
     assert_eq!(
         posts(&fx),
         vec![&Message::Frame {
-            leader: leadership(1, "a"),
-            to: Some("b".into()),
+            leader: leadership(1, A),
+            to: Some(B),
             text: "f".into()
         }]
     );
@@ -360,32 +364,32 @@ fn each_frame_goes_to_the_tab_that_owns_its_correlation_id() {
     assert!(matches!(posts(&fx)[..], [Message::Frame { to: None, .. }]));
 
     // A follower takes frames for itself or for everyone, from its leader.
-    let mut b = follower("b");
-    let to = |to: Option<&str>, epoch| Message::Frame {
-        leader: leadership(epoch, "a"),
-        to: to.map(String::from),
+    let mut b = follower(B);
+    let to = |to: Option<TabId>, epoch| Message::Frame {
+        leader: leadership(epoch, A),
+        to,
         text: "f".to_string(),
     };
     assert_eq!(
-        hear(&mut b, to(Some("b"), 1), T0),
+        hear(&mut b, to(Some(B), 1), T0),
         vec![TabEffect::LinkFrame("f".into())]
     );
     assert_eq!(
         hear(&mut b, to(None, 1), T0),
         vec![TabEffect::LinkFrame("f".into())]
     );
-    assert!(hear(&mut b, to(Some("c"), 1), T0).is_empty());
+    assert!(hear(&mut b, to(Some(C), 1), T0).is_empty());
     assert!(
-        hear(&mut b, to(Some("b"), 0), T0).is_empty(),
+        hear(&mut b, to(Some(B), 0), T0).is_empty(),
         "an older leader's"
     );
 }
 
 #[test]
 fn followers_with_unfinished_requests_count_until_they_go_quiet() {
-    let mut a = leader("a");
+    let mut a = leader(A);
     let ack = |u| Message::Ack {
-        from: "b".into(),
+        from: B,
         epoch: 1,
         unfinished: u,
     };
@@ -416,10 +420,10 @@ fn followers_with_unfinished_requests_count_until_they_go_quiet() {
 #[test]
 fn leaving_hands_the_connection_over() {
     // pagehide or freeze: the leader resigns, releases the lock, follows.
-    let mut a = leader("a");
+    let mut a = leader(A);
     let fx = a.handle::<String>(TabInput::Leave { rejoin: true });
     assert!(posts(&fx).contains(&&Message::Resign {
-        leader: leadership(1, "a")
+        leader: leadership(1, A)
     }));
     assert!(fx.contains(&TabEffect::ReleaseLock));
     assert_eq!(carriers(&fx), vec![false]);
@@ -435,19 +439,19 @@ fn leaving_hands_the_connection_over() {
         }]
     );
     // close(): solo.
-    let mut a = leader("a");
+    let mut a = leader(A);
     let fx = a.handle::<String>(TabInput::Leave { rejoin: false });
     assert_eq!(role_change(&fx), Some((Role::Leader, Role::Solo)));
     assert!(carriers(&fx).is_empty(), "the session closes on its own");
-    let mut b = follower("b");
+    let mut b = follower(B);
     b.handle::<String>(TabInput::Leave { rejoin: false });
     assert_eq!(b.role(), Role::Solo);
-    assert!(hear(&mut b, beat(1, "a", true), T0).is_empty());
+    assert!(hear(&mut b, beat(1, A, true), T0).is_empty());
 }
 
 #[test]
 fn a_malformed_message_is_reported_to_be_logged() {
-    let mut t = follower("b");
+    let mut t = follower(B);
     assert_eq!(
         t.handle::<String>(TabInput::Malformed),
         vec![TabEffect::WarnOnce(MALFORMED)]
@@ -503,28 +507,28 @@ fn other_tabs_requests_count_for_the_stale_rule() {
 fn every_message_reads_back_from_its_header_and_text() {
     let text = || Some("{\"envelope\":1}".to_string());
     let all = [
-        beat(3, "tab-\"a\"", true),
+        beat(3, MAX_TAB_ID, true),
         Message::Resign {
-            leader: leadership(u64::from(u32::MAX) + 7, "a"),
+            leader: leadership(u64::from(u32::MAX) + 7, A),
         },
         Message::Ack {
-            from: "b".into(),
+            from: B,
             epoch: 0,
             unfinished: true,
         },
         Message::Send {
-            from: "b".into(),
+            from: B,
             epoch: 3,
             correlation_id: "0194-\u{e9}".into(),
             text: text().unwrap_or_default(),
         },
         Message::Frame {
-            leader: leadership(3, "a"),
-            to: Some("b".into()),
+            leader: leadership(3, A),
+            to: Some(B),
             text: text().unwrap_or_default(),
         },
         Message::Frame {
-            leader: leadership(3, "a"),
+            leader: leadership(3, A),
             to: None,
             text: text().unwrap_or_default(),
         },
@@ -546,25 +550,49 @@ fn anything_that_is_not_one_of_this_sdks_messages_reads_as_nothing() {
         "not json",
         "[1]",
         "{}",
-        r#"{"sdk":"another-lib","t":"beat","epoch":1,"tab":"a","connected":true}"#,
+        r#"{"sdk":"another-lib","t":"beat","epoch":1,"tab":1,"connected":true}"#,
         r#"{"sdk":"optave-client","t":"hello"}"#,
-        r#"{"sdk":"optave-client","t":"beat","epoch":-1,"tab":"a","connected":true}"#,
-        r#"{"sdk":"optave-client","t":"beat","epoch":1.5,"tab":"a","connected":true}"#,
-        r#"{"sdk":"optave-client","t":"beat","epoch":"1","tab":"a","connected":true}"#,
-        r#"{"sdk":"optave-client","t":"beat","epoch":1,"tab":5,"connected":true}"#,
-        r#"{"sdk":"optave-client","t":"beat","epoch":1,"tab":"a","connected":1}"#,
-        r#"{"sdk":"optave-client","t":"beat","epoch":99999999999999999999999,"tab":"a","connected":true}"#,
-        r#"{"sdk":"optave-client","t":"ack","from":"b","epoch":1}"#,
-        r#"{"sdk":"optave-client","t":"frame","epoch":1,"tab":"a","to":7}"#,
+        r#"{"sdk":"optave-client","t":"beat","epoch":-1,"tab":1,"connected":true}"#,
+        r#"{"sdk":"optave-client","t":"beat","epoch":1.5,"tab":1,"connected":true}"#,
+        r#"{"sdk":"optave-client","t":"beat","epoch":"1","tab":1,"connected":true}"#,
+        r#"{"sdk":"optave-client","t":"beat","epoch":1,"tab":"5","connected":true}"#,
+        r#"{"sdk":"optave-client","t":"beat","epoch":1,"tab":1,"connected":1}"#,
+        r#"{"sdk":"optave-client","t":"beat","epoch":99999999999999999999999,"tab":1,"connected":true}"#,
+        r#"{"sdk":"optave-client","t":"ack","from":2,"epoch":1}"#,
+        r#"{"sdk":"optave-client","t":"frame","epoch":1,"tab":1,"to":"7"}"#,
+        r#"{"sdk":"optave-client","t":"frame","epoch":1,"tab":9007199254740992}"#,
     ] {
         assert_eq!(read(h, text()), None, "{h}");
     }
     // A send or a frame without its text.
     let send = header(&Message::Send {
-        from: "b".into(),
+        from: B,
         epoch: 1,
         correlation_id: "c".into(),
         text: String::new(),
     });
     assert_eq!(read::<String>(&send, None), None);
+}
+
+#[test]
+fn without_reconnection_a_carrier_that_goes_away_fails_the_session() {
+    let mut cfg = config();
+    cfg.reconnect = None;
+    let mut rig = Rig::connected(cfg);
+    rig.send_now("r1", Some(1), T0 + 1.0);
+    let fx = rig.on(Input::Carrier {
+        ready: false,
+        now_ms: T0 + 10.0,
+    });
+    assert_eq!(rig.s.state(), S::Failed);
+    assert_eq!(
+        rejected(&fx).len(),
+        1,
+        "the request on the wire is rejected"
+    );
+    let fx = rig.on(Input::Carrier {
+        ready: true,
+        now_ms: T0 + 20.0,
+    });
+    assert!(fx.is_empty(), "failed stays failed: {fx:?}");
 }

@@ -15,7 +15,8 @@ use super::{errors, Effect, Envelope, Fx, Phase, Session, NORMAL_CLOSURE};
 pub const CARRIER_CHANGED: &str = "shared connection moved";
 
 impl<T, S: Envelope> Session<T, S> {
-    /// [`Input::Carrier`].
+    /// [`Input::Carrier`]; with `reconnect: false` a carrier that goes away
+    /// ends the session (`failed`), as a lost socket does.
     pub(super) fn carrier(&mut self, ready: bool, now_ms: f64, fx: &mut Fx<T, S>) {
         match (ready, self.phase) {
             (true, Phase::Waiting { .. }) => {
@@ -36,11 +37,16 @@ impl<T, S: Envelope> Session<T, S> {
                     "the tab holding the shared connection lost it or handed it over",
                     now_ms,
                 );
-                let waiting = Phase::Waiting {
-                    retry_at_ms: None,
-                    suspended: false,
-                };
-                self.go(waiting, Some(why), None, fx);
+                if self.config.reconnect.is_none() {
+                    // `reconnect: false`: a lost connection is final here too.
+                    self.fail(Some(why), now_ms, fx);
+                } else {
+                    let waiting = Phase::Waiting {
+                        retry_at_ms: None,
+                        suspended: false,
+                    };
+                    self.go(waiting, Some(why), None, fx);
+                }
                 if opened {
                     fx.push(released_close(CARRIER_CHANGED));
                 }
