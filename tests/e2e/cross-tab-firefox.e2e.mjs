@@ -1,5 +1,6 @@
-// One connection across tabs (`crossTab: { key }`) in Firefox: several
-// windows of one headless firefox-esr session driven through geckodriver
+// One connection across tabs (`crossTab: { key }`) in Firefox: a window per
+// tab, then tabs of one window (geckodriver brings the tab it switches to to
+// the front), in one headless firefox-esr session driven through geckodriver
 // (WebDriver, selenium-webdriver; tests/lib/firefox.mjs), against a local OCO
 // server of this file's own, so the socket counts of GET /api/test/stats are
 // this file's alone.
@@ -12,4 +13,5 @@
 import { startFirefox } from '../lib/firefox.mjs';
 import { crossTabScenarios } from '../lib/cross-tab-webdriver.mjs';
 
-crossTabScenarios('Firefox', startFirefox);
+crossTabScenarios('Firefox', startFirefox, 'window');
+crossTabScenarios('Firefox', startFirefox, 'tab');

@@ -27,7 +27,7 @@ export function crossTabScenarios(engine, startSession, kind = 'window') {
   let server;
   let session;
   let tabs;
-  // 'window': a window per tab, each visible; 'tab': tabs of one window, all but one hidden.
+  // 'window': a window per tab; 'tab': tabs of one window (in WebKit the ones behind report 'hidden').
   const one = kind === 'tab' ? 'tab' : 'window';
 
 
