@@ -1,6 +1,7 @@
 // Liveness end to end, in Chromium driven through the DevTools protocol
 // against a local OCO server of its own (so its test faults touch no other
-// suite's sockets): a page frozen (Page.setWebLifecycleState) while its path
+// suite's sockets): a page frozen (its `freeze` event, then its script halted
+// in the debugger, see `freeze` below) while its path
 // went silent (POST /api/test/silence: the server neither reads nor writes
 // the socket, its TCP connection kept open) does not trust its socket when
 // it resumes; and sends made while the network is emulated offline
@@ -16,6 +17,8 @@ import { launchChromium } from '../lib/chromium.mjs';
 import { startServer } from '../lib/local-server.mjs';
 
 const STALE_MS = 1500;
+/** staleAfterMs of the page frozen with a request on the wire: far longer than the test, so only the wake rule can find the socket stale. */
+const FROZEN_STALE_MS = 20_000;
 const WAIT_MS = 20_000;
 
 let server;
@@ -32,7 +35,7 @@ after(async () => {
 });
 
 /** A page of the server with a connected client (`window.client`, its events in `window.log`) and a CDP session. */
-async function livePage() {
+async function livePage(staleAfterMs = STALE_MS) {
   const page = await browser.newPage();
   const problems = [];
   page.on('pageerror', (err) => problems.push(err.message));
@@ -53,7 +56,7 @@ async function livePage() {
     window.client = client;
     window.log = log;
     await client.connect();
-  }, { wsUrl, staleAfterMs: STALE_MS });
+  }, { wsUrl, staleAfterMs });
   const cdp = await page.context().newCDPSession(page);
   return { page, cdp, problems };
 }
@@ -66,18 +69,55 @@ async function silence(ms) {
 
 const logOf = (page) => page.evaluate(() => window.log);
 
+/**
+ * Freezes the page as a browser freezes a background tab: the `freeze`
+ * event, then no task at all (no timer, no socket message). Headless
+ * Chromium ignores Page.setWebLifecycleState for a visible page (timers keep
+ * firing, no event), so the command is sent and the script is also halted in
+ * the debugger (Debugger.pause takes effect at the page's next task: an
+ * interval it is given, cleared at `resume`).
+ */
+async function freeze(page, cdp) {
+  await page.evaluate(() => {
+    document.dispatchEvent(new Event('freeze'));
+    window.ticking = setInterval(() => {}, 25);
+  });
+  await cdp.send('Debugger.enable');
+  const paused = new Promise((resolve) => cdp.once('Debugger.paused', resolve));
+  await cdp.send('Page.setWebLifecycleState', { state: 'frozen' });
+  await cdp.send('Debugger.pause');
+  const halted = await Promise.race([paused.then(() => true), new Promise((r) => setTimeout(r, 5000, false))]);
+  assert.ok(halted, 'the page ran no task within 5 s of the pause');
+}
+
+/** Lets the frozen page run again, with its `resume` event; returns the page's clock at the event. */
+async function resume(page, cdp) {
+  await cdp.send('Debugger.resume');
+  await cdp.send('Debugger.disable');
+  await cdp.send('Page.setWebLifecycleState', { state: 'active' });
+  return page.evaluate(() => {
+    const at = Date.now();
+    clearInterval(window.ticking);
+    document.dispatchEvent(new Event('resume'));
+    return at;
+  });
+}
+
 describe('liveness in Chromium', () => {
   test('frozen with a request on the wire while the path went silent: on resume it reconnects at once and the request is answered once', async () => {
-    const { page, cdp, problems } = await livePage();
-    await page.evaluate(() => {
+    const { page, cdp, problems } = await livePage(FROZEN_STALE_MS);
+    const sentAt = await page.evaluate(() => {
       window.pending = window.client.summarizeAsync(window.params(['fault:delay=1000']));
       window.pendingId = null;
       window.pending.then((f) => { window.pendingId = f.correlationId; });
+      window.client.on('stateChange', (e) => { if (e.reason?.code === 'CONNECTION_STALE') window.staleAt ??= Date.now(); });
+      return Date.now();
     });
-    await cdp.send('Page.setWebLifecycleState', { state: 'frozen' });
+    await freeze(page, cdp);
     const silenced = await silence(30_000);
     assert.ok(silenced.silenced >= 1, JSON.stringify(silenced));
-    await cdp.send('Page.setWebLifecycleState', { state: 'active' });
+    await new Promise((r) => setTimeout(r, 1500)); // frozen past the server's answer
+    const resumedAt = await resume(page, cdp);
     await page.waitForFunction(() => window.pendingId !== null, null, { timeout: WAIT_MS });
     const id = await page.evaluate(() => window.pendingId);
     await page.waitForFunction((id) => window.log.completed.includes(id), id, { timeout: WAIT_MS });
@@ -86,6 +126,9 @@ describe('liveness in Chromium', () => {
     assert.deepEqual(log.reasons, ['CONNECTION_STALE'], JSON.stringify(log));
     assert.deepEqual(log.closes, [4000]);
     assert.deepEqual(log.states.slice(-3), ['disconnected', 'connecting', 'connected']);
+    // Found stale by the wake rule at the resume, not by the stale clock.
+    const staleAt = await page.evaluate(() => window.staleAt);
+    assert.ok(staleAt >= resumedAt && staleAt < sentAt + FROZEN_STALE_MS, JSON.stringify({ sentAt, resumedAt, staleAt }));
     assert.deepEqual(problems, []);
     await page.evaluate(() => window.client.free());
     await page.close();
@@ -93,9 +136,9 @@ describe('liveness in Chromium', () => {
 
   test('frozen idle while the path went silent: after resume the next send is answered', async () => {
     const { page, cdp, problems } = await livePage();
-    await cdp.send('Page.setWebLifecycleState', { state: 'frozen' });
+    await freeze(page, cdp);
     assert.ok((await silence(30_000)).silenced >= 1);
-    await cdp.send('Page.setWebLifecycleState', { state: 'active' });
+    await resume(page, cdp);
     const frame = await page.evaluate(() => window.client.translateAsync(window.params([])));
     assert.equal(frame.actionType, 'translation');
     await page.waitForFunction((id) => window.log.completed.includes(id), frame.correlationId, { timeout: WAIT_MS });
