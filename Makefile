@@ -63,7 +63,7 @@ WASM_OPT_FEATURES := --enable-bulk-memory --enable-bulk-memory-opt \
 	--enable-nontrapping-float-to-int --enable-sign-ext \
 	--enable-reference-types --enable-call-indirect-overlong \
 	--enable-multivalue --enable-mutable-globals
-WASM_OPT_FLAGS ?= -Oz --converge --strip-debug --strip-producers
+WASM_OPT_FLAGS ?= -Oz --converge --low-memory-unused --strip-debug --strip-producers
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 CRATE_VERSION = $(shell awk -F'"' '/^\[/ { sec = $$0 } sec == "[package]" && /^version[[:space:]]*=/ { print $$2; exit }' Cargo.toml)
