@@ -8,7 +8,7 @@
 //! once with `JSON.parse` (the page gets that object) and reads the core's
 //! [`Routing`] fields from fixed places in one pass into a plain object,
 //! which [`Frame::read`] reads by name ([`Read`]), so the frame's text never
-//! crosses into wasm. [`read_error_fields`] reads more of an error frame
+//! crosses into wasm. [`OwnedErrorFields::read`] reads more of an error frame
 //! ([`optave_core::inbound::Routed::Error`]).
 
 use alloc::rc::Rc;
@@ -310,7 +310,10 @@ impl Parsed {
     }
 
     /// A frame of a REST answer that names no request (no correlationId in
-    /// its headers, itself or its payload) is the answer to `correlation_id`.
+    /// its headers, itself or its payload) is the answer to `correlation_id`,
+    /// which stands in for its payload's correlationId when it has a payload
+    /// object, else its own (so a bare frame that carries a payload object,
+    /// whose body is the frame itself, stays unnamed).
     pub fn answer_to(&mut self, correlation_id: &str) {
         let named = self
             .headers
@@ -322,7 +325,8 @@ impl Parsed {
                 .as_ref()
                 .is_some_and(|p| p.correlation_id.is_some());
         if !named {
-            self.top.correlation_id = Some(String::from(correlation_id));
+            let body = self.payload.as_mut().unwrap_or(&mut self.top);
+            body.correlation_id = Some(String::from(correlation_id));
         }
     }
 }
