@@ -98,44 +98,45 @@ const str = (v) => (typeof v === 'string' ? v : undefined);
 const notStr = (v) => v != null && typeof v !== 'string';
 // UTF-8 bytes of a string (a lone surrogate counts as U+FFFD, 3 bytes).
 const utf8Bytes = (s) => new TextEncoder().encode(s).length;
-// Reads one parsed frame `f` of `size` bytes: routes it with its routing
-// flags and fields (src/socket.rs, `Frame`).
-function routeParsed(f, route, bits, names) {
-  const [OBJ, MSG, HDR, HDR_OBJ, PAY_OBJ, ERR, ACT, MSG_OBJ, BAD_ID] = bits;
-  const [CID, SCHEMA, ACTION] = names;
-  if (!obj(f)) { route(f, 0); return; }
-  const h = obj(f.headers) ? f.headers : undefined;
-  const p = obj(f.payload) ? f.payload : undefined;
-  const b = p === undefined ? f : p;
-  const flags = OBJ | (f.action === 'message' ? MSG : 0) | (f.headers != null ? HDR : 0)
-    | (h !== undefined ? HDR_OBJ : 0) | (p !== undefined ? PAY_OBJ : 0) | (b.error != null ? ERR : 0)
-    | (typeof b.action === 'string' ? ACT : 0) | (obj(b.message) ? MSG_OBJ : 0)
-    | ((h !== undefined && notStr(h[CID])) || notStr(f[CID]) || (p !== undefined && notStr(p[CID])) ? BAD_ID : 0);
-  let other = str(f[CID]);
-  if (other === undefined && p !== undefined) other = str(p[CID]);
-  route(f, flags,
-    h === undefined ? undefined : str(h[CID]),
-    h === undefined ? undefined : str(h[SCHEMA]),
-    h === undefined ? undefined : str(h[ACTION]),
-    str(b.actionType), str(b.state), other);
+// The fields of one candidate body, the frame itself or its payload object
+// (core/src/inbound.rs, `BodyFields`).
+const bodyFields = (b) => ({
+  hasAction: typeof b.action === 'string', actionType: str(b.actionType), state: str(b.state),
+  hasError: b.error != null, messageIsObject: obj(b.message),
+  correlationId: str(b.correlationId), correlationIdNotString: notStr(b.correlationId),
+});
+// Reads one parsed frame `f` once and routes it: kind 'frame', the fields of
+// the core's `Routing` by name (core/src/inbound.rs; src/socket.rs, `Frame`).
+// Both candidate bodies are read; the core chooses.
+function routeParsed(f, route) {
+  if (!obj(f)) { route({ kind: 'frame', value: f, isObject: false }); return; }
+  const h = f.headers;
+  route({
+    kind: 'frame', value: f, isObject: true, actionIsMessage: f.action === 'message', hasHeaders: h != null,
+    headers: obj(h) ? { correlationId: str(h.correlationId), correlationIdNotString: notStr(h.correlationId),
+      schemaRef: str(h.schemaRef), action: str(h.action) } : undefined,
+    top: bodyFields(f), payload: obj(f.payload) ? bodyFields(f.payload) : undefined,
+  });
 }
-// Reads one text: refused by size (never parsed, only its start copied), not
-// JSON, or parsed; `many`: an array is a list of frames (a REST answer).
-function readText(data, route, bits, names, limits, many) {
-  const [maxBytes, prefixUnits] = limits;
+// Reads one text: kind 'tooLarge' (over `maxBytes`: never parsed, only its
+// first `prefixUnits` copied), 'notJson', or parsed; `many`: an array is a
+// list of frames (a REST answer).
+function readText(data, route, maxBytes, prefixUnits, many) {
   let size = data.length;
   if (size <= maxBytes && size * 3 > maxBytes) size = utf8Bytes(data);
-  if (size > maxBytes) { route(size, -3, data.slice(0, prefixUnits)); return; }
+  if (size > maxBytes) { route({ kind: 'tooLarge', size, prefix: data.slice(0, prefixUnits) }); return; }
   let f;
-  try { f = JSON.parse(data); } catch (_) { route(size, -2, data.slice(0, prefixUnits)); return; }
-  if (many && Array.isArray(f)) { for (const x of f) routeParsed(x, route, bits, names); return; }
-  routeParsed(f, route, bits, names);
+  try { f = JSON.parse(data); } catch (_) { route({ kind: 'notJson', size, prefix: data.slice(0, prefixUnits) }); return; }
+  if (many && Array.isArray(f)) { for (const x of f) routeParsed(x, route); return; }
+  routeParsed(f, route);
 }
-export function listenFrames(ws, route, bits, names, limits) {
+// The socket's `message` listener: a binary frame is routed as kind
+// 'binary', unread.
+export function listenFrames(ws, route, maxBytes, prefixUnits) {
   const listener = (event) => {
     const data = event.data;
-    if (typeof data !== 'string') { route(data, -1); return; }
-    readText(data, route, bits, names, limits, false);
+    if (typeof data !== 'string') { route({ kind: 'binary' }); return; }
+    readText(data, route, maxBytes, prefixUnits, false);
   };
   ws.addEventListener('message', listener);
   return listener;
@@ -164,25 +165,22 @@ function retryAfter(v) {
   return Number.isNaN(d) ? undefined : Math.max(0, d - Date.now());
 }
 export function abortFetch(ctl) { try { ctl.abort(); } catch (_) { /* already done */ } }
-export function readBody(text, route, bits, names, limits) {
-  readText(text, route, bits, names, limits, true);
+export function readBody(text, route, maxBytes, prefixUnits) {
+  readText(text, route, maxBytes, prefixUnits, true);
 }
-// The body fields of a bare frame that carries a payload object, read from
-// the frame itself: [actionType, state, has error, correlationId, action is a
-// string, message is an object, correlationId present but not a string].
-export function topBody(f) {
-  return [str(f.actionType), str(f.state), f.error != null, str(f.correlationId),
-    typeof f.action === 'string', obj(f.message), notStr(f.correlationId)];
-}
-export function errorFields(f, top) {
-  const b = top || !obj(f.payload) ? f : f.payload;
+// What an error frame says about itself (core/src/inbound.rs, `ErrorFields`),
+// read from its body: the payload of an envelope, else the frame itself.
+export function errorFields(f, enveloped) {
+  const b = enveloped ? f.payload : f;
   const m = obj(b.message) ? b.message : undefined;
   const r = m && Array.isArray(m.results) && obj(m.results[0]) ? m.results[0] : undefined;
   const i = r && Array.isArray(r.response) && obj(r.response[0]) ? r.response[0] : undefined;
   const e = b.error;
   const eo = obj(e) ? e : undefined;
-  return [i && str(i.error_code), i && str(i.content), eo && str(eo.code),
-    eo && str(eo.error_code), eo && str(eo.message), str(e)];
+  return {
+    itemErrorCode: i && str(i.error_code), itemContent: i && str(i.content), errorCode: eo && str(eo.code),
+    errorErrorCode: eo && str(eo.error_code), errorMessage: eo && str(eo.message), errorText: str(e),
+  };
 }
 
 // src/runtime.rs
@@ -198,12 +196,12 @@ export function requestToken(provider, done) {
 }
 
 // What the browser's own URL parser makes of a URL (the core judges it):
-// [protocol, hostname, has credentials, has fragment], or undefined when the
+// { protocol, hostname, hasCredentials, hasFragment }, or undefined when the
 // parser refuses it.
 export function parseUrl(text) {
   let u;
   try { u = new URL(text); } catch (_) { return undefined; }
-  return [u.protocol, u.hostname, u.username !== '' || u.password !== '', u.href.includes('#')];
+  return { protocol: u.protocol, hostname: u.hostname, hasCredentials: u.username !== '' || u.password !== '', hasFragment: u.href.includes('#') };
 }
 
 // The session's events and signals (src/runtime.rs, src/signals.rs).

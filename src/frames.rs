@@ -12,7 +12,7 @@ use wasm_bindgen::JsValue;
 use crate::events::{response_event, Event};
 use crate::js_error::to_js_error_with;
 use crate::runtime::{feed, now_ms, Shared, Waiter};
-use crate::socket::{error_fields_ref, read_error_fields, Frame, SocketEvent};
+use crate::socket::{Frame, OwnedErrorFields, Parsed, SocketEvent};
 
 pub fn on_socket_event(shared: &Rc<Shared>, attempt: u32, event: SocketEvent) {
     let now = now_ms();
@@ -49,40 +49,32 @@ pub fn on_socket_event(shared: &Rc<Shared>, attempt: u32, event: SocketEvent) {
     feed(shared, input);
 }
 
-/// Routes one inbound frame (the core decides, [`route`]) and delivers it.
-pub fn on_frame(shared: &Rc<Shared>, mut frame: Frame, now: f64) {
-    if frame.flags == Frame::NOT_TEXT {
-        return shared.emit_error(&inbound::binary_frame(now));
-    }
-    if frame.flags == Frame::NOT_JSON || frame.flags == Frame::TOO_LARGE {
-        let err = if frame.flags == Frame::NOT_JSON {
-            inbound::invalid_json(frame.prefix(), now)
-        } else {
+/// One inbound frame: an unreadable one is reported ([`unreadable`]), a
+/// parsed one routed and delivered ([`on_parsed`]).
+pub fn on_frame(shared: &Rc<Shared>, frame: Frame, now: f64) {
+    let err = match frame {
+        Frame::Parsed(parsed) => return on_parsed(shared, parsed, now),
+        Frame::Binary => return shared.emit_error(&inbound::binary_frame(now)),
+        Frame::NotJson { prefix } => inbound::invalid_json(&prefix, now),
+        Frame::TooLarge { size, prefix } => {
             let max = shared.state.borrow().config.max_inbound_frame_bytes;
-            let size = frame.value.as_f64().unwrap_or_default();
-            inbound::frame_too_large(size, max, frame.prefix(), now)
-        };
-        return unreadable(shared, err);
-    }
-    let strict = shared.state.borrow().config.strict;
-    let mut body_is_top = false;
-    let routed = loop {
-        match route(&frame.routing(), strict, body_is_top, now) {
-            Ok(Routed::Reread) if !body_is_top => {
-                frame.reread_top_body();
-                body_is_top = true;
-            }
-            other => break other,
+            inbound::frame_too_large(size, max, &prefix, now)
         }
     };
-    let (inbound, error) = match routed {
+    unreadable(shared, err);
+}
+
+/// Routes one parsed frame (the core decides, [`route`], from the fields read
+/// once) and delivers it.
+pub fn on_parsed(shared: &Rc<Shared>, frame: Parsed, now: f64) {
+    let strict = shared.state.borrow().config.strict;
+    let (inbound, error) = match route(&frame.routing(), strict, now) {
         Ok(Routed::Deliver(inbound)) => (inbound, None),
         Ok(Routed::Error(inbound)) => {
-            let fields = read_error_fields(&frame.value, body_is_top);
-            let err = remote_error(&inbound, &error_fields_ref(&fields), now);
+            let fields = OwnedErrorFields::read(&frame.value, inbound.enveloped);
+            let err = remote_error(&inbound, &fields.fields(), now);
             (inbound, Some(err))
         }
-        Ok(Routed::Reread) => return,
         Err(err) => return shared.report_error(&err, &to_js_error_with(&err, &frame.value)),
     };
     // Sharing one connection, the leader sends another tab's frame there.

@@ -101,7 +101,7 @@ pub fn create(options: &JsValue) -> Result<OptaveClient, OptaveError> {
 #[wasm_bindgen(module = "/js/bindings.js")]
 extern "C" {
     #[wasm_bindgen(js_name = parseUrl)]
-    fn parse_url(text: &str) -> JsValue;
+    fn parse_url(text: &str) -> Option<ParsedUrl>;
     #[wasm_bindgen(js_name = optionsJson, catch)]
     fn options_json(options: &JsValue) -> Result<JsValue, JsValue>;
 }
@@ -127,14 +127,30 @@ pub fn options_text(
     Ok(Some(String::from(text)))
 }
 
+#[wasm_bindgen]
+extern "C" {
+    /// What `parseUrl` (js/bindings.js) makes of a URL, read by name:
+    /// `protocol` and `hostname` as the browser's `URL` has them,
+    /// `hasCredentials`, `hasFragment`.
+    type ParsedUrl;
+    #[wasm_bindgen(method, getter)]
+    fn protocol(this: &ParsedUrl) -> JsValue;
+    #[wasm_bindgen(method, getter)]
+    fn hostname(this: &ParsedUrl) -> JsValue;
+    #[wasm_bindgen(method, getter = hasCredentials)]
+    fn has_credentials(this: &ParsedUrl) -> JsValue;
+    #[wasm_bindgen(method, getter = hasFragment)]
+    fn has_fragment(this: &ParsedUrl) -> JsValue;
+}
+
 /// `text` as the browser's `URL` parses it (what `new WebSocket` will connect to).
 fn browser_url(text: &str) -> Option<UrlParts> {
-    let parts = parse_url(text).dyn_into::<js_sys::Array>().ok()?;
+    let parts = parse_url(text)?;
     Some(UrlParts {
-        scheme: parts.get(0).as_string()?,
-        host: parts.get(1).as_string()?,
-        has_credentials: parts.get(2).as_bool()?,
-        has_fragment: parts.get(3).as_bool()?,
+        scheme: parts.protocol().as_string()?,
+        host: parts.hostname().as_string()?,
+        has_credentials: parts.has_credentials().as_bool()?,
+        has_fragment: parts.has_fragment().as_bool()?,
     })
 }
 

@@ -19,9 +19,9 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::{JsCast, JsValue};
 
 use crate::connect::TokenFor;
-use crate::frames::{on_frame, unreadable};
+use crate::frames::{on_frame, on_parsed, unreadable};
 use crate::runtime::{feed, now_ms, Shared};
-use crate::socket::{reader_constants, Frame, RouteFn};
+use crate::socket::{Frame, Read, RouteFn};
 
 #[wasm_bindgen(module = "/js/bindings.js")]
 extern "C" {
@@ -36,7 +36,7 @@ extern "C" {
     #[wasm_bindgen(js_name = abortFetch)]
     fn abort_fetch(controller: &JsValue);
     #[wasm_bindgen(js_name = readBody)]
-    fn read_body(text: &JsValue, route: &Function, bits: &Array, names: &Array, limits: &Array);
+    fn read_body(text: &JsValue, route: &Function, max_bytes: u32, prefix_units: u32);
 }
 
 type DoneFn = dyn FnMut(u16, Option<f64>, JsValue);
@@ -226,44 +226,34 @@ pub fn deliver(shared: &Rc<Shared>, correlation_id: &str) {
         return;
     };
     let max = shared.state.borrow().config.max_inbound_frame_bytes;
-    let [bits, names, limits] = reader_constants(max);
     let frames: Rc<core::cell::RefCell<Vec<Frame>>> = Rc::default();
     let sink = Rc::clone(&frames);
-    let id = String::from(correlation_id);
-    let route: Closure<RouteFn> = Closure::new(move |value, flags, hc, hs, ha, at, st, oc| {
-        let oc = match (&hc, oc) {
-            (None, None) if flags >= 0 => Some(id.clone()),
-            (_, oc) => oc,
-        };
-        sink.borrow_mut().push(Frame {
-            value,
-            flags,
-            fields: [hc, hs, ha, at, st, oc],
-        });
-    });
+    let route: Closure<RouteFn> =
+        Closure::new(move |read: Read| sink.borrow_mut().push(Frame::read(&read)));
     read_body(
         &answer.text,
         route.as_ref().unchecked_ref(),
-        &bits,
-        &names,
-        &limits,
+        max,
+        inbound::UNREADABLE_PREFIX_UNITS,
     );
     drop(route);
     let frames = core::mem::take(&mut *frames.borrow_mut());
     for frame in frames {
         let now = now_ms();
         // Not JSON, or too large: the error names this request.
-        let unread = if frame.flags == Frame::NOT_JSON {
-            Some(inbound::invalid_json(frame.prefix(), now))
-        } else if frame.flags == Frame::TOO_LARGE {
-            let size = frame.value.as_f64().unwrap_or_default();
-            Some(inbound::frame_too_large(size, max, frame.prefix(), now))
-        } else {
-            None
+        let err = match frame {
+            Frame::Parsed(mut parsed) => {
+                parsed.answer_to(correlation_id);
+                on_parsed(shared, parsed, now);
+                continue;
+            }
+            Frame::NotJson { prefix } => inbound::invalid_json(&prefix, now),
+            Frame::TooLarge { size, prefix } => inbound::frame_too_large(size, max, &prefix, now),
+            binary @ Frame::Binary => {
+                on_frame(shared, binary, now);
+                continue;
+            }
         };
-        match unread {
-            Some(err) => unreadable(shared, err.for_request(correlation_id)),
-            None => on_frame(shared, frame, now),
-        }
+        unreadable(shared, err.for_request(correlation_id));
     }
 }

@@ -6,19 +6,19 @@
 //!
 //! The `message` listener is a small JavaScript reader: it parses the frame
 //! once with `JSON.parse` (the page gets that object) and reads the core's
-//! [`Routing`] fields from fixed places, packing the booleans with the core's
-//! own bit layout ([`Routing::BITS`], handed to it at creation) and the header
-//! names from the core's header table, so the frame's text never crosses into
-//! wasm. [`Frame::reread_top_body`] and [`read_error_fields`] read more of a frame when
-//! the core asks for it ([`optave_core::inbound::Routed`]).
+//! [`Routing`] fields from fixed places in one pass into a plain object,
+//! which [`Frame::read`] reads by name ([`Read`]), so the frame's text never
+//! crosses into wasm. [`OwnedErrorFields::read`] reads more of an error frame
+//! ([`optave_core::inbound::Routed::Error`]).
 
 use alloc::rc::Rc;
 use alloc::string::String;
 
 use js_sys::{Array, Function, JsString};
 use optave_core::connection::Envelope;
-use optave_core::headers;
-use optave_core::inbound::{ErrorFields, Routing, UNREADABLE_PREFIX_UNITS};
+use optave_core::inbound::{
+    BodyFields, ErrorFields, HeaderFields, Routing, UNREADABLE_PREFIX_UNITS,
+};
 use optave_core::options::ConnectTarget;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::{JsCast, JsValue};
@@ -83,14 +83,83 @@ extern "C" {
     fn listen_frames(
         ws: &WebSocket,
         route: &Function,
-        bits: &Array,
-        names: &Array,
-        limits: &Array,
+        max_bytes: u32,
+        prefix_units: u32,
     ) -> Function;
-    #[wasm_bindgen(js_name = topBody)]
-    fn top_body(frame: &JsValue) -> Array;
     #[wasm_bindgen(js_name = errorFields)]
-    fn error_fields(frame: &JsValue, top: bool) -> Array;
+    fn error_fields(frame: &JsValue, enveloped: bool) -> Read;
+}
+
+#[wasm_bindgen]
+extern "C" {
+    /// A plain object of the frame reader (js/bindings.js), read by name:
+    /// what it routes (`kind`, `value`, `size`, `prefix` and the [`Routing`]
+    /// fields: `isObject`, `actionIsMessage`, `hasHeaders`, `headers`, `top`,
+    /// `payload`), the [`HeaderFields`] and [`BodyFields`] it holds, and the
+    /// [`ErrorFields`] of `errorFields`. A member that is missing reads as
+    /// `undefined`.
+    #[derive(Debug)]
+    pub type Read;
+    #[wasm_bindgen(method, getter)]
+    fn kind(this: &Read) -> JsValue;
+    #[wasm_bindgen(method, getter)]
+    fn value(this: &Read) -> JsValue;
+    #[wasm_bindgen(method, getter)]
+    fn size(this: &Read) -> JsValue;
+    #[wasm_bindgen(method, getter)]
+    fn prefix(this: &Read) -> JsValue;
+    #[wasm_bindgen(method, getter = isObject)]
+    fn is_object(this: &Read) -> JsValue;
+    #[wasm_bindgen(method, getter = actionIsMessage)]
+    fn action_is_message(this: &Read) -> JsValue;
+    #[wasm_bindgen(method, getter = hasHeaders)]
+    fn has_headers(this: &Read) -> JsValue;
+    #[wasm_bindgen(method, getter)]
+    fn headers(this: &Read) -> JsValue;
+    #[wasm_bindgen(method, getter)]
+    fn top(this: &Read) -> JsValue;
+    #[wasm_bindgen(method, getter)]
+    fn payload(this: &Read) -> JsValue;
+    #[wasm_bindgen(method, getter = correlationId)]
+    fn correlation_id(this: &Read) -> JsValue;
+    #[wasm_bindgen(method, getter = correlationIdNotString)]
+    fn correlation_id_not_string(this: &Read) -> JsValue;
+    #[wasm_bindgen(method, getter = schemaRef)]
+    fn schema_ref(this: &Read) -> JsValue;
+    #[wasm_bindgen(method, getter)]
+    fn action(this: &Read) -> JsValue;
+    #[wasm_bindgen(method, getter = hasAction)]
+    fn has_action(this: &Read) -> JsValue;
+    #[wasm_bindgen(method, getter = actionType)]
+    fn action_type(this: &Read) -> JsValue;
+    #[wasm_bindgen(method, getter)]
+    fn state(this: &Read) -> JsValue;
+    #[wasm_bindgen(method, getter = hasError)]
+    fn has_error(this: &Read) -> JsValue;
+    #[wasm_bindgen(method, getter = messageIsObject)]
+    fn message_is_object(this: &Read) -> JsValue;
+    #[wasm_bindgen(method, getter = itemErrorCode)]
+    fn item_error_code(this: &Read) -> JsValue;
+    #[wasm_bindgen(method, getter = itemContent)]
+    fn item_content(this: &Read) -> JsValue;
+    #[wasm_bindgen(method, getter = errorCode)]
+    fn error_code(this: &Read) -> JsValue;
+    #[wasm_bindgen(method, getter = errorErrorCode)]
+    fn error_error_code(this: &Read) -> JsValue;
+    #[wasm_bindgen(method, getter = errorMessage)]
+    fn error_message(this: &Read) -> JsValue;
+    #[wasm_bindgen(method, getter = errorText)]
+    fn error_text(this: &Read) -> JsValue;
+}
+
+/// `true` only for the boolean `true`.
+fn yes(v: JsValue) -> bool {
+    v.as_bool().unwrap_or(false)
+}
+
+/// A nested object of a [`Read`], when it is there.
+fn nested(v: JsValue) -> Option<Read> {
+    v.is_object().then(|| v.unchecked_into())
 }
 
 /// What the browser reported.
@@ -115,125 +184,198 @@ pub enum SocketEvent {
 
 /// One inbound frame as the reader read it.
 #[derive(Debug)]
-pub struct Frame {
-    /// The `JSON.parse` result; the raw `event.data` when `flags` is
-    /// [`Frame::NOT_TEXT`]; the frame's size (bytes of UTF-8, or its UTF-16
-    /// length when that alone is over the limit) when `flags` is
-    /// [`Frame::NOT_JSON`] or [`Frame::TOO_LARGE`], with the frame's first
-    /// [`UNREADABLE_PREFIX_UNITS`] in `fields[0]`.
+pub enum Frame {
+    /// A binary frame (kind `binary`), not read.
+    Binary,
+    /// A text frame that `JSON.parse` refused (kind `notJson`): its first
+    /// [`UNREADABLE_PREFIX_UNITS`].
+    NotJson {
+        /// The start of the frame.
+        prefix: String,
+    },
+    /// A text frame over `maxInboundFrameBytes` (kind `tooLarge`), not
+    /// parsed.
+    TooLarge {
+        /// Its size: bytes of UTF-8, or its UTF-16 length when that alone is
+        /// over the limit.
+        size: f64,
+        /// Its first [`UNREADABLE_PREFIX_UNITS`].
+        prefix: String,
+    },
+    /// A parsed frame (kind `frame`).
+    Parsed(Parsed),
+}
+
+/// A parsed frame: the `JSON.parse` result and its [`Routing`] fields, owned.
+#[derive(Debug)]
+pub struct Parsed {
+    /// The `JSON.parse` result, which the page gets.
     pub value: JsValue,
-    /// The [`Routing`] flags, or one of the two markers below.
-    pub flags: i32,
-    /// The [`Routing`] strings, in field order: `headers.correlationId`,
-    /// `headers.schemaRef`, `headers.action`, `body.actionType`, `body.state`,
-    /// the other correlationId.
-    pub fields: [Option<String>; 6],
+    is_object: bool,
+    action_is_message: bool,
+    has_headers: bool,
+    headers: Option<Headers>,
+    top: Body,
+    payload: Option<Body>,
+}
+
+/// [`HeaderFields`], owned.
+#[derive(Debug, Default)]
+struct Headers {
+    correlation_id: Option<String>,
+    correlation_id_not_string: bool,
+    schema_ref: Option<String>,
+    action: Option<String>,
+}
+
+/// [`BodyFields`], owned.
+#[derive(Debug, Default)]
+struct Body {
+    has_action: bool,
+    action_type: Option<String>,
+    state: Option<String>,
+    has_error: bool,
+    message_is_object: bool,
+    correlation_id: Option<String>,
+    correlation_id_not_string: bool,
+}
+
+impl Body {
+    fn read(r: &Read) -> Self {
+        Self {
+            has_action: yes(r.has_action()),
+            action_type: r.action_type().as_string(),
+            state: r.state().as_string(),
+            has_error: yes(r.has_error()),
+            message_is_object: yes(r.message_is_object()),
+            correlation_id: r.correlation_id().as_string(),
+            correlation_id_not_string: yes(r.correlation_id_not_string()),
+        }
+    }
+
+    fn fields(&self) -> BodyFields<'_> {
+        BodyFields {
+            has_action: self.has_action,
+            action_type: self.action_type.as_deref(),
+            state: self.state.as_deref(),
+            has_error: self.has_error,
+            message_is_object: self.message_is_object,
+            correlation_id: self.correlation_id.as_deref(),
+            correlation_id_not_string: self.correlation_id_not_string,
+        }
+    }
 }
 
 impl Frame {
-    /// `flags` of a binary frame (`value` is `event.data`).
-    pub const NOT_TEXT: i32 = -1;
-    /// `flags` of a text frame that `JSON.parse` refused.
-    pub const NOT_JSON: i32 = -2;
-    /// `flags` of a text frame over `maxInboundFrameBytes`, not parsed.
-    pub const TOO_LARGE: i32 = -3;
-
-    /// The start of an unreadable frame ([`Frame::NOT_JSON`], [`Frame::TOO_LARGE`]).
-    pub fn prefix(&self) -> &str {
-        self.fields[0].as_deref().unwrap_or_default()
+    /// Reads what the frame reader routed; an unknown `kind` reads as a
+    /// binary frame.
+    pub fn read(r: &Read) -> Self {
+        let prefix = || r.prefix().as_string().unwrap_or_default();
+        match r.kind().as_string().as_deref() {
+            Some("frame") => Frame::Parsed(Parsed {
+                value: r.value(),
+                is_object: yes(r.is_object()),
+                action_is_message: yes(r.action_is_message()),
+                has_headers: yes(r.has_headers()),
+                headers: nested(r.headers()).map(|h| Headers {
+                    correlation_id: h.correlation_id().as_string(),
+                    correlation_id_not_string: yes(h.correlation_id_not_string()),
+                    schema_ref: h.schema_ref().as_string(),
+                    action: h.action().as_string(),
+                }),
+                top: nested(r.top()).map(|b| Body::read(&b)).unwrap_or_default(),
+                payload: nested(r.payload()).map(|b| Body::read(&b)),
+            }),
+            Some("notJson") => Frame::NotJson { prefix: prefix() },
+            Some("tooLarge") => Frame::TooLarge {
+                size: r.size().as_f64().unwrap_or_default(),
+                prefix: prefix(),
+            },
+            _ => Frame::Binary,
+        }
     }
+}
 
+impl Parsed {
     /// The routing fields, borrowing the strings.
     pub fn routing(&self) -> Routing<'_> {
-        let [header_correlation_id, header_schema_ref, header_action, body_action_type, body_state, other_correlation_id] =
-            self.fields.each_ref().map(Option::as_deref);
         Routing {
-            header_correlation_id,
-            header_schema_ref,
-            header_action,
-            body_action_type,
-            body_state,
-            other_correlation_id,
-            ..Routing::default()
-        }
-        .with_flags(self.flags as u32)
-    }
-
-    /// Reads the body fields (and the correlationId) from the frame itself: a
-    /// bare frame that carries a `payload` object.
-    pub fn reread_top_body(&mut self) {
-        let read = top_body(&self.value);
-        let [_, _, _, action_type, state, other] = &mut self.fields;
-        *action_type = read.get(0).as_string();
-        *state = read.get(1).as_string();
-        // A bare frame's own correlationId only, never its payload's.
-        *other = read.get(3).as_string();
-        // body_has_error, body_has_action, body_message_is_object,
-        // correlation_id_not_string: read again from the frame itself.
-        let [_, _, _, _, _, error, action, message, bad_id] = Routing::BITS;
-        for (at, bit) in [(2, error), (4, action), (5, message), (6, bad_id)] {
-            let on = read.get(at).as_bool().unwrap_or(false);
-            self.flags = if on {
-                self.flags | bit as i32
-            } else {
-                self.flags & !(bit as i32)
-            };
+            is_object: self.is_object,
+            action_is_message: self.action_is_message,
+            has_headers: self.has_headers,
+            headers: self.headers.as_ref().map(|h| HeaderFields {
+                correlation_id: h.correlation_id.as_deref(),
+                correlation_id_not_string: h.correlation_id_not_string,
+                schema_ref: h.schema_ref.as_deref(),
+                action: h.action.as_deref(),
+            }),
+            top: self.top.fields(),
+            payload: self.payload.as_ref().map(Body::fields),
         }
     }
-}
 
-/// The [`ErrorFields`] of an error frame, owned; `top` when its body is the
-/// frame itself.
-pub fn read_error_fields(frame: &JsValue, top: bool) -> [Option<String>; 6] {
-    let read = error_fields(frame, top);
-    core::array::from_fn(|i| read.get(i as u32).as_string())
-}
-
-/// Borrows owned error fields as the core's [`ErrorFields`].
-pub fn error_fields_ref(f: &[Option<String>; 6]) -> ErrorFields<'_> {
-    let [item_error_code, item_content, error_code, error_error_code, error_message, error_text] =
-        f.each_ref().map(Option::as_deref);
-    ErrorFields {
-        item_error_code,
-        item_content,
-        error_code,
-        error_error_code,
-        error_message,
-        error_text,
+    /// A frame of a REST answer that names no request (no correlationId in
+    /// its headers, itself or its payload) is the answer to `correlation_id`,
+    /// which stands in for its payload's correlationId when it has a payload
+    /// object, else its own (so a bare frame that carries a payload object,
+    /// whose body is the frame itself, stays unnamed).
+    pub fn answer_to(&mut self, correlation_id: &str) {
+        let named = self
+            .headers
+            .as_ref()
+            .is_some_and(|h| h.correlation_id.is_some())
+            || self.top.correlation_id.is_some()
+            || self
+                .payload
+                .as_ref()
+                .is_some_and(|p| p.correlation_id.is_some());
+        if !named {
+            let body = self.payload.as_mut().unwrap_or(&mut self.top);
+            body.correlation_id = Some(String::from(correlation_id));
+        }
     }
 }
 
-/// What the frame reader needs of the core: the [`Routing`] bits, the
-/// header names it reads, and `[max_frame_bytes, UNREADABLE_PREFIX_UNITS]`.
-pub fn reader_constants(max_frame_bytes: u32) -> [Array; 3] {
-    let bits: Array = Routing::BITS.iter().map(|b| JsValue::from(*b)).collect();
-    let names: Array = [
-        headers::CORRELATION_ID,
-        headers::SCHEMA_REF,
-        headers::ACTION,
-    ]
-    .iter()
-    .map(|n| JsValue::from_str(n))
-    .collect();
-    let limits: Array = [max_frame_bytes, UNREADABLE_PREFIX_UNITS]
-        .iter()
-        .map(|n| JsValue::from(*n))
-        .collect();
-    [bits, names, limits]
+/// The [`ErrorFields`] of an error frame, owned; its body is its `payload`
+/// when `enveloped`, else the frame itself.
+#[derive(Debug, Default)]
+pub struct OwnedErrorFields([Option<String>; 6]);
+
+impl OwnedErrorFields {
+    /// Reads them (one JavaScript call, `errorFields`).
+    pub fn read(frame: &JsValue, enveloped: bool) -> Self {
+        let r = error_fields(frame, enveloped);
+        Self(
+            [
+                r.item_error_code(),
+                r.item_content(),
+                r.error_code(),
+                r.error_error_code(),
+                r.error_message(),
+                r.error_text(),
+            ]
+            .map(|v| v.as_string()),
+        )
+    }
+
+    /// Borrows them as the core's [`ErrorFields`].
+    pub fn fields(&self) -> ErrorFields<'_> {
+        let [item_error_code, item_content, error_code, error_error_code, error_message, error_text] =
+            self.0.each_ref().map(Option::as_deref);
+        ErrorFields {
+            item_error_code,
+            item_content,
+            error_code,
+            error_error_code,
+            error_message,
+            error_text,
+        }
+    }
 }
 
-/// The frame reader's callback: the parsed frame (or what stands for it),
-/// its flags and its six routing strings.
-pub type RouteFn = dyn FnMut(
-    JsValue,
-    i32,
-    Option<String>,
-    Option<String>,
-    Option<String>,
-    Option<String>,
-    Option<String>,
-    Option<String>,
-);
+/// The frame reader's callback: one [`Read`] of kind `frame`, `notJson`,
+/// `tooLarge` or `binary`.
+pub type RouteFn = dyn FnMut(Read);
 
 /// An open or opening WebSocket and its listeners.
 #[derive(Debug)]
@@ -247,7 +389,7 @@ pub struct Socket {
 impl Socket {
     /// Creates the WebSocket for `target` and attaches the listeners; text
     /// frames over `max_frame_bytes` (bytes of UTF-8) are reported as
-    /// [`Frame::TOO_LARGE`] without being parsed.
+    /// [`Frame::TooLarge`] without being parsed.
     ///
     /// Errors: whatever `new WebSocket(url, protocols)` throws (a `SyntaxError`
     /// for a bad URL or subprotocol).
@@ -294,16 +436,14 @@ impl Socket {
             }),
         ];
         let frame_sink = Rc::clone(&sink);
-        let route: Closure<RouteFn> = Closure::new(move |value, flags, hc, hs, ha, at, st, oc| {
-            frame_sink(SocketEvent::Frame(Frame {
-                value,
-                flags,
-                fields: [hc, hs, ha, at, st, oc],
-            }))
-        });
-        let [bits, names, limits] = reader_constants(max_frame_bytes);
-        let frame_listener =
-            listen_frames(&ws, route.as_ref().unchecked_ref(), &bits, &names, &limits);
+        let route: Closure<RouteFn> =
+            Closure::new(move |read: Read| frame_sink(SocketEvent::Frame(Frame::read(&read))));
+        let frame_listener = listen_frames(
+            &ws,
+            route.as_ref().unchecked_ref(),
+            max_frame_bytes,
+            UNREADABLE_PREFIX_UNITS,
+        );
         Self {
             ws,
             _listeners: listeners,

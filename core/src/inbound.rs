@@ -4,12 +4,11 @@
 //! A frame is bare (`{ action: "superpower", ... }`) or enveloped
 //! (`{ action: "message", headers, payload: <bare frame> }`). The facade
 //! parses each frame once with the page's `JSON.parse` and reads the
-//! [`Routing`] fields from fixed places (the body being the `payload` object
-//! when there is one, else the frame); [`route`] decides from them alone, so
-//! a frame's text never crosses into wasm. When [`route`] answers
-//! [`Routed::Reread`], the facade reads the body fields again from the frame
-//! itself; for an error frame it reads the [`ErrorFields`] and calls
-//! [`remote_error`].
+//! [`Routing`] fields from fixed places in one pass (the headers, the frame's
+//! own body fields and its `payload`'s); [`route`] decides from them alone,
+//! the choice of body included, so a frame's text never crosses into wasm and
+//! a frame is read once. For an error frame the facade then reads the
+//! [`ErrorFields`] and calls [`remote_error`].
 
 use alloc::string::String;
 use alloc::vec::Vec;
@@ -37,8 +36,11 @@ pub struct Inbound {
     pub request_action: Option<String>,
 }
 
-/// The routing fields of one parsed frame. A string field that is missing or
-/// not a string is `None`; a member that is `null` counts as missing.
+/// The routing fields of one parsed frame, read from fixed places in one
+/// pass: the frame's own body fields and, when `payload` is an object, the
+/// payload's, so that [`route`] alone chooses the body (protocol.md section
+/// 5). A string field that is missing or not a string is `None`; a member
+/// that is `null` counts as missing.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Routing<'a> {
     /// The frame is a JSON object (not an array, not `null`).
@@ -47,57 +49,45 @@ pub struct Routing<'a> {
     pub action_is_message: bool,
     /// Top-level `headers` is present and not `null`.
     pub has_headers: bool,
-    /// Top-level `headers` is an object.
-    pub headers_is_object: bool,
-    /// Top-level `payload` is an object.
-    pub payload_is_object: bool,
-    /// `body.error` is present and not `null`.
-    pub body_has_error: bool,
-    /// `body.action` is a string.
-    pub body_has_action: bool,
-    /// `body.message` is an object.
-    pub body_message_is_object: bool,
-    /// A `correlationId` the frame carries (`headers.correlationId`, the
-    /// top-level one, or the payload's) is present, not `null`, and not a
-    /// string.
-    pub correlation_id_not_string: bool,
-    /// `headers.correlationId` (when `headers` is an object).
-    pub header_correlation_id: Option<&'a str>,
-    /// `headers.schemaRef` (when `headers` is an object).
-    pub header_schema_ref: Option<&'a str>,
-    /// `headers.action` (when `headers` is an object).
-    pub header_action: Option<&'a str>,
-    /// `body.actionType`.
-    pub body_action_type: Option<&'a str>,
-    /// `body.state`.
-    pub body_state: Option<&'a str>,
-    /// Top-level `correlationId`, else `payload.correlationId`.
-    pub other_correlation_id: Option<&'a str>,
+    /// Top-level `headers`, when it is an object.
+    pub headers: Option<HeaderFields<'a>>,
+    /// The body fields of the frame itself.
+    pub top: BodyFields<'a>,
+    /// The body fields of top-level `payload`, when it is an object.
+    pub payload: Option<BodyFields<'a>>,
 }
 
-impl Routing<'_> {
-    /// The bits of [`Routing::with_flags`], in field order: `is_object`,
-    /// `action_is_message`, `has_headers`, `headers_is_object`,
-    /// `payload_is_object`, `body_has_error`, `body_has_action`,
-    /// `body_message_is_object`, `correlation_id_not_string`. The facade
-    /// hands them to its JavaScript reader, so both sides use this one
-    /// definition.
-    pub const BITS: [u32; 9] = [1, 2, 4, 8, 16, 32, 64, 128, 256];
+/// The fields of a frame's `headers` object that routing reads.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct HeaderFields<'a> {
+    /// `headers.correlationId`.
+    pub correlation_id: Option<&'a str>,
+    /// `headers.correlationId` is present, not `null`, and not a string.
+    pub correlation_id_not_string: bool,
+    /// `headers.schemaRef`.
+    pub schema_ref: Option<&'a str>,
+    /// `headers.action`: the action of the request this answers.
+    pub action: Option<&'a str>,
+}
 
-    /// Sets the boolean fields from bits laid out as [`Routing::BITS`].
-    pub fn with_flags(mut self, flags: u32) -> Self {
-        let [a, b, c, d, e, f, g, h, i] = Self::BITS.map(|bit| flags & bit != 0);
-        self.is_object = a;
-        self.action_is_message = b;
-        self.has_headers = c;
-        self.headers_is_object = d;
-        self.payload_is_object = e;
-        self.body_has_error = f;
-        self.body_has_action = g;
-        self.body_message_is_object = h;
-        self.correlation_id_not_string = i;
-        self
-    }
+/// The fields of one candidate body (the frame itself, or its `payload`
+/// object) that routing reads.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct BodyFields<'a> {
+    /// `action` is a string.
+    pub has_action: bool,
+    /// `actionType`.
+    pub action_type: Option<&'a str>,
+    /// `state`.
+    pub state: Option<&'a str>,
+    /// `error` is present and not `null`.
+    pub has_error: bool,
+    /// `message` is an object.
+    pub message_is_object: bool,
+    /// `correlationId`.
+    pub correlation_id: Option<&'a str>,
+    /// `correlationId` is present, not `null`, and not a string.
+    pub correlation_id_not_string: bool,
 }
 
 /// What to do with a frame.
@@ -105,17 +95,16 @@ impl Routing<'_> {
 pub enum Routed {
     /// Deliver it as `superpower.response` (and settle its request).
     Deliver(Inbound),
-    /// An error frame: read its [`ErrorFields`] and report [`remote_error`]
-    /// (as `superpower.error`, rejecting its request).
+    /// An error frame: read its [`ErrorFields`] (from its `payload` when
+    /// [`Inbound::enveloped`], else from the frame itself) and report
+    /// [`remote_error`] (as `superpower.error`, rejecting its request).
     Error(Inbound),
-    /// A bare frame that carries a `payload` object: its body is the frame
-    /// itself, not the payload. Read the body fields and the correlationId
-    /// from the frame alone and route again.
-    Reread,
 }
 
-/// Routes one frame from its [`Routing`] fields; `body_is_top` when the body
-/// fields were read from the frame itself rather than from its `payload`.
+/// Routes one frame from its [`Routing`] fields. The body of an envelope
+/// (`action` is `"message"`, or `headers` is present) is its `payload`; the
+/// body of a bare frame is the frame itself, even when it carries a `payload`
+/// object.
 ///
 /// A frame is an error frame when its (payload's) `state` or `actionType` is
 /// `error`, it carries an `error` member, or its `schemaRef` is
@@ -130,12 +119,7 @@ pub enum Routed {
 /// them and carries the frame's correlationId, but settles no request), or
 /// with `strict` an unknown `schemaRef` or `state`. The caller reports them
 /// and keeps the connection up.
-pub fn route(
-    r: &Routing<'_>,
-    strict: bool,
-    body_is_top: bool,
-    now_ms: f64,
-) -> Result<Routed, OptaveError> {
+pub fn route(r: &Routing<'_>, strict: bool, now_ms: f64) -> Result<Routed, OptaveError> {
     let mismatch = |msg: Text| {
         OptaveError::websocket(ErrorCode::InboundEnvelopeSchemaMismatch, msg, now_ms)
             .with_details(Detail::Frame)
@@ -145,60 +129,68 @@ pub fn route(
         return Err(mismatch(Text::new("inbound frame is not a JSON object")));
     }
     let enveloped = r.action_is_message || r.has_headers;
-    if enveloped {
-        if !r.headers_is_object {
+    let (headers, body) = if enveloped {
+        let Some(headers) = r.headers else {
             return Err(mismatch(Text::new(
                 "response envelope has no headers object",
             )));
-        }
-        if !r.payload_is_object {
+        };
+        let Some(payload) = r.payload else {
             return Err(mismatch(Text::new(
                 "response envelope has no payload object",
             )));
-        }
-    } else if r.payload_is_object && !body_is_top {
-        return Ok(Routed::Reread);
-    }
-    if r.correlation_id_not_string {
+        };
+        (headers, payload)
+    } else {
+        (HeaderFields::default(), r.top)
+    };
+    if headers.correlation_id_not_string
+        || r.top.correlation_id_not_string
+        || body.correlation_id_not_string
+    {
         return Err(mismatch(Text::new(
             "inbound frame has a correlationId that is not a string",
         ))
         .suggest("The server must echo the request's correlationId as a string"));
     }
-    let schema_ref = r.header_schema_ref.filter(|_| enveloped);
+    let schema_ref = headers.schema_ref;
     if strict {
         if let Some(s) = schema_ref.filter(|s| *s != RESPONSE_SCHEMA_REF && *s != ERROR_SCHEMA_REF)
         {
             return Err(mismatch(Text::new("unknown schemaRef ").q(s)));
         }
-        if let Some(s) = r
-            .body_state
+        if let Some(s) = body
+            .state
             .filter(|s| !matches!(*s, "started" | "completed" | "error"))
         {
             return Err(mismatch(Text::new("unknown state ").q(s)));
         }
     }
-    let is_error = r.body_state == Some("error")
-        || r.body_action_type == Some("error")
-        || r.body_has_error
+    let is_error = body.state == Some("error")
+        || body.action_type == Some("error")
+        || body.has_error
         || schema_ref == Some(ERROR_SCHEMA_REF);
-    let header = |v: Option<&str>| v.filter(|_| enveloped).map(String::from);
+    // `headers.correlationId`, else the top-level one, else the payload's
+    // (an envelope's body); a bare frame's own only.
     let inbound = Inbound {
-        correlation_id: header(r.header_correlation_id)
-            .or_else(|| r.other_correlation_id.map(String::from)),
+        correlation_id: headers
+            .correlation_id
+            .or(r.top.correlation_id)
+            .or(body.correlation_id)
+            .map(String::from),
         enveloped,
-        action_type: r.body_action_type.map(String::from),
-        state: r.body_state.map(String::from),
-        request_action: header(r.header_action),
+        action_type: body.action_type.map(String::from),
+        state: body.state.map(String::from),
+        request_action: headers.action.map(String::from),
     };
     if is_error {
         return Ok(Routed::Error(inbound));
     }
     let missing: Vec<&str> = [
-        (r.body_has_action, "action"),
-        (r.body_action_type.is_some(), "actionType"),
-        (r.body_state.is_some(), "state"),
-        (r.body_message_is_object, "message"),
+        (body.has_action, "action"),
+        (body.action_type.is_some(), "actionType"),
+        (body.state.is_some(), "state"),
+        (body.message_is_object, "message"),
     ]
     .iter()
     .filter(|(present, _)| !present)

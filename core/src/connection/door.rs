@@ -83,7 +83,7 @@ impl<T, S: Envelope> Session<T, S> {
                 now_ms,
             } if self.is_connecting(attempt) => {
                 fx.push(Effect::ReleaseSocket);
-                self.attempt_failed(error, false, None, now_ms, random, fx);
+                self.attempt_failed(error, None, now_ms, random, fx);
             }
             Input::SocketOpen { attempt, now_ms } if self.is_connecting(attempt) => {
                 self.opened(attempt, now_ms, fx);

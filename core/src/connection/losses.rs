@@ -174,18 +174,18 @@ impl<T, S: Envelope> Session<T, S> {
     }
 
     /// An attempt failed (token, socket, close before open, timeout).
-    /// `code`: the close code when the socket closed before opening.
-    #[allow(clippy::too_many_arguments)]
+    /// `close_code`: the close code when the socket closed before opening
+    /// (an authentication close code is a refusal of the credentials).
     pub(super) fn attempt_failed(
         &mut self,
         error: OptaveError,
-        auth: bool,
-        code: Option<u16>,
+        close_code: Option<u16>,
         now_ms: f64,
         random: &mut impl RandomSource,
         fx: &mut Fx<T, S>,
     ) {
-        self.ws_failed(code, now_ms, fx);
+        let auth = close_code.is_some_and(is_auth_close);
+        self.ws_failed(close_code, now_ms, fx);
         fx.push(Effect::SettleConnect(Err(error.clone())));
         fx.push(Effect::EmitError(error.clone()));
         let fatal = error.code == ErrorCode::MissingToken.as_str()
@@ -199,6 +199,8 @@ impl<T, S: Envelope> Session<T, S> {
         self.schedule(now_ms, Some(error), auth, random, fx);
     }
 
+    /// The socket closed ([`Closed`]): a failed attempt, a lost
+    /// connection, or the end of `close()`.
     #[allow(clippy::too_many_arguments)]
     pub(super) fn on_closed(
         &mut self,
@@ -227,7 +229,7 @@ impl<T, S: Envelope> Session<T, S> {
                     errors::closed_before_open(code, now_ms)
                 };
                 let error = error.with_details(detail());
-                self.attempt_failed(error, auth, Some(code), now_ms, random, fx);
+                self.attempt_failed(error, Some(code), now_ms, random, fx);
             }
             Phase::Connected {
                 attempt: a,
@@ -354,7 +356,7 @@ impl<T, S: Envelope> Session<T, S> {
                 } else {
                     errors::connect_timeout(timeout_ms, now_ms)
                 };
-                self.attempt_failed(error, false, None, now_ms, random, fx);
+                self.attempt_failed(error, None, now_ms, random, fx);
             }
             Phase::Waiting {
                 retry_at_ms: Some(at),

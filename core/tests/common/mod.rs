@@ -11,7 +11,7 @@ use std::rc::Rc;
 use optave_core::action::Action;
 use optave_core::error::{Detail, ErrorCode, OptaveError};
 use optave_core::ids::{IdGenerator, RandomSource};
-use optave_core::inbound::{self, ErrorFields, Routed, Routing};
+use optave_core::inbound::{self, BodyFields, ErrorFields, HeaderFields, Routed, Routing};
 use optave_core::outbound::{build, EnvelopeConfig, Outbound};
 use serde_json::{json, Map, Value};
 
@@ -200,78 +200,57 @@ fn member<'a>(value: &'a Value, key: &str) -> Option<&'a Value> {
 }
 
 /// The routing fields of a parsed frame, read as the facade's JavaScript
-/// reader reads them: `body` is `payload` when that is an object and
-/// `body_is_top` is false, else the frame; `other_correlation_id` is the
-/// top-level `correlationId`, else (not with `body_is_top`) `payload.correlationId`; a string field
+/// reader reads them, in one pass: the `headers` object's fields, the body
+/// fields of the frame itself and of its `payload` object; a string field
 /// that is missing, `null` or not a string is `None`.
-pub fn routing_of(frame: &Value, body_is_top: bool) -> Routing<'_> {
-    let text = as_text;
+pub fn routing_of(frame: &Value) -> Routing<'_> {
     let Value::Object(_) = frame else {
         return Routing::default();
     };
-    let headers = member(frame, "headers").filter(|h| h.is_object());
-    let payload = member(frame, "payload").filter(|p| p.is_object());
-    let body = match payload {
-        Some(p) if !body_is_top => p,
-        _ => frame,
-    };
-    let header = |name: &str| as_text(headers.and_then(|h| member(h, name)));
+    fn bad_id(v: &Value) -> bool {
+        member(v, "correlationId").is_some_and(|c| !c.is_string())
+    }
+    fn body(b: &Value) -> BodyFields<'_> {
+        BodyFields {
+            has_action: member(b, "action").is_some_and(Value::is_string),
+            action_type: as_text(member(b, "actionType")),
+            state: as_text(member(b, "state")),
+            has_error: member(b, "error").is_some(),
+            message_is_object: member(b, "message").is_some_and(Value::is_object),
+            correlation_id: as_text(member(b, "correlationId")),
+            correlation_id_not_string: bad_id(b),
+        }
+    }
     Routing {
         is_object: true,
-        action_is_message: text(member(frame, "action")) == Some("message"),
+        action_is_message: as_text(member(frame, "action")) == Some("message"),
         has_headers: member(frame, "headers").is_some(),
-        headers_is_object: headers.is_some(),
-        payload_is_object: payload.is_some(),
-        body_has_error: member(body, "error").is_some(),
-        body_has_action: member(body, "action").is_some_and(Value::is_string),
-        body_message_is_object: member(body, "message").is_some_and(Value::is_object),
-        correlation_id_not_string: [
-            headers.and_then(|h| member(h, "correlationId")),
-            member(frame, "correlationId"),
-            payload
-                .filter(|_| !body_is_top)
-                .and_then(|p| member(p, "correlationId")),
-        ]
-        .iter()
-        .flatten()
-        .any(|v| !v.is_string()),
-        header_correlation_id: header("correlationId"),
-        header_schema_ref: header("schemaRef"),
-        header_action: header("action"),
-        body_action_type: text(member(body, "actionType")),
-        body_state: text(member(body, "state")),
-        other_correlation_id: text(member(frame, "correlationId")).or_else(|| {
-            text(
-                payload
-                    .filter(|_| !body_is_top)
-                    .and_then(|p| member(p, "correlationId")),
-            )
-        }),
+        headers: member(frame, "headers")
+            .filter(|h| h.is_object())
+            .map(|h| HeaderFields {
+                correlation_id: as_text(member(h, "correlationId")),
+                correlation_id_not_string: bad_id(h),
+                schema_ref: as_text(member(h, "schemaRef")),
+                action: as_text(member(h, "action")),
+            }),
+        top: body(frame),
+        payload: member(frame, "payload").filter(|p| p.is_object()).map(body),
     }
 }
 
-/// Routes a parsed frame as the facade does: once with the body read from
-/// `payload`, and again with the body read from the frame itself when the
-/// core answers [`Routed::Reread`]. Never returns `Reread`.
+/// Routes a parsed frame as the facade does: its fields read once.
 pub fn route_value(frame: &Value, strict: bool) -> Result<Routed, OptaveError> {
-    match inbound::route(&routing_of(frame, false), strict, false, NOW_MS)? {
-        Routed::Reread => {
-            let again = inbound::route(&routing_of(frame, true), strict, true, NOW_MS)?;
-            assert_ne!(again, Routed::Reread, "a second Reread: {frame}");
-            Ok(again)
-        }
-        routed => Ok(routed),
-    }
+    inbound::route(&routing_of(frame), strict, NOW_MS)
 }
 
 /// The fields an error frame says about itself, read from its body (as in
 /// [`routing_of`]): `message.results[0].response[0].{error_code, content}`,
 /// `error.{code, error_code, message}`, and `error` when it is a string.
-pub fn error_fields_of(frame: &Value, body_is_top: bool) -> ErrorFields<'_> {
+pub fn error_fields_of(frame: &Value, enveloped: bool) -> ErrorFields<'_> {
     let text = as_text;
     let payload = member(frame, "payload").filter(|p| p.is_object());
     let body = match payload {
-        Some(p) if !body_is_top => p,
+        Some(p) if enveloped => p,
         _ => frame,
     };
     let item = member(body, "message").and_then(|m| m.pointer("/results/0/response/0"));
@@ -303,11 +282,10 @@ pub fn deliver(frame: &Value, strict: bool) -> Result<Delivered, OptaveError> {
         Routed::Deliver(i) => Ok(Delivered::Response(i)),
         Routed::Error(i) => {
             // The body of an envelope is its payload; a bare frame's is itself.
-            let fields = error_fields_of(frame, !i.enveloped);
+            let fields = error_fields_of(frame, i.enveloped);
             let err = inbound::remote_error(&i, &fields, NOW_MS);
             Ok(Delivered::Error(i, err))
         }
-        Routed::Reread => unreachable!("route_value never answers Reread"),
     }
 }
 
