@@ -7,12 +7,16 @@ export function crossTabSupported() {
   return typeof BroadcastChannel === 'function' && typeof globalThis.navigator?.locks?.request === 'function';
 }
 
-/** A BroadcastChannel named `name` whose messages go to `onMessage(data)`. */
-export function openChannel(name, onMessage) {
+/**
+ * A BroadcastChannel named `name`, and what happens to it and to the Web Lock
+ * of the same name, told to `on(kind, data)`: 0, a message (`data`); 1, the
+ * lock was granted; 2, it is busy; 3, it was lost (requestLock).
+ */
+export function openChannel(name, on) {
   const channel = new BroadcastChannel(name);
-  const listener = (event) => onMessage(event.data);
+  const listener = (event) => on(0, event.data);
   channel.addEventListener('message', listener);
-  return { channel, listener };
+  return { channel, listener, name, on };
 }
 
 /** Posts a message: its header (JSON text) and, if any, the text beside it; false when the channel refused it (closed). */
@@ -42,13 +46,13 @@ export function closeChannel(ch) {
 }
 
 /**
- * Asks for the Web Lock `name`: if free (`ifAvailable`; `events.busy()` when
- * it is held), by waiting (`wait`), or by taking it (`steal`). `events.granted()`
- * once held; `events.lost()` when another tab takes it. The handle's
- * `release()` releases the held lock or withdraws the waiting request, after
- * which no event fires.
+ * Asks for the Web Lock named as the channel `ch`: if free (`ifAvailable`;
+ * `ch.on(2)`, busy, when it is held), by waiting (`wait`), or by taking it
+ * (`steal`). `ch.on(1)`, granted, once held; `ch.on(3)`, lost, when another
+ * tab takes it. The handle's `release()` releases the held lock or withdraws
+ * the waiting request, after which no event fires.
  */
-export function requestLock(name, wait, steal, events) {
+export function requestLock(ch, wait, steal) {
   const abort = new AbortController();
   const options = steal ? { steal: true } : wait ? { signal: abort.signal } : { ifAvailable: true };
   const handle = { done: false, held: false, free: undefined };
@@ -58,17 +62,17 @@ export function requestLock(name, wait, steal, events) {
     handle.free?.();
   };
   globalThis.navigator.locks
-    .request(name, options, (lock) => {
+    .request(ch.name, options, (lock) => {
       if (handle.done) return undefined;
       if (lock === null) {
         handle.done = true;
-        events.busy();
+        ch.on(2);
         return undefined;
       }
       handle.held = true;
       return new Promise((resolve) => {
         handle.free = resolve;
-        events.granted();
+        ch.on(1);
       });
     })
     .then(
@@ -76,7 +80,7 @@ export function requestLock(name, wait, steal, events) {
       () => {
         if (handle.held && !handle.done) {
           handle.done = true;
-          events.lost();
+          ch.on(3);
         }
       },
     );

@@ -31,7 +31,7 @@ extern "C" {
     #[wasm_bindgen(js_name = crossTabSupported)]
     fn supported() -> bool;
     #[wasm_bindgen(js_name = openChannel)]
-    fn open_channel(name: &str, on_message: &js_sys::Function) -> JsValue;
+    fn open_channel(name: &str, on: &js_sys::Function) -> JsValue;
     #[wasm_bindgen(js_name = postTo)]
     fn post_to(channel: &JsValue, header: &str, text: &JsValue) -> bool;
     #[wasm_bindgen(js_name = headerOf)]
@@ -41,7 +41,7 @@ extern "C" {
     #[wasm_bindgen(js_name = closeChannel)]
     fn close_channel(channel: &JsValue);
     #[wasm_bindgen(js_name = requestLock)]
-    fn request_lock(name: &str, wait: bool, steal: bool, events: &JsValue) -> LockHandle;
+    fn request_lock(channel: &JsValue, wait: bool, steal: bool) -> LockHandle;
     /// A lock request's handle.
     #[derive(Debug)]
     pub type LockHandle;
@@ -66,13 +66,10 @@ extern "C" {
 #[derive(Debug)]
 pub struct Tabs {
     machine: CrossTab,
-    name: String,
-    /// `{ channel, listener }` (js/crosstab.js).
+    /// `{ channel, listener, name, on }` (js/crosstab.js).
     channel: JsValue,
-    _on_message: Closure<dyn FnMut(JsValue)>,
-    /// `{ granted, busy, lost }`, the lock's callbacks.
-    lock_events: JsValue,
-    _lock_closures: [Closure<dyn FnMut()>; 3],
+    /// The channel's messages and the lock's events ([`on_event`]).
+    _on: Closure<dyn FnMut(u8, JsValue)>,
     lock: Option<LockHandle>,
     timer: Option<(f64, Timeout)>,
     /// The page wants the connection (`connect()` without a token, until
@@ -116,43 +113,13 @@ pub fn install(shared: &Rc<Shared>, config: &ClientConfig, has_provider: bool) -
     let tab = random & MAX_TAB_ID;
     let jitter = (random >> 53) as f64 / 2047.0 * TAKEOVER_JITTER_MS;
     let weak = Rc::downgrade(shared);
-    let on_message: Closure<dyn FnMut(JsValue)> = Closure::new(move |data: JsValue| {
-        if let Some(shared) = weak.upgrade() {
-            let input = match decode(&data) {
-                Some(message) => TabInput::Received {
-                    message,
-                    now_ms: now_ms(),
-                },
-                None => TabInput::Malformed,
-            };
-            feed_tabs(&shared, input);
-        }
-    });
-    let channel = open_channel(&name, on_message.as_ref().unchecked_ref());
-    let lock_closure = |make: fn(f64) -> TabInput<JsValue>| {
-        let weak: Weak<Shared> = Rc::downgrade(shared);
-        Closure::<dyn FnMut()>::new(move || {
-            if let Some(shared) = weak.upgrade() {
-                feed_tabs(&shared, make(now_ms()));
-            }
-        })
-    };
-    let closures = [
-        lock_closure(|now_ms| TabInput::LockGranted { now_ms }),
-        lock_closure(|now_ms| TabInput::LockBusy { now_ms }),
-        lock_closure(|now_ms| TabInput::LockLost { now_ms }),
-    ];
-    let lock_events = Object::new();
-    for (name, closure) in ["granted", "busy", "lost"].iter().zip(&closures) {
-        let _ = Reflect::set(&lock_events, &JsValue::from_str(name), closure.as_ref());
-    }
+    let on: Closure<dyn FnMut(u8, JsValue)> =
+        Closure::new(move |kind: u8, data: JsValue| on_event(&weak, kind, &data));
+    let channel = open_channel(&name, on.as_ref().unchecked_ref());
     Some(Tabs {
         machine: CrossTab::new(tab, jitter),
-        name,
         channel,
-        _on_message: on_message,
-        lock_events: lock_events.into(),
-        _lock_closures: closures,
+        _on: on,
         lock: None,
         timer: None,
         wanted: false,
@@ -160,6 +127,25 @@ pub fn install(shared: &Rc<Shared>, config: &ClientConfig, has_provider: bool) -
         link: None,
         warned: false,
     })
+}
+
+/// What js/crosstab.js tells: 0, a message on the channel (`data`); 1, the
+/// lock was granted; 2, it is busy; 3, it was lost.
+fn on_event(weak: &Weak<Shared>, kind: u8, data: &JsValue) {
+    let Some(shared) = weak.upgrade() else {
+        return;
+    };
+    let now_ms = now_ms();
+    let input = match kind {
+        0 => match decode(data) {
+            Some(message) => TabInput::Received { message, now_ms },
+            None => TabInput::Malformed,
+        },
+        1 => TabInput::LockGranted { now_ms },
+        2 => TabInput::LockBusy { now_ms },
+        _ => TabInput::LockLost { now_ms },
+    };
+    feed_tabs(&shared, input);
 }
 
 /// `client.crossTabRole`.
@@ -352,7 +338,7 @@ pub fn feed_tabs(shared: &Rc<Shared>, input: TabInput<JsValue>) -> bool {
                     if let Some(old) = tabs.lock.take() {
                         old.release();
                     }
-                    tabs.lock = Some(request_lock(&tabs.name, wait, steal, &tabs.lock_events));
+                    tabs.lock = Some(request_lock(&tabs.channel, wait, steal));
                 }
             }
             TabEffect::ReleaseLock => {
