@@ -20,7 +20,6 @@
 //!   tab when the owner is unknown).
 //! - Tokens never travel: the leader connects with its own provider.
 
-use alloc::collections::VecDeque;
 use alloc::string::String;
 use alloc::vec::Vec;
 
@@ -298,7 +297,7 @@ pub struct CrossTab {
     acked_ms: f64,
     jitter_ms: f64,
     /// correlationId → the follower that sent it, oldest first.
-    owners: VecDeque<(String, TabId)>,
+    owners: Vec<(String, TabId)>,
     /// Followers and whether they have requests unfinished, with when each
     /// was last heard (ms).
     peers: Vec<(TabId, bool, f64)>,
@@ -323,7 +322,7 @@ impl CrossTab {
             stealing: false,
             acked_ms: 0.0,
             jitter_ms: jitter_ms.clamp(0.0, TAKEOVER_JITTER_MS),
-            owners: VecDeque::new(),
+            owners: Vec::new(),
             peers: Vec::new(),
             peers_unfinished: false,
         }
@@ -615,10 +614,7 @@ impl CrossTab {
                 if self.role != Role::Leader {
                     return;
                 }
-                match self.peers.iter_mut().find(|(tab, _, _)| *tab == from) {
-                    Some(peer) => *peer = (from, unfinished, now_ms),
-                    None => self.peers.push((from, unfinished, now_ms)),
-                }
+                self.heard(from, unfinished, now_ms);
                 if epoch > self.epoch {
                     // A tab that followed a newer leadership than this
                     // one's (it was away when this tab took the free
@@ -644,16 +640,13 @@ impl CrossTab {
                 if self.role != Role::Leader || epoch != self.epoch {
                     return; // sent to another leadership: resent after the change
                 }
-                match self.peers.iter_mut().find(|(tab, _, _)| *tab == from) {
-                    Some(peer) => *peer = (from, true, now_ms),
-                    None => self.peers.push((from, true, now_ms)),
-                }
+                self.heard(from, true, now_ms);
                 self.set_peers(true, fx);
                 self.owners.retain(|(id, _)| *id != correlation_id);
                 if self.owners.len() >= MAX_OWNERS {
-                    self.owners.pop_front();
+                    self.owners.remove(0);
                 }
-                self.owners.push_back((correlation_id, from));
+                self.owners.push((correlation_id, from));
                 fx.push(TabEffect::Transmit(text));
             }
             Message::Frame { leader, to, text } => {
@@ -664,6 +657,15 @@ impl CrossTab {
                     fx.push(TabEffect::LinkFrame(text));
                 }
             }
+        }
+    }
+
+    /// In the leader: follower `from` was heard, with requests unfinished
+    /// or not.
+    fn heard(&mut self, from: TabId, unfinished: bool, now_ms: f64) {
+        match self.peers.iter_mut().find(|(tab, _, _)| *tab == from) {
+            Some(peer) => *peer = (from, unfinished, now_ms),
+            None => self.peers.push((from, unfinished, now_ms)),
         }
     }
 
