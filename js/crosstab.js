@@ -129,3 +129,8 @@ export function newLink() {
 export function frameText(frame) {
   return typeof frame === 'string' ? frame : JSON.stringify(frame);
 }
+
+/** The `roleChange` event object. */
+export function roleEvent(previous, current) {
+  return { previous, current };
+}

@@ -9,7 +9,7 @@
 use alloc::rc::{Rc, Weak};
 use alloc::string::String;
 
-use js_sys::{JsString, Object, Reflect};
+use js_sys::JsString;
 use optave_core::connection::{ConnectionState, Input};
 use optave_core::crosstab::{
     channel_name, header, read, CrossTab, Message, Role, TabEffect, TabInput, MAX_HEADER_UNITS,
@@ -60,6 +60,8 @@ extern "C" {
     fn ready_state(this: &TabLink) -> u16;
     #[wasm_bindgen(js_name = frameText)]
     fn frame_text(frame: &JsValue) -> JsString;
+    #[wasm_bindgen(js_name = roleEvent)]
+    fn role_event(previous: &str, current: &str) -> JsValue;
 }
 
 /// One client's part in sharing: the machine, the channel, the lock.
@@ -327,36 +329,12 @@ pub fn feed_tabs(shared: &Rc<Shared>, input: TabInput<JsValue>) -> bool {
     let mut here = false;
     for effect in effects {
         match effect {
-            TabEffect::Post(message) => {
-                if let Some(tabs) = shared.state.borrow().tabs.as_ref() {
-                    post(&tabs.channel, &message);
-                }
-            }
-            TabEffect::RequestLock { wait, steal } => {
-                let mut st = shared.state.borrow_mut();
-                if let Some(tabs) = st.tabs.as_mut() {
-                    if let Some(old) = tabs.lock.take() {
-                        old.release();
-                    }
-                    tabs.lock = Some(request_lock(&tabs.channel, wait, steal));
-                }
-            }
-            TabEffect::ReleaseLock => {
-                let lock = shared
-                    .state
-                    .borrow_mut()
-                    .tabs
-                    .as_mut()
-                    .and_then(|t| t.lock.take());
-                if let Some(lock) = lock {
-                    lock.release();
-                }
-            }
+            TabEffect::DeliverHere => here = true,
             TabEffect::Role { previous, current } => {
-                let event = Object::new();
-                let _ = Reflect::set(&event, &"previous".into(), &previous.as_str().into());
-                let _ = Reflect::set(&event, &"current".into(), &current.as_str().into());
-                shared.emit(Event::RoleChange, &event);
+                shared.emit(
+                    Event::RoleChange,
+                    &role_event(previous.as_str(), current.as_str()),
+                );
                 let waiting = shared
                     .state
                     .borrow_mut()
@@ -367,35 +345,6 @@ pub fn feed_tabs(shared: &Rc<Shared>, input: TabInput<JsValue>) -> bool {
                     crate::connect::start_attempt(shared, attempt);
                 }
             }
-            TabEffect::Carrier { ready } => {
-                let link = shared
-                    .state
-                    .borrow()
-                    .tabs
-                    .as_ref()
-                    .and_then(|t| t.link.clone());
-                match link {
-                    Some(link) if ready && link.ready_state() == 0 => link.open(),
-                    _ => {
-                        feed(
-                            shared,
-                            Input::Carrier {
-                                ready,
-                                now_ms: now_ms(),
-                            },
-                        );
-                    }
-                }
-            }
-            TabEffect::Transmit(text) => {
-                if let (Some(socket), Some(text)) = (
-                    shared.state.borrow().socket.as_ref(),
-                    text.dyn_ref::<JsString>(),
-                ) {
-                    let _ = socket.send_text(text);
-                }
-            }
-            TabEffect::DeliverHere => here = true,
             TabEffect::LinkFrame(text) => {
                 let link = shared
                     .state
@@ -425,6 +374,62 @@ pub fn feed_tabs(shared: &Rc<Shared>, input: TabInput<JsValue>) -> bool {
                     .is_some_and(|t| !core::mem::replace(&mut t.warned, true));
                 if first {
                     shared.logger.log(Level::Warn, message, None);
+                }
+            }
+            // The channel, the lock, the socket and the link's opening call
+            // nothing back at once: carried out with the state held.
+            effect => {
+                let mut state = shared.state.borrow_mut();
+                let st = &mut *state;
+                let tabs = st.tabs.as_mut();
+                let carrier = match effect {
+                    TabEffect::Post(message) => {
+                        if let Some(tabs) = tabs {
+                            post(&tabs.channel, &message);
+                        }
+                        None
+                    }
+                    TabEffect::RequestLock { wait, steal } => {
+                        if let Some(tabs) = tabs {
+                            if let Some(old) = tabs.lock.take() {
+                                old.release();
+                            }
+                            tabs.lock = Some(request_lock(&tabs.channel, wait, steal));
+                        }
+                        None
+                    }
+                    TabEffect::ReleaseLock => {
+                        if let Some(lock) = tabs.and_then(|t| t.lock.take()) {
+                            lock.release();
+                        }
+                        None
+                    }
+                    TabEffect::Carrier { ready } => match tabs.and_then(|t| t.link.as_ref()) {
+                        Some(link) if ready && link.ready_state() == 0 => {
+                            link.open();
+                            None
+                        }
+                        _ => Some(ready),
+                    },
+                    TabEffect::Transmit(text) => {
+                        if let (Some(socket), Some(text)) =
+                            (st.socket.as_ref(), text.dyn_ref::<JsString>())
+                        {
+                            let _ = socket.send_text(text);
+                        }
+                        None
+                    }
+                    _ => None,
+                };
+                drop(state);
+                if let Some(ready) = carrier {
+                    feed(
+                        shared,
+                        Input::Carrier {
+                            ready,
+                            now_ms: now_ms(),
+                        },
+                    );
                 }
             }
         }
