@@ -642,9 +642,12 @@ impl CrossTab {
                 }
                 self.heard(from, true, now_ms);
                 self.set_peers(true, fx);
-                self.owners.retain(|(id, _)| *id != correlation_id);
-                if self.owners.len() >= MAX_OWNERS {
-                    self.owners.remove(0);
+                // An id is listed once: sent again, it moves to the end;
+                // when the list is full, the oldest is forgotten.
+                let again = self.owners.iter().position(|(id, _)| *id == correlation_id);
+                let full = self.owners.len() >= MAX_OWNERS;
+                if let Some(i) = again.or(full.then_some(0)) {
+                    self.owners.remove(i);
                 }
                 self.owners.push((correlation_id, from));
                 fx.push(TabEffect::Transmit(text));
@@ -713,17 +716,6 @@ const SDK: &str = "optave-client";
 /// (an envelope or a frame) travels beside it, as it is.
 pub fn header<S>(message: &Message<S>) -> String {
     let mut out = String::with_capacity(160);
-    let mut field = |key: &str, value: Field<'_>| {
-        out.push(if out.is_empty() { '{' } else { ',' });
-        json::push_string(&mut out, key);
-        out.push(':');
-        match value {
-            Field::Str(s) => json::push_string(&mut out, s),
-            Field::Num(n) => crate::text::push_u64(&mut out, n),
-            Field::Bool(b) => out.push_str(if b { "true" } else { "false" }),
-        }
-    };
-    field("sdk", Field::Str(SDK));
     let (kind, leader) = match message {
         Message::Beat { leader, .. } => ("beat", Some(leader)),
         Message::Resign { leader } => ("resign", Some(leader)),
@@ -731,21 +723,26 @@ pub fn header<S>(message: &Message<S>) -> String {
         Message::Send { .. } => ("send", None),
         Message::Frame { leader, .. } => ("frame", Some(leader)),
     };
-    field("t", Field::Str(kind));
+    // `SDK` and the kinds need no escaping.
+    out.push_str("{\"sdk\":\"");
+    out.push_str(SDK);
+    out.push_str("\",\"t\":\"");
+    out.push_str(kind);
+    out.push('"');
     if let Some(l) = leader {
-        field("epoch", Field::Num(l.epoch));
-        field("tab", Field::Num(l.tab));
+        number(&mut out, ",\"epoch\":", l.epoch);
+        number(&mut out, ",\"tab\":", l.tab);
     }
     match message {
-        Message::Beat { connected, .. } => field("connected", Field::Bool(*connected)),
+        Message::Beat { connected, .. } => flag(&mut out, ",\"connected\":", *connected),
         Message::Ack {
             from,
             epoch,
             unfinished,
         } => {
-            field("from", Field::Num(*from));
-            field("epoch", Field::Num(*epoch));
-            field("unfinished", Field::Bool(*unfinished));
+            number(&mut out, ",\"from\":", *from);
+            number(&mut out, ",\"epoch\":", *epoch);
+            flag(&mut out, ",\"unfinished\":", *unfinished);
         }
         Message::Send {
             from,
@@ -753,21 +750,28 @@ pub fn header<S>(message: &Message<S>) -> String {
             correlation_id,
             ..
         } => {
-            field("from", Field::Num(*from));
-            field("epoch", Field::Num(*epoch));
-            field("correlationId", Field::Str(correlation_id));
+            number(&mut out, ",\"from\":", *from);
+            number(&mut out, ",\"epoch\":", *epoch);
+            out.push_str(",\"correlationId\":");
+            json::push_string(&mut out, correlation_id);
         }
-        Message::Frame { to: Some(to), .. } => field("to", Field::Num(*to)),
+        Message::Frame { to: Some(to), .. } => number(&mut out, ",\"to\":", *to),
         _ => {}
     }
     out.push('}');
     out
 }
 
-enum Field<'a> {
-    Str(&'a str),
-    Num(u64),
-    Bool(bool),
+/// A header's `key` (its comma, name and colon) and whole number.
+fn number(out: &mut String, key: &str, n: u64) {
+    out.push_str(key);
+    crate::text::push_u64(out, n);
+}
+
+/// A header's `key` (its comma, name and colon) and boolean.
+fn flag(out: &mut String, key: &str, b: bool) {
+    out.push_str(key);
+    out.push_str(if b { "true" } else { "false" });
 }
 
 /// A message read from the channel: its `header` and the text beside it.
