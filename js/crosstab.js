@@ -19,13 +19,12 @@ export function openChannel(name, on) {
   return { channel, listener, name, on };
 }
 
-/** Posts a message: its header (JSON text) and, if any, the text beside it; false when the channel refused it (closed). */
+/** Posts a message: its header (JSON text) and, if any, the text beside it; nothing when the channel refuses it (closed). */
 export function postTo(ch, header, text) {
   try {
     ch.channel.postMessage(text === undefined ? { h: header } : { h: header, text });
-    return true;
   } catch {
-    return false;
+    // closed
   }
 }
 
@@ -93,7 +92,7 @@ export function requestLock(ch, wait, steal) {
  * forwards (`message` events with the frame's text) and closes when asked.
  * Envelopes go out through the channel, not through it.
  */
-export class TabLink extends EventTarget {
+class TabLink extends EventTarget {
   constructor() {
     super();
     this.readyState = 0;

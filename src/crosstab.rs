@@ -33,11 +33,13 @@ extern "C" {
     #[wasm_bindgen(js_name = openChannel)]
     fn open_channel(name: &str, on: &js_sys::Function) -> JsValue;
     #[wasm_bindgen(js_name = postTo)]
-    fn post_to(channel: &JsValue, header: &str, text: &JsValue) -> bool;
+    fn post_to(channel: &JsValue, header: &str, text: &JsValue);
+    /// A string, or `undefined`.
     #[wasm_bindgen(js_name = headerOf)]
-    fn header_of(data: &JsValue) -> Option<JsString>;
+    fn header_of(data: &JsValue) -> JsValue;
+    /// A string, or `undefined`.
     #[wasm_bindgen(js_name = textOf)]
-    fn text_of(data: &JsValue) -> Option<JsValue>;
+    fn text_of(data: &JsValue) -> JsValue;
     #[wasm_bindgen(js_name = closeChannel)]
     fn close_channel(channel: &JsValue);
     #[wasm_bindgen(js_name = requestLock)]
@@ -491,6 +493,14 @@ fn post(channel: &JsValue, message: &Message<JsValue>) {
 
 /// A message from the channel, or `None` for anything else ([`read`]).
 fn decode(data: &JsValue) -> Option<Message<JsValue>> {
-    let head = header_of(data).filter(|h| h.length() as usize <= MAX_HEADER_UNITS)?;
-    read(&String::from(head), text_of(data))
+    let head = header_of(data);
+    if head.is_undefined() {
+        return None;
+    }
+    let head: JsString = head.unchecked_into();
+    if head.length() as usize > MAX_HEADER_UNITS {
+        return None;
+    }
+    let text = text_of(data);
+    read(&String::from(head), (!text.is_undefined()).then_some(text))
 }
