@@ -171,8 +171,8 @@ impl OptaveClient {
     /// `tokenProvider`, `connect(token)`, REST only, or not yet decided
     /// after `connect()`). Each change is emitted as `roleChange`.
     #[wasm_bindgen(getter = crossTabRole, unchecked_return_type = "CrossTabRole")]
-    pub fn cross_tab_role(&self) -> js_sys::JsString {
-        crate::crosstab::role(&self.shared).as_str().into()
+    pub fn cross_tab_role(&self) -> String {
+        String::from(crate::crosstab::role(&self.shared).as_str())
     }
 
     /// The session id: fills `session.sessionId` when a call leaves it empty and
