@@ -9,12 +9,13 @@ export function crossTabSupported() {
 
 /**
  * A BroadcastChannel named `name`, and what happens to it and to the Web Lock
- * of the same name, told to `on(kind, data)`: 0, a message (`data`); 1, the
- * lock was granted; 2, it is busy; 3, it was lost (requestLock).
+ * of the same name, told to `on(message, data)`: `on(true, data)`, a message;
+ * `on(false, 1)`, the lock was granted; `on(false, 2)`, it is busy;
+ * `on(false, 3)`, it was lost (requestLock).
  */
 export function openChannel(name, on) {
   const channel = new BroadcastChannel(name);
-  const listener = (event) => on(0, event.data);
+  const listener = (event) => on(true, event.data);
   channel.addEventListener('message', listener);
   return { channel, listener, name, on };
 }
@@ -46,10 +47,11 @@ export function closeChannel(ch) {
 
 /**
  * Asks for the Web Lock named as the channel `ch`: if free (`ifAvailable`;
- * `ch.on(2)`, busy, when it is held), by waiting (`wait`), or by taking it
- * (`steal`). `ch.on(1)`, granted, once held; `ch.on(3)`, lost, when another
- * tab takes it. The handle's `release()` releases the held lock or withdraws
- * the waiting request, after which no event fires.
+ * `ch.on(false, 2)`, busy, when it is held), by waiting (`wait`), or by
+ * taking it (`steal`). `ch.on(false, 1)`, granted, once held;
+ * `ch.on(false, 3)`, lost, when another tab takes it. The handle's
+ * `release()` releases the held lock or withdraws the waiting request, after
+ * which no event fires.
  */
 export function requestLock(ch, wait, steal) {
   const abort = new AbortController();
@@ -65,13 +67,13 @@ export function requestLock(ch, wait, steal) {
       if (handle.done) return undefined;
       if (lock === null) {
         handle.done = true;
-        ch.on(2);
+        ch.on(false, 2);
         return undefined;
       }
       handle.held = true;
       return new Promise((resolve) => {
         handle.free = resolve;
-        ch.on(1);
+        ch.on(false, 1);
       });
     })
     .then(
@@ -79,7 +81,7 @@ export function requestLock(ch, wait, steal) {
       () => {
         if (handle.held && !handle.done) {
           handle.done = true;
-          ch.on(3);
+          ch.on(false, 3);
         }
       },
     );

@@ -73,7 +73,7 @@ pub struct Tabs {
     /// `{ channel, listener, name, on }` (js/crosstab.js).
     channel: JsValue,
     /// The channel's messages and the lock's events ([`on_event`]).
-    _on: Closure<dyn FnMut(u8, JsValue)>,
+    _on: Closure<dyn FnMut(bool, JsValue)>,
     lock: Option<LockHandle>,
     timer: Option<(f64, Timeout)>,
     /// The page wants the connection (`connect()` without a token, until
@@ -117,8 +117,9 @@ pub fn install(shared: &Rc<Shared>, config: &ClientConfig, has_provider: bool) -
     let tab = random & MAX_TAB_ID;
     let jitter = (random >> 53) as f64 / 2047.0 * TAKEOVER_JITTER_MS;
     let weak = Rc::downgrade(shared);
-    let on: Closure<dyn FnMut(u8, JsValue)> =
-        Closure::new(move |kind: u8, data: JsValue| on_event(&weak, kind, &data));
+    // The signature of another closure's (src/connect.rs): one shim for both.
+    let on: Closure<dyn FnMut(bool, JsValue)> =
+        Closure::new(move |message: bool, data: JsValue| on_event(&weak, message, &data));
     let channel = open_channel(&name, on.as_ref().unchecked_ref());
     Some(Tabs {
         machine: CrossTab::new(tab, jitter),
@@ -133,21 +134,25 @@ pub fn install(shared: &Rc<Shared>, config: &ClientConfig, has_provider: bool) -
     })
 }
 
-/// What js/crosstab.js tells: 0, a message on the channel (`data`); 1, the
-/// lock was granted; 2, it is busy; 3, it was lost.
-fn on_event(weak: &Weak<Shared>, kind: u8, data: &JsValue) {
+/// What js/crosstab.js tells: a message on the channel (`message`, the
+/// message in `data`), or the lock's event (`data` 1, it was granted; 2, it
+/// is busy; 3, it was lost).
+fn on_event(weak: &Weak<Shared>, message: bool, data: &JsValue) {
     let Some(shared) = weak.upgrade() else {
         return;
     };
     let now_ms = now_ms();
-    let input = match kind {
-        0 => match decode(data) {
+    let input = if message {
+        match decode(data) {
             Some(message) => TabInput::Received { message, now_ms },
             None => TabInput::Malformed,
-        },
-        1 => TabInput::LockGranted { now_ms },
-        2 => TabInput::LockBusy { now_ms },
-        _ => TabInput::LockLost { now_ms },
+        }
+    } else {
+        match data.as_f64() {
+            Some(1.0) => TabInput::LockGranted { now_ms },
+            Some(2.0) => TabInput::LockBusy { now_ms },
+            _ => TabInput::LockLost { now_ms },
+        }
     };
     feed_tabs(&shared, input);
 }

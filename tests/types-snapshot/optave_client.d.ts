@@ -1965,7 +1965,6 @@ export interface InitOutput {
     readonly wasm_bindgen__convert__closures_____invoke__ha371ce4ec95349a5: (a: number, b: number, c: any, d: number, e: number, f: number, g: number, h: number, i: number, j: number, k: number, l: number, m: number, n: number, o: number, p: number) => void;
     readonly wasm_bindgen__convert__closures_____invoke__h4b5f4e7e489be7af: (a: number, b: number, c: any, d: any) => void;
     readonly wasm_bindgen__convert__closures_____invoke__ha26d5d836f4d8da5: (a: number, b: number, c: number, d: any) => void;
-    readonly wasm_bindgen__convert__closures_____invoke__hde3548b39e80c694: (a: number, b: number, c: number, d: any) => void;
     readonly wasm_bindgen__convert__closures_____invoke__hdf9d19b35b9242e5: (a: number, b: number, c: any) => void;
     readonly wasm_bindgen__convert__closures_____invoke__h802e9f4b68f77541: (a: number, b: number) => void;
     readonly __wbindgen_malloc: (a: number, b: number) => number;
