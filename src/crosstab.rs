@@ -363,15 +363,6 @@ pub fn feed_tabs(shared: &Rc<Shared>, input: TabInput<JsValue>) -> bool {
                     link.frame(text);
                 }
             }
-            TabEffect::Peers(unfinished) => {
-                feed(
-                    shared,
-                    Input::Peers {
-                        unfinished,
-                        now_ms: now_ms(),
-                    },
-                );
-            }
             TabEffect::WarnOnce(message) => {
                 let first = shared
                     .state
@@ -389,7 +380,8 @@ pub fn feed_tabs(shared: &Rc<Shared>, input: TabInput<JsValue>) -> bool {
                 let mut state = shared.state.borrow_mut();
                 let st = &mut *state;
                 let tabs = st.tabs.as_mut();
-                let carrier = match effect {
+                // What the session hears, once the state is let go.
+                let input = match effect {
                     TabEffect::Post(message) => {
                         if let Some(tabs) = tabs {
                             post(&tabs.channel, &message);
@@ -416,8 +408,15 @@ pub fn feed_tabs(shared: &Rc<Shared>, input: TabInput<JsValue>) -> bool {
                             link.open();
                             None
                         }
-                        _ => Some(ready),
+                        _ => Some(Input::Carrier {
+                            ready,
+                            now_ms: now_ms(),
+                        }),
                     },
+                    TabEffect::Peers(unfinished) => Some(Input::Peers {
+                        unfinished,
+                        now_ms: now_ms(),
+                    }),
                     TabEffect::Transmit(text) => {
                         if let (Some(socket), Some(text)) =
                             (st.socket.as_ref(), text.dyn_ref::<JsString>())
@@ -429,14 +428,8 @@ pub fn feed_tabs(shared: &Rc<Shared>, input: TabInput<JsValue>) -> bool {
                     _ => None,
                 };
                 drop(state);
-                if let Some(ready) = carrier {
-                    feed(
-                        shared,
-                        Input::Carrier {
-                            ready,
-                            now_ms: now_ms(),
-                        },
-                    );
+                if let Some(input) = input {
+                    feed(shared, input);
                 }
             }
         }
