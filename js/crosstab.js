@@ -7,21 +7,25 @@ export function crossTabSupported() {
   return typeof BroadcastChannel === 'function' && typeof globalThis.navigator?.locks?.request === 'function';
 }
 
-/** A BroadcastChannel named `name` whose messages go to `onMessage(data)`. */
-export function openChannel(name, onMessage) {
+/**
+ * A BroadcastChannel named `name`, and what happens to it and to the Web Lock
+ * of the same name, told to `on(message, data)`: `on(true, data)`, a message;
+ * `on(false, 1)`, the lock was granted; `on(false, 2)`, it is busy;
+ * `on(false, 3)`, it was lost (requestLock).
+ */
+export function openChannel(name, on) {
   const channel = new BroadcastChannel(name);
-  const listener = (event) => onMessage(event.data);
+  const listener = (event) => on(true, event.data);
   channel.addEventListener('message', listener);
-  return { channel, listener };
+  return { channel, listener, name, on };
 }
 
-/** Posts a message: its header (JSON text) and, if any, the text beside it; false when the channel refused it (closed). */
+/** Posts a message: its header (JSON text) and, if any, the text beside it; nothing when the channel refuses it (closed). */
 export function postTo(ch, header, text) {
   try {
     ch.channel.postMessage(text === undefined ? { h: header } : { h: header, text });
-    return true;
   } catch {
-    return false;
+    // closed
   }
 }
 
@@ -42,13 +46,14 @@ export function closeChannel(ch) {
 }
 
 /**
- * Asks for the Web Lock `name`: if free (`ifAvailable`; `events.busy()` when
- * it is held), by waiting (`wait`), or by taking it (`steal`). `events.granted()`
- * once held; `events.lost()` when another tab takes it. The handle's
+ * Asks for the Web Lock named as the channel `ch`: if free (`ifAvailable`;
+ * `ch.on(false, 2)`, busy, when it is held), by waiting (`wait`), or by
+ * taking it (`steal`). `ch.on(false, 1)`, granted, once held;
+ * `ch.on(false, 3)`, lost, when another tab takes it. The handle's
  * `release()` releases the held lock or withdraws the waiting request, after
  * which no event fires.
  */
-export function requestLock(name, wait, steal, events) {
+export function requestLock(ch, wait, steal) {
   const abort = new AbortController();
   const options = steal ? { steal: true } : wait ? { signal: abort.signal } : { ifAvailable: true };
   const handle = { done: false, held: false, free: undefined };
@@ -58,17 +63,17 @@ export function requestLock(name, wait, steal, events) {
     handle.free?.();
   };
   globalThis.navigator.locks
-    .request(name, options, (lock) => {
+    .request(ch.name, options, (lock) => {
       if (handle.done) return undefined;
       if (lock === null) {
         handle.done = true;
-        events.busy();
+        ch.on(false, 2);
         return undefined;
       }
       handle.held = true;
       return new Promise((resolve) => {
         handle.free = resolve;
-        events.granted();
+        ch.on(false, 1);
       });
     })
     .then(
@@ -76,7 +81,7 @@ export function requestLock(name, wait, steal, events) {
       () => {
         if (handle.held && !handle.done) {
           handle.done = true;
-          events.lost();
+          ch.on(false, 3);
         }
       },
     );
@@ -89,7 +94,7 @@ export function requestLock(name, wait, steal, events) {
  * forwards (`message` events with the frame's text) and closes when asked.
  * Envelopes go out through the channel, not through it.
  */
-export class TabLink extends EventTarget {
+class TabLink extends EventTarget {
   constructor() {
     super();
     this.readyState = 0;
@@ -124,4 +129,9 @@ export function newLink() {
 /** The text of a parsed frame, for the tab that owns it. */
 export function frameText(frame) {
   return typeof frame === 'string' ? frame : JSON.stringify(frame);
+}
+
+/** The `roleChange` event object. */
+export function roleEvent(previous, current) {
+  return { previous, current };
 }

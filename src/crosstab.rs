@@ -9,7 +9,7 @@
 use alloc::rc::{Rc, Weak};
 use alloc::string::String;
 
-use js_sys::{JsString, Object, Reflect};
+use js_sys::JsString;
 use optave_core::connection::{ConnectionState, Input};
 use optave_core::crosstab::{
     channel_name, header, read, CrossTab, Message, Role, TabEffect, TabInput, MAX_HEADER_UNITS,
@@ -31,17 +31,19 @@ extern "C" {
     #[wasm_bindgen(js_name = crossTabSupported)]
     fn supported() -> bool;
     #[wasm_bindgen(js_name = openChannel)]
-    fn open_channel(name: &str, on_message: &js_sys::Function) -> JsValue;
+    fn open_channel(name: &str, on: &js_sys::Function) -> JsValue;
     #[wasm_bindgen(js_name = postTo)]
-    fn post_to(channel: &JsValue, header: &str, text: &JsValue) -> bool;
+    fn post_to(channel: &JsValue, header: &str, text: &JsValue);
+    /// A string, or `undefined`.
     #[wasm_bindgen(js_name = headerOf)]
-    fn header_of(data: &JsValue) -> Option<JsString>;
+    fn header_of(data: &JsValue) -> JsValue;
+    /// A string, or `undefined`.
     #[wasm_bindgen(js_name = textOf)]
-    fn text_of(data: &JsValue) -> Option<JsValue>;
+    fn text_of(data: &JsValue) -> JsValue;
     #[wasm_bindgen(js_name = closeChannel)]
     fn close_channel(channel: &JsValue);
     #[wasm_bindgen(js_name = requestLock)]
-    fn request_lock(name: &str, wait: bool, steal: bool, events: &JsValue) -> LockHandle;
+    fn request_lock(channel: &JsValue, wait: bool, steal: bool) -> LockHandle;
     /// A lock request's handle.
     #[derive(Debug)]
     pub type LockHandle;
@@ -60,19 +62,18 @@ extern "C" {
     fn ready_state(this: &TabLink) -> u16;
     #[wasm_bindgen(js_name = frameText)]
     fn frame_text(frame: &JsValue) -> JsString;
+    #[wasm_bindgen(js_name = roleEvent)]
+    fn role_event(previous: &str, current: &str) -> JsValue;
 }
 
 /// One client's part in sharing: the machine, the channel, the lock.
 #[derive(Debug)]
 pub struct Tabs {
     machine: CrossTab,
-    name: String,
-    /// `{ channel, listener }` (js/crosstab.js).
+    /// `{ channel, listener, name, on }` (js/crosstab.js).
     channel: JsValue,
-    _on_message: Closure<dyn FnMut(JsValue)>,
-    /// `{ granted, busy, lost }`, the lock's callbacks.
-    lock_events: JsValue,
-    _lock_closures: [Closure<dyn FnMut()>; 3],
+    /// The channel's messages and the lock's events ([`on_event`]).
+    _on: Closure<dyn FnMut(bool, JsValue)>,
     lock: Option<LockHandle>,
     timer: Option<(f64, Timeout)>,
     /// The page wants the connection (`connect()` without a token, until
@@ -116,43 +117,14 @@ pub fn install(shared: &Rc<Shared>, config: &ClientConfig, has_provider: bool) -
     let tab = random & MAX_TAB_ID;
     let jitter = (random >> 53) as f64 / 2047.0 * TAKEOVER_JITTER_MS;
     let weak = Rc::downgrade(shared);
-    let on_message: Closure<dyn FnMut(JsValue)> = Closure::new(move |data: JsValue| {
-        if let Some(shared) = weak.upgrade() {
-            let input = match decode(&data) {
-                Some(message) => TabInput::Received {
-                    message,
-                    now_ms: now_ms(),
-                },
-                None => TabInput::Malformed,
-            };
-            feed_tabs(&shared, input);
-        }
-    });
-    let channel = open_channel(&name, on_message.as_ref().unchecked_ref());
-    let lock_closure = |make: fn(f64) -> TabInput<JsValue>| {
-        let weak: Weak<Shared> = Rc::downgrade(shared);
-        Closure::<dyn FnMut()>::new(move || {
-            if let Some(shared) = weak.upgrade() {
-                feed_tabs(&shared, make(now_ms()));
-            }
-        })
-    };
-    let closures = [
-        lock_closure(|now_ms| TabInput::LockGranted { now_ms }),
-        lock_closure(|now_ms| TabInput::LockBusy { now_ms }),
-        lock_closure(|now_ms| TabInput::LockLost { now_ms }),
-    ];
-    let lock_events = Object::new();
-    for (name, closure) in ["granted", "busy", "lost"].iter().zip(&closures) {
-        let _ = Reflect::set(&lock_events, &JsValue::from_str(name), closure.as_ref());
-    }
+    // The signature of another closure's (src/connect.rs): one shim for both.
+    let on: Closure<dyn FnMut(bool, JsValue)> =
+        Closure::new(move |message: bool, data: JsValue| on_event(&weak, message, &data));
+    let channel = open_channel(&name, on.as_ref().unchecked_ref());
     Some(Tabs {
         machine: CrossTab::new(tab, jitter),
-        name,
         channel,
-        _on_message: on_message,
-        lock_events: lock_events.into(),
-        _lock_closures: closures,
+        _on: on,
         lock: None,
         timer: None,
         wanted: false,
@@ -160,6 +132,29 @@ pub fn install(shared: &Rc<Shared>, config: &ClientConfig, has_provider: bool) -
         link: None,
         warned: false,
     })
+}
+
+/// What js/crosstab.js tells: a message on the channel (`message`, the
+/// message in `data`), or the lock's event (`data` 1, it was granted; 2, it
+/// is busy; 3, it was lost).
+fn on_event(weak: &Weak<Shared>, message: bool, data: &JsValue) {
+    let Some(shared) = weak.upgrade() else {
+        return;
+    };
+    let now_ms = now_ms();
+    let input = if message {
+        match decode(data) {
+            Some(message) => TabInput::Received { message, now_ms },
+            None => TabInput::Malformed,
+        }
+    } else {
+        match data.as_f64() {
+            Some(1.0) => TabInput::LockGranted { now_ms },
+            Some(2.0) => TabInput::LockBusy { now_ms },
+            _ => TabInput::LockLost { now_ms },
+        }
+    };
+    feed_tabs(&shared, input);
 }
 
 /// `client.crossTabRole`.
@@ -341,36 +336,12 @@ pub fn feed_tabs(shared: &Rc<Shared>, input: TabInput<JsValue>) -> bool {
     let mut here = false;
     for effect in effects {
         match effect {
-            TabEffect::Post(message) => {
-                if let Some(tabs) = shared.state.borrow().tabs.as_ref() {
-                    post(&tabs.channel, &message);
-                }
-            }
-            TabEffect::RequestLock { wait, steal } => {
-                let mut st = shared.state.borrow_mut();
-                if let Some(tabs) = st.tabs.as_mut() {
-                    if let Some(old) = tabs.lock.take() {
-                        old.release();
-                    }
-                    tabs.lock = Some(request_lock(&tabs.name, wait, steal, &tabs.lock_events));
-                }
-            }
-            TabEffect::ReleaseLock => {
-                let lock = shared
-                    .state
-                    .borrow_mut()
-                    .tabs
-                    .as_mut()
-                    .and_then(|t| t.lock.take());
-                if let Some(lock) = lock {
-                    lock.release();
-                }
-            }
+            TabEffect::DeliverHere => here = true,
             TabEffect::Role { previous, current } => {
-                let event = Object::new();
-                let _ = Reflect::set(&event, &"previous".into(), &previous.as_str().into());
-                let _ = Reflect::set(&event, &"current".into(), &current.as_str().into());
-                shared.emit(Event::RoleChange, &event);
+                shared.emit(
+                    Event::RoleChange,
+                    &role_event(previous.as_str(), current.as_str()),
+                );
                 let waiting = shared
                     .state
                     .borrow_mut()
@@ -381,35 +352,6 @@ pub fn feed_tabs(shared: &Rc<Shared>, input: TabInput<JsValue>) -> bool {
                     crate::connect::start_attempt(shared, attempt);
                 }
             }
-            TabEffect::Carrier { ready } => {
-                let link = shared
-                    .state
-                    .borrow()
-                    .tabs
-                    .as_ref()
-                    .and_then(|t| t.link.clone());
-                match link {
-                    Some(link) if ready && link.ready_state() == 0 => link.open(),
-                    _ => {
-                        feed(
-                            shared,
-                            Input::Carrier {
-                                ready,
-                                now_ms: now_ms(),
-                            },
-                        );
-                    }
-                }
-            }
-            TabEffect::Transmit(text) => {
-                if let (Some(socket), Some(text)) = (
-                    shared.state.borrow().socket.as_ref(),
-                    text.dyn_ref::<JsString>(),
-                ) {
-                    let _ = socket.send_text(text);
-                }
-            }
-            TabEffect::DeliverHere => here = true,
             TabEffect::LinkFrame(text) => {
                 let link = shared
                     .state
@@ -421,15 +363,6 @@ pub fn feed_tabs(shared: &Rc<Shared>, input: TabInput<JsValue>) -> bool {
                     link.frame(text);
                 }
             }
-            TabEffect::Peers(unfinished) => {
-                feed(
-                    shared,
-                    Input::Peers {
-                        unfinished,
-                        now_ms: now_ms(),
-                    },
-                );
-            }
             TabEffect::WarnOnce(message) => {
                 let first = shared
                     .state
@@ -439,6 +372,64 @@ pub fn feed_tabs(shared: &Rc<Shared>, input: TabInput<JsValue>) -> bool {
                     .is_some_and(|t| !core::mem::replace(&mut t.warned, true));
                 if first {
                     shared.logger.log(Level::Warn, message, None);
+                }
+            }
+            // The channel, the lock, the socket and the link's opening call
+            // nothing back at once: carried out with the state held.
+            effect => {
+                let mut state = shared.state.borrow_mut();
+                let st = &mut *state;
+                let tabs = st.tabs.as_mut();
+                // What the session hears, once the state is let go.
+                let input = match effect {
+                    TabEffect::Post(message) => {
+                        if let Some(tabs) = tabs {
+                            post(&tabs.channel, &message);
+                        }
+                        None
+                    }
+                    TabEffect::RequestLock { wait, steal } => {
+                        if let Some(tabs) = tabs {
+                            if let Some(old) = tabs.lock.take() {
+                                old.release();
+                            }
+                            tabs.lock = Some(request_lock(&tabs.channel, wait, steal));
+                        }
+                        None
+                    }
+                    TabEffect::ReleaseLock => {
+                        if let Some(lock) = tabs.and_then(|t| t.lock.take()) {
+                            lock.release();
+                        }
+                        None
+                    }
+                    TabEffect::Carrier { ready } => match tabs.and_then(|t| t.link.as_ref()) {
+                        Some(link) if ready && link.ready_state() == 0 => {
+                            link.open();
+                            None
+                        }
+                        _ => Some(Input::Carrier {
+                            ready,
+                            now_ms: now_ms(),
+                        }),
+                    },
+                    TabEffect::Peers(unfinished) => Some(Input::Peers {
+                        unfinished,
+                        now_ms: now_ms(),
+                    }),
+                    TabEffect::Transmit(text) => {
+                        if let (Some(socket), Some(text)) =
+                            (st.socket.as_ref(), text.dyn_ref::<JsString>())
+                        {
+                            let _ = socket.send_text(text);
+                        }
+                        None
+                    }
+                    _ => None,
+                };
+                drop(state);
+                if let Some(input) = input {
+                    feed(shared, input);
                 }
             }
         }
@@ -500,6 +491,14 @@ fn post(channel: &JsValue, message: &Message<JsValue>) {
 
 /// A message from the channel, or `None` for anything else ([`read`]).
 fn decode(data: &JsValue) -> Option<Message<JsValue>> {
-    let head = header_of(data).filter(|h| h.length() as usize <= MAX_HEADER_UNITS)?;
-    read(&String::from(head), text_of(data))
+    let head = header_of(data);
+    if head.is_undefined() {
+        return None;
+    }
+    let head: JsString = head.unchecked_into();
+    if head.length() as usize > MAX_HEADER_UNITS {
+        return None;
+    }
+    let text = text_of(data);
+    read(&String::from(head), (!text.is_undefined()).then_some(text))
 }

@@ -20,7 +20,6 @@
 //!   tab when the owner is unknown).
 //! - Tokens never travel: the leader connects with its own provider.
 
-use alloc::collections::VecDeque;
 use alloc::string::String;
 use alloc::vec::Vec;
 
@@ -298,7 +297,7 @@ pub struct CrossTab {
     acked_ms: f64,
     jitter_ms: f64,
     /// correlationId → the follower that sent it, oldest first.
-    owners: VecDeque<(String, TabId)>,
+    owners: Vec<(String, TabId)>,
     /// Followers and whether they have requests unfinished, with when each
     /// was last heard (ms).
     peers: Vec<(TabId, bool, f64)>,
@@ -323,7 +322,7 @@ impl CrossTab {
             stealing: false,
             acked_ms: 0.0,
             jitter_ms: jitter_ms.clamp(0.0, TAKEOVER_JITTER_MS),
-            owners: VecDeque::new(),
+            owners: Vec::new(),
             peers: Vec::new(),
             peers_unfinished: false,
         }
@@ -615,10 +614,7 @@ impl CrossTab {
                 if self.role != Role::Leader {
                     return;
                 }
-                match self.peers.iter_mut().find(|(tab, _, _)| *tab == from) {
-                    Some(peer) => *peer = (from, unfinished, now_ms),
-                    None => self.peers.push((from, unfinished, now_ms)),
-                }
+                self.heard(from, unfinished, now_ms);
                 if epoch > self.epoch {
                     // A tab that followed a newer leadership than this
                     // one's (it was away when this tab took the free
@@ -644,16 +640,16 @@ impl CrossTab {
                 if self.role != Role::Leader || epoch != self.epoch {
                     return; // sent to another leadership: resent after the change
                 }
-                match self.peers.iter_mut().find(|(tab, _, _)| *tab == from) {
-                    Some(peer) => *peer = (from, true, now_ms),
-                    None => self.peers.push((from, true, now_ms)),
-                }
+                self.heard(from, true, now_ms);
                 self.set_peers(true, fx);
-                self.owners.retain(|(id, _)| *id != correlation_id);
-                if self.owners.len() >= MAX_OWNERS {
-                    self.owners.pop_front();
+                // An id is listed once: sent again, it moves to the end;
+                // when the list is full, the oldest is forgotten.
+                let again = self.owners.iter().position(|(id, _)| *id == correlation_id);
+                let full = self.owners.len() >= MAX_OWNERS;
+                if let Some(i) = again.or(full.then_some(0)) {
+                    self.owners.remove(i);
                 }
-                self.owners.push_back((correlation_id, from));
+                self.owners.push((correlation_id, from));
                 fx.push(TabEffect::Transmit(text));
             }
             Message::Frame { leader, to, text } => {
@@ -664,6 +660,15 @@ impl CrossTab {
                     fx.push(TabEffect::LinkFrame(text));
                 }
             }
+        }
+    }
+
+    /// In the leader: follower `from` was heard, with requests unfinished
+    /// or not.
+    fn heard(&mut self, from: TabId, unfinished: bool, now_ms: f64) {
+        match self.peers.iter_mut().find(|(tab, _, _)| *tab == from) {
+            Some(peer) => *peer = (from, unfinished, now_ms),
+            None => self.peers.push((from, unfinished, now_ms)),
         }
     }
 
@@ -711,17 +716,6 @@ const SDK: &str = "optave-client";
 /// (an envelope or a frame) travels beside it, as it is.
 pub fn header<S>(message: &Message<S>) -> String {
     let mut out = String::with_capacity(160);
-    let mut field = |key: &str, value: Field<'_>| {
-        out.push(if out.is_empty() { '{' } else { ',' });
-        json::push_string(&mut out, key);
-        out.push(':');
-        match value {
-            Field::Str(s) => json::push_string(&mut out, s),
-            Field::Num(n) => crate::text::push_u64(&mut out, n),
-            Field::Bool(b) => out.push_str(if b { "true" } else { "false" }),
-        }
-    };
-    field("sdk", Field::Str(SDK));
     let (kind, leader) = match message {
         Message::Beat { leader, .. } => ("beat", Some(leader)),
         Message::Resign { leader } => ("resign", Some(leader)),
@@ -729,21 +723,26 @@ pub fn header<S>(message: &Message<S>) -> String {
         Message::Send { .. } => ("send", None),
         Message::Frame { leader, .. } => ("frame", Some(leader)),
     };
-    field("t", Field::Str(kind));
+    // `SDK` and the kinds need no escaping.
+    out.push_str("{\"sdk\":\"");
+    out.push_str(SDK);
+    out.push_str("\",\"t\":\"");
+    out.push_str(kind);
+    out.push('"');
     if let Some(l) = leader {
-        field("epoch", Field::Num(l.epoch));
-        field("tab", Field::Num(l.tab));
+        number(&mut out, ",\"epoch\":", l.epoch);
+        number(&mut out, ",\"tab\":", l.tab);
     }
     match message {
-        Message::Beat { connected, .. } => field("connected", Field::Bool(*connected)),
+        Message::Beat { connected, .. } => flag(&mut out, ",\"connected\":", *connected),
         Message::Ack {
             from,
             epoch,
             unfinished,
         } => {
-            field("from", Field::Num(*from));
-            field("epoch", Field::Num(*epoch));
-            field("unfinished", Field::Bool(*unfinished));
+            number(&mut out, ",\"from\":", *from);
+            number(&mut out, ",\"epoch\":", *epoch);
+            flag(&mut out, ",\"unfinished\":", *unfinished);
         }
         Message::Send {
             from,
@@ -751,21 +750,28 @@ pub fn header<S>(message: &Message<S>) -> String {
             correlation_id,
             ..
         } => {
-            field("from", Field::Num(*from));
-            field("epoch", Field::Num(*epoch));
-            field("correlationId", Field::Str(correlation_id));
+            number(&mut out, ",\"from\":", *from);
+            number(&mut out, ",\"epoch\":", *epoch);
+            out.push_str(",\"correlationId\":");
+            json::push_string(&mut out, correlation_id);
         }
-        Message::Frame { to: Some(to), .. } => field("to", Field::Num(*to)),
+        Message::Frame { to: Some(to), .. } => number(&mut out, ",\"to\":", *to),
         _ => {}
     }
     out.push('}');
     out
 }
 
-enum Field<'a> {
-    Str(&'a str),
-    Num(u64),
-    Bool(bool),
+/// A header's `key` (its comma, name and colon) and whole number.
+fn number(out: &mut String, key: &str, n: u64) {
+    out.push_str(key);
+    crate::text::push_u64(out, n);
+}
+
+/// A header's `key` (its comma, name and colon) and boolean.
+fn flag(out: &mut String, key: &str, b: bool) {
+    out.push_str(key);
+    out.push_str(if b { "true" } else { "false" });
 }
 
 /// A message read from the channel: its `header` and the text beside it.
