@@ -16,7 +16,7 @@
 
 import { after, afterEach, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launchChromium } from '../lib/chromium.mjs';
+import { freezePage, launchChromium, thawPage } from '../lib/chromium.mjs';
 import { startServer } from '../lib/local-server.mjs';
 import {
   EXPECTED_EACH, TRACKER, assertAnsweredOnce, countRoles, inAllAnswered, inLeakCounts, inRecord, inRole,
@@ -186,28 +186,12 @@ describe('one connection across tabs in Chromium', () => {
   });
 });
 
-/**
- * Freezes the page of `cdp`: Page.setWebLifecycleState 'frozen', as a browser
- * does to a background tab. Headless Chromium leaves a visible page running
- * on that command (its timers keep firing, no `freeze` event), so the page's
- * script is also halted in the debugger (Debugger.pause takes effect at its
- * next task, e.g. its next timer): from then on it runs nothing, neither
- * timers nor channel or socket messages, while its socket stays open.
- */
+/** Freezes the leader's page ({@link freezePage}): from then on it runs nothing while its socket stays open. */
 async function freeze(cdp) {
-  await cdp.send('Debugger.enable');
-  const paused = new Promise((resolve) => cdp.once('Debugger.paused', resolve));
-  await cdp.send('Page.setWebLifecycleState', { state: 'frozen' });
-  await cdp.send('Debugger.pause');
-  const halted = await Promise.race([paused.then(() => true), new Promise((r) => setTimeout(r, 5000, false))]);
-  assert.ok(halted, 'the leader page ran no script within 5 s of the pause (nothing to halt)');
+  assert.ok(await freezePage(cdp), 'the leader page ran no script within 5 s of the pause (nothing to halt)');
 }
 
-async function resume(cdp) {
-  await cdp.send('Debugger.resume').catch(() => {});
-  await cdp.send('Debugger.disable').catch(() => {});
-  await cdp.send('Page.setWebLifecycleState', { state: 'active' });
-}
+const resume = thawPage;
 
 describe('a frozen leader in Chromium', () => {
   afterEach(closeContexts);

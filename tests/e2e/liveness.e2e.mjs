@@ -13,7 +13,7 @@
 
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launchChromium } from '../lib/chromium.mjs';
+import { freezePage, launchChromium, thawPage } from '../lib/chromium.mjs';
 import { startServer } from '../lib/local-server.mjs';
 
 const STALE_MS = 1500;
@@ -71,30 +71,20 @@ const logOf = (page) => page.evaluate(() => window.log);
 
 /**
  * Freezes the page as a browser freezes a background tab: the `freeze`
- * event, then no task at all (no timer, no socket message). Headless
- * Chromium ignores Page.setWebLifecycleState for a visible page (timers keep
- * firing, no event), so the command is sent and the script is also halted in
- * the debugger (Debugger.pause takes effect at the page's next task: an
- * interval it is given, cleared at `resume`).
+ * event, then no task at all (`freezePage`; the page is given an interval,
+ * cleared at `resume`, so that the pause takes effect at once).
  */
 async function freeze(page, cdp) {
   await page.evaluate(() => {
     document.dispatchEvent(new Event('freeze'));
     window.ticking = setInterval(() => {}, 25);
   });
-  await cdp.send('Debugger.enable');
-  const paused = new Promise((resolve) => cdp.once('Debugger.paused', resolve));
-  await cdp.send('Page.setWebLifecycleState', { state: 'frozen' });
-  await cdp.send('Debugger.pause');
-  const halted = await Promise.race([paused.then(() => true), new Promise((r) => setTimeout(r, 5000, false))]);
-  assert.ok(halted, 'the page ran no task within 5 s of the pause');
+  assert.ok(await freezePage(cdp), 'the page ran no task within 5 s of the pause');
 }
 
 /** Lets the frozen page run again, with its `resume` event; returns the page's clock at the event. */
 async function resume(page, cdp) {
-  await cdp.send('Debugger.resume');
-  await cdp.send('Debugger.disable');
-  await cdp.send('Page.setWebLifecycleState', { state: 'active' });
+  await thawPage(cdp);
   return page.evaluate(() => {
     const at = Date.now();
     clearInterval(window.ticking);

@@ -18,9 +18,9 @@
 
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { homedir, tmpdir } from 'node:os';
 import path from 'node:path';
+import { freePort, waitReady } from './driver-process.mjs';
 import { Builder } from 'selenium-webdriver';
 
 const FIREFOX = process.env.FIREFOX || '/usr/bin/firefox-esr';
@@ -31,32 +31,6 @@ export function geckodriverPath() {
   if (process.env.GECKODRIVER) return process.env.GECKODRIVER;
   const dirs = [...(process.env.PATH || '').split(path.delimiter).filter(Boolean), path.join(homedir(), '.cargo', 'bin')];
   return dirs.map((d) => path.join(d, 'geckodriver')).find((f) => existsSync(f)) ?? null;
-}
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address();
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
-async function waitReady(url, child, output) {
-  const deadline = Date.now() + 20_000;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`geckodriver exited (code ${child.exitCode}): ${output()}`);
-    try {
-      const res = await fetch(`${url}/status`);
-      if (res.ok && (await res.json()).value?.ready) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`geckodriver did not answer ${url}/status within 20 s: ${output()}`);
 }
 
 export async function startFirefox() {
@@ -87,7 +61,7 @@ export async function startFirefox() {
   };
   let driver;
   try {
-    await waitReady(url, child, () => log);
+    await waitReady('geckodriver', url, child, () => log);
     driver = await new Builder()
       .usingServer(url)
       .withCapabilities({

@@ -19,9 +19,9 @@
 
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { freePort, waitReady } from './driver-process.mjs';
 import { Builder, By } from 'selenium-webdriver';
 
 const DRIVER = process.env.WEBKITDRIVER || '/usr/bin/WebKitWebDriver';
@@ -32,32 +32,6 @@ const MINIBROWSER =
     .map((dir) => path.join('/usr/lib', dir, 'webkit2gtk-4.1', 'MiniBrowser'))
     .find((file) => existsSync(file));
 const DRIVER_LIFETIME_SECS = 900;
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address();
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
-async function waitReady(url, child, output) {
-  const deadline = Date.now() + 20_000;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`WebKitWebDriver exited (code ${child.exitCode}): ${output()}`);
-    try {
-      const res = await fetch(`${url}/status`);
-      if (res.ok && (await res.json()).value?.ready) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`WebKitWebDriver did not answer ${url}/status within 20 s: ${output()}`);
-}
 
 export async function startWebKit() {
   if (!process.env.DISPLAY) {
@@ -95,7 +69,7 @@ export async function startWebKit() {
   };
   let driver;
   try {
-    await waitReady(url, child, () => log);
+    await waitReady('WebKitWebDriver', url, child, () => log);
     driver = await new Builder()
       .usingServer(url)
       .withCapabilities({
