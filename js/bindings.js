@@ -148,8 +148,7 @@ export function listenFrames(ws, route, maxBytes, prefixUnits) {
 export function restFetch(url, headers, body, token, done) {
   const ctl = new AbortController();
   const call = (...a) => { if (!ctl.signal.aborted) try { done(...a); } catch (_) { /* dropped */ } };
-  const h = new Headers();
-  for (let i = 0; i + 1 < headers.length; i += 2) h.set(headers[i], headers[i + 1]);
+  const h = new Headers(headers);
   if (token !== undefined) h.set('Authorization', 'Bearer ' + token);
   fetch(url, { method: 'POST', headers: h, body, signal: ctl.signal, credentials: 'omit', cache: 'no-store', redirect: 'error' })
     .then(async (r) => call(r.status, retryAfter(r.headers.get('Retry-After')), await r.text()))

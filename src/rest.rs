@@ -10,7 +10,7 @@ use alloc::rc::Rc;
 use alloc::string::String;
 use alloc::vec::Vec;
 
-use js_sys::{Array, Function, JsString};
+use js_sys::{Function, JsString, Object, Reflect};
 use optave_core::connection::rest::MAX_ERROR_BODY_UNITS;
 use optave_core::connection::{Fetch, Input};
 use optave_core::inbound;
@@ -28,7 +28,7 @@ extern "C" {
     #[wasm_bindgen(js_name = restFetch)]
     fn rest_fetch(
         url: &str,
-        headers: &Array,
+        headers: &Object,
         body: &str,
         token: Option<String>,
         done: &Function,
@@ -146,11 +146,15 @@ fn post(
             return;
         }
     };
-    let headers: Array = fetch
-        .headers
-        .iter()
-        .flat_map(|(name, value)| [JsValue::from_str(name), JsValue::from_str(value)])
-        .collect();
+    // The headers by name: `{ 'Content-Type': ..., 'Idempotency-Key': ... }`.
+    let headers = Object::new();
+    for (name, value) in &fetch.headers {
+        let _ = Reflect::set(
+            &headers,
+            &JsValue::from_str(name),
+            &JsValue::from_str(value),
+        );
+    }
     let weak = Rc::downgrade(shared);
     let correlation_id = fetch.correlation_id.clone();
     let done: Closure<DoneFn> =
