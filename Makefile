@@ -311,7 +311,7 @@ test-pkg: pkg
 # "Size"). It also reports the inline entry
 # (optave-client/inline) and the React entry (optave-client/react), neither gated.
 SIZE_BUDGET ?= 28000
-SIZE_CEILING ?= 87050
+SIZE_CEILING ?= 86900
 test-size: pkg
 	@mkdir -p $(LOG_DIR)
 	node scripts/size-check.mjs $(PKG_DIR) $(SIZE_BUDGET) --ceiling=$(SIZE_CEILING) 2>&1 | tee $(LOG_DIR)/size.log
