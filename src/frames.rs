@@ -11,8 +11,9 @@ use wasm_bindgen::JsValue;
 
 use crate::events::{response_event, Event};
 use crate::js_error::to_js_error_with;
+use crate::reader::{Frame, OwnedErrorFields, Parsed};
 use crate::runtime::{feed, now_ms, Shared, Waiter};
-use crate::socket::{Frame, OwnedErrorFields, Parsed, SocketEvent};
+use crate::socket::SocketEvent;
 
 pub fn on_socket_event(shared: &Rc<Shared>, attempt: u32, event: SocketEvent) {
     let now = now_ms();

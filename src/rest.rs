@@ -20,8 +20,8 @@ use wasm_bindgen::{JsCast, JsValue};
 
 use crate::connect::TokenFor;
 use crate::frames::{on_frame, on_parsed, unreadable};
+use crate::reader::{Frame, Read, RouteFn};
 use crate::runtime::{feed, now_ms, Shared};
-use crate::socket::{Frame, Read, RouteFn};
 
 #[wasm_bindgen(module = "/js/bindings.js")]
 extern "C" {

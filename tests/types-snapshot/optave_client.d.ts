@@ -1964,8 +1964,8 @@ export interface InitOutput {
     readonly wasm_bindgen__convert__closures_____invoke__h7dd038842df84b4a: (a: number, b: number, c: number, d: number, e: number, f: any) => void;
     readonly wasm_bindgen__convert__closures_____invoke__h4b5f4e7e489be7af: (a: number, b: number, c: any, d: any) => void;
     readonly wasm_bindgen__convert__closures_____invoke__ha26d5d836f4d8da5: (a: number, b: number, c: number, d: any) => void;
-    readonly wasm_bindgen__convert__closures_____invoke__hbc137d89c0260aa3: (a: number, b: number, c: any) => void;
-    readonly wasm_bindgen__convert__closures_____invoke__hbc137d89c0260aa3_24: (a: number, b: number, c: any) => void;
+    readonly wasm_bindgen__convert__closures_____invoke__h48bcf7fa1756f01a: (a: number, b: number, c: any) => void;
+    readonly wasm_bindgen__convert__closures_____invoke__h48bcf7fa1756f01a_24: (a: number, b: number, c: any) => void;
     readonly wasm_bindgen__convert__closures_____invoke__h802e9f4b68f77541: (a: number, b: number) => void;
     readonly __wbindgen_malloc: (a: number, b: number) => number;
     readonly __wbindgen_realloc: (a: number, b: number, c: number, d: number) => number;

@@ -1,0 +1,286 @@
+//! The frame reader's side in Rust: a small JavaScript reader
+//! (`listenFrames` in js/bindings.js) parses each frame once with
+//! `JSON.parse` and reads the core's [`Routing`] fields from fixed places
+//! in one pass into a plain object, which [`Frame::read`] reads by name
+//! ([`Read`]), so the frame's text never crosses into wasm.
+//! [`OwnedErrorFields::read`] reads more of an error frame
+//! ([`optave_core::inbound::Routed::Error`]).
+
+use alloc::string::String;
+
+use optave_core::inbound::{BodyFields, ErrorFields, HeaderFields, Routing};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::{JsCast, JsValue};
+
+#[wasm_bindgen(module = "/js/bindings.js")]
+extern "C" {
+    #[wasm_bindgen(js_name = errorFields)]
+    fn error_fields(frame: &JsValue, enveloped: bool) -> Read;
+}
+
+#[wasm_bindgen]
+extern "C" {
+    /// A plain object of the frame reader (js/bindings.js), read by name:
+    /// what it routes (`kind`, `value`, `size`, `prefix` and the [`Routing`]
+    /// fields: `isObject`, `actionIsMessage`, `hasHeaders`, `headers`, `top`,
+    /// `payload`), the [`HeaderFields`] and [`BodyFields`] it holds, and the
+    /// [`ErrorFields`] of `errorFields`. A member that is missing reads as
+    /// `undefined`.
+    #[derive(Debug)]
+    pub type Read;
+    #[wasm_bindgen(method, getter)]
+    fn kind(this: &Read) -> JsValue;
+    #[wasm_bindgen(method, getter)]
+    fn value(this: &Read) -> JsValue;
+    #[wasm_bindgen(method, getter)]
+    fn size(this: &Read) -> JsValue;
+    #[wasm_bindgen(method, getter)]
+    fn prefix(this: &Read) -> JsValue;
+    #[wasm_bindgen(method, getter = isObject)]
+    fn is_object(this: &Read) -> JsValue;
+    #[wasm_bindgen(method, getter = actionIsMessage)]
+    fn action_is_message(this: &Read) -> JsValue;
+    #[wasm_bindgen(method, getter = hasHeaders)]
+    fn has_headers(this: &Read) -> JsValue;
+    #[wasm_bindgen(method, getter)]
+    fn headers(this: &Read) -> JsValue;
+    #[wasm_bindgen(method, getter)]
+    fn top(this: &Read) -> JsValue;
+    #[wasm_bindgen(method, getter)]
+    fn payload(this: &Read) -> JsValue;
+    #[wasm_bindgen(method, getter = correlationId)]
+    fn correlation_id(this: &Read) -> JsValue;
+    #[wasm_bindgen(method, getter = correlationIdNotString)]
+    fn correlation_id_not_string(this: &Read) -> JsValue;
+    #[wasm_bindgen(method, getter = schemaRef)]
+    fn schema_ref(this: &Read) -> JsValue;
+    #[wasm_bindgen(method, getter)]
+    fn action(this: &Read) -> JsValue;
+    #[wasm_bindgen(method, getter = hasAction)]
+    fn has_action(this: &Read) -> JsValue;
+    #[wasm_bindgen(method, getter = actionType)]
+    fn action_type(this: &Read) -> JsValue;
+    #[wasm_bindgen(method, getter)]
+    fn state(this: &Read) -> JsValue;
+    #[wasm_bindgen(method, getter = hasError)]
+    fn has_error(this: &Read) -> JsValue;
+    #[wasm_bindgen(method, getter = messageIsObject)]
+    fn message_is_object(this: &Read) -> JsValue;
+    #[wasm_bindgen(method, getter = itemErrorCode)]
+    fn item_error_code(this: &Read) -> JsValue;
+    #[wasm_bindgen(method, getter = itemContent)]
+    fn item_content(this: &Read) -> JsValue;
+    #[wasm_bindgen(method, getter = errorCode)]
+    fn error_code(this: &Read) -> JsValue;
+    #[wasm_bindgen(method, getter = errorErrorCode)]
+    fn error_error_code(this: &Read) -> JsValue;
+    #[wasm_bindgen(method, getter = errorMessage)]
+    fn error_message(this: &Read) -> JsValue;
+    #[wasm_bindgen(method, getter = errorText)]
+    fn error_text(this: &Read) -> JsValue;
+}
+
+/// `true` only for the boolean `true`.
+fn yes(v: JsValue) -> bool {
+    v.as_bool().unwrap_or(false)
+}
+
+/// A nested object of a [`Read`], when it is there.
+fn nested(v: JsValue) -> Option<Read> {
+    v.is_object().then(|| v.unchecked_into())
+}
+
+/// One inbound frame as the reader read it.
+#[derive(Debug)]
+pub enum Frame {
+    /// A binary frame (kind `binary`), not read.
+    Binary,
+    /// A text frame that `JSON.parse` refused (kind `notJson`): its first
+    /// [`UNREADABLE_PREFIX_UNITS`].
+    NotJson {
+        /// The start of the frame.
+        prefix: String,
+    },
+    /// A text frame over `maxInboundFrameBytes` (kind `tooLarge`), not
+    /// parsed.
+    TooLarge {
+        /// Its size: bytes of UTF-8, or its UTF-16 length when that alone is
+        /// over the limit.
+        size: f64,
+        /// Its first [`UNREADABLE_PREFIX_UNITS`].
+        prefix: String,
+    },
+    /// A parsed frame (kind `frame`).
+    Parsed(Parsed),
+}
+
+/// A parsed frame: the `JSON.parse` result and its [`Routing`] fields, owned.
+#[derive(Debug)]
+pub struct Parsed {
+    /// The `JSON.parse` result, which the page gets.
+    pub value: JsValue,
+    is_object: bool,
+    action_is_message: bool,
+    has_headers: bool,
+    headers: Option<Headers>,
+    top: Body,
+    payload: Option<Body>,
+}
+
+/// [`HeaderFields`], owned.
+#[derive(Debug, Default)]
+struct Headers {
+    correlation_id: Option<String>,
+    correlation_id_not_string: bool,
+    schema_ref: Option<String>,
+    action: Option<String>,
+}
+
+/// [`BodyFields`], owned.
+#[derive(Debug, Default)]
+struct Body {
+    has_action: bool,
+    action_type: Option<String>,
+    state: Option<String>,
+    has_error: bool,
+    message_is_object: bool,
+    correlation_id: Option<String>,
+    correlation_id_not_string: bool,
+}
+
+impl Body {
+    fn read(r: &Read) -> Self {
+        Self {
+            has_action: yes(r.has_action()),
+            action_type: r.action_type().as_string(),
+            state: r.state().as_string(),
+            has_error: yes(r.has_error()),
+            message_is_object: yes(r.message_is_object()),
+            correlation_id: r.correlation_id().as_string(),
+            correlation_id_not_string: yes(r.correlation_id_not_string()),
+        }
+    }
+
+    fn fields(&self) -> BodyFields<'_> {
+        BodyFields {
+            has_action: self.has_action,
+            action_type: self.action_type.as_deref(),
+            state: self.state.as_deref(),
+            has_error: self.has_error,
+            message_is_object: self.message_is_object,
+            correlation_id: self.correlation_id.as_deref(),
+            correlation_id_not_string: self.correlation_id_not_string,
+        }
+    }
+}
+
+impl Frame {
+    /// Reads what the frame reader routed; an unknown `kind` reads as a
+    /// binary frame.
+    pub fn read(r: &Read) -> Self {
+        let prefix = || r.prefix().as_string().unwrap_or_default();
+        match r.kind().as_string().as_deref() {
+            Some("frame") => Frame::Parsed(Parsed {
+                value: r.value(),
+                is_object: yes(r.is_object()),
+                action_is_message: yes(r.action_is_message()),
+                has_headers: yes(r.has_headers()),
+                headers: nested(r.headers()).map(|h| Headers {
+                    correlation_id: h.correlation_id().as_string(),
+                    correlation_id_not_string: yes(h.correlation_id_not_string()),
+                    schema_ref: h.schema_ref().as_string(),
+                    action: h.action().as_string(),
+                }),
+                top: nested(r.top()).map(|b| Body::read(&b)).unwrap_or_default(),
+                payload: nested(r.payload()).map(|b| Body::read(&b)),
+            }),
+            Some("notJson") => Frame::NotJson { prefix: prefix() },
+            Some("tooLarge") => Frame::TooLarge {
+                size: r.size().as_f64().unwrap_or_default(),
+                prefix: prefix(),
+            },
+            _ => Frame::Binary,
+        }
+    }
+}
+
+impl Parsed {
+    /// The routing fields, borrowing the strings.
+    pub fn routing(&self) -> Routing<'_> {
+        Routing {
+            is_object: self.is_object,
+            action_is_message: self.action_is_message,
+            has_headers: self.has_headers,
+            headers: self.headers.as_ref().map(|h| HeaderFields {
+                correlation_id: h.correlation_id.as_deref(),
+                correlation_id_not_string: h.correlation_id_not_string,
+                schema_ref: h.schema_ref.as_deref(),
+                action: h.action.as_deref(),
+            }),
+            top: self.top.fields(),
+            payload: self.payload.as_ref().map(Body::fields),
+        }
+    }
+
+    /// A frame of a REST answer that names no request (no correlationId in
+    /// its headers, itself or its payload) is the answer to `correlation_id`,
+    /// which stands in for its payload's correlationId when it has a payload
+    /// object, else its own (so a bare frame that carries a payload object,
+    /// whose body is the frame itself, stays unnamed).
+    pub fn answer_to(&mut self, correlation_id: &str) {
+        let named = self
+            .headers
+            .as_ref()
+            .is_some_and(|h| h.correlation_id.is_some())
+            || self.top.correlation_id.is_some()
+            || self
+                .payload
+                .as_ref()
+                .is_some_and(|p| p.correlation_id.is_some());
+        if !named {
+            let body = self.payload.as_mut().unwrap_or(&mut self.top);
+            body.correlation_id = Some(String::from(correlation_id));
+        }
+    }
+}
+
+/// The [`ErrorFields`] of an error frame, owned; its body is its `payload`
+/// when `enveloped`, else the frame itself.
+#[derive(Debug, Default)]
+pub struct OwnedErrorFields([Option<String>; 6]);
+
+impl OwnedErrorFields {
+    /// Reads them (one JavaScript call, `errorFields`).
+    pub fn read(frame: &JsValue, enveloped: bool) -> Self {
+        let r = error_fields(frame, enveloped);
+        Self(
+            [
+                r.item_error_code(),
+                r.item_content(),
+                r.error_code(),
+                r.error_error_code(),
+                r.error_message(),
+                r.error_text(),
+            ]
+            .map(|v| v.as_string()),
+        )
+    }
+
+    /// Borrows them as the core's [`ErrorFields`].
+    pub fn fields(&self) -> ErrorFields<'_> {
+        let [item_error_code, item_content, error_code, error_error_code, error_message, error_text] =
+            self.0.each_ref().map(Option::as_deref);
+        ErrorFields {
+            item_error_code,
+            item_content,
+            error_code,
+            error_error_code,
+            error_message,
+            error_text,
+        }
+    }
+}
+
+/// The frame reader's callback: one [`Read`] of kind `frame`, `notJson`,
+/// `tooLarge` or `binary`.
+pub type RouteFn = dyn FnMut(Read);
