@@ -16,11 +16,10 @@
 // Environment: GECKODRIVER (default: geckodriver on PATH, else
 // ~/.cargo/bin/geckodriver), FIREFOX (default /usr/bin/firefox-esr).
 
-import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import path from 'node:path';
-import { freePort, waitReady } from './driver-process.mjs';
+import { startDriver } from './driver-process.mjs';
 import { Builder } from 'selenium-webdriver';
 
 const FIREFOX = process.env.FIREFOX || '/usr/bin/firefox-esr';
@@ -38,30 +37,12 @@ export async function startFirefox() {
   if (!driverBin) throw new Error('geckodriver is not on PATH nor in ~/.cargo/bin: run `make tools` (cargo install geckodriver) or set GECKODRIVER');
   if (!existsSync(FIREFOX)) throw new Error(`${FIREFOX} is missing: run \`make tools\` (Debian package firefox-esr) or set FIREFOX`);
   const home = mkdtempSync(path.join(tmpdir(), 'optave-firefox-'));
-  const port = await freePort();
   const env = { ...process.env, HOME: home, TMPDIR: home, MOZ_HEADLESS: '1' };
-  let log = '';
-  const child = spawn('timeout', ['--kill-after=5', String(DRIVER_LIFETIME_SECS), driverBin, '--port', String(port), '--host', '127.0.0.1'], {
-    env,
-    stdio: ['ignore', 'pipe', 'pipe'],
+  const { url, stopDriver, log } = await startDriver({
+    name: 'geckodriver', bin: driverBin, args: (port) => ['--port', String(port), '--host', '127.0.0.1'], env, home, lifetimeSecs: DRIVER_LIFETIME_SECS,
   });
-  const keep = (chunk) => {
-    log = (log + chunk.toString()).slice(-4_000);
-  };
-  child.stdout.on('data', keep);
-  child.stderr.on('data', keep);
-  const url = `http://127.0.0.1:${port}`;
-  const stopDriver = async () => {
-    if (child.exitCode === null && child.signalCode === null) {
-      const exited = new Promise((r) => child.once('exit', r));
-      child.kill('SIGTERM');
-      await exited;
-    }
-    rmSync(home, { recursive: true, force: true });
-  };
   let driver;
   try {
-    await waitReady('geckodriver', url, child, () => log);
     driver = await new Builder()
       .usingServer(url)
       .withCapabilities({
@@ -90,7 +71,7 @@ export async function startFirefox() {
     driver,
     browserVersion: caps.get('browserVersion'),
     evaluate: (fn, arg) => driver.executeScript(`return (${fn.toString()})(arguments[0]);`, arg),
-    driverLog: () => log,
+    driverLog: log,
     async quit() {
       await driver.quit().catch(() => {});
       await stopDriver();

@@ -17,11 +17,10 @@
 // Environment: WEBKITDRIVER (default /usr/bin/WebKitWebDriver), MINIBROWSER
 // (default: /usr/lib/<multiarch>/webkit2gtk-4.1/MiniBrowser, of libwebkit2gtk-4.1-0).
 
-import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { freePort, waitReady } from './driver-process.mjs';
+import { startDriver } from './driver-process.mjs';
 import { Builder, By } from 'selenium-webdriver';
 
 const DRIVER = process.env.WEBKITDRIVER || '/usr/bin/WebKitWebDriver';
@@ -39,7 +38,6 @@ export async function startWebKit() {
   }
   if (!MINIBROWSER) throw new Error('no /usr/lib/*/webkit2gtk-4.1/MiniBrowser: run `make tools` (Debian package webkit2gtk-driver) or set MINIBROWSER');
   const home = mkdtempSync(path.join(tmpdir(), 'optave-webkit-'));
-  const port = await freePort();
   const env = {
     ...process.env,
     HOME: home,
@@ -48,28 +46,11 @@ export async function startWebKit() {
     XDG_DATA_HOME: path.join(home, 'data'),
     TMPDIR: home,
   };
-  let log = '';
-  const child = spawn('timeout', ['--kill-after=5', String(DRIVER_LIFETIME_SECS), DRIVER, `--port=${port}`, '--host=127.0.0.1'], {
-    env,
-    stdio: ['ignore', 'pipe', 'pipe'],
+  const { url, stopDriver, log } = await startDriver({
+    name: 'WebKitWebDriver', bin: DRIVER, args: (port) => [`--port=${port}`, '--host=127.0.0.1'], env, home, lifetimeSecs: DRIVER_LIFETIME_SECS,
   });
-  const keep = (chunk) => {
-    log = (log + chunk.toString()).slice(-4_000);
-  };
-  child.stdout.on('data', keep);
-  child.stderr.on('data', keep);
-  const url = `http://127.0.0.1:${port}`;
-  const stopDriver = async () => {
-    if (child.exitCode === null && child.signalCode === null) {
-      const exited = new Promise((r) => child.once('exit', r));
-      child.kill('SIGTERM');
-      await exited;
-    }
-    rmSync(home, { recursive: true, force: true });
-  };
   let driver;
   try {
-    await waitReady('WebKitWebDriver', url, child, () => log);
     driver = await new Builder()
       .usingServer(url)
       .withCapabilities({
@@ -96,7 +77,7 @@ export async function startWebKit() {
       }
     },
     click: async (css) => (await driver.findElement(By.css(css))).click(),
-    driverLog: () => log,
+    driverLog: log,
     async quit() {
       await driver.quit().catch(() => {});
       await stopDriver();
