@@ -115,8 +115,10 @@ for a in "$@"; do [[ $a == -- ]] && has_separator=1; done
 ((has_separator)) || args+=(-- --nocapture)
 
 scratch=()
+nudger=
 cleanup() {
     local dir
+    [[ -z $nudger ]] || kill "$nudger" 2>/dev/null || true
     for dir in "${scratch[@]}"; do rm -rf "$dir"; done
 }
 trap cleanup EXIT
@@ -151,6 +153,27 @@ if (engine === 'chromium') args.push(`--user-data-dir=${profile}`);
 opts.args = args;
 process.stdout.write(JSON.stringify(caps, null, 2) + '\n');
 EOF
+}
+
+# wasm-bindgen-test-runner serves the test page with tiny_http 0.12, whose
+# thread pool can leave a new connection queued behind threads that hold the
+# browser's idle keep-alive connections: spawn() counts a waiting thread that
+# a task pushed just before has already claimed. The page then waits for the
+# wasm (or a snippet) until another connection reaches the server, or until
+# the browser drops an idle one after minutes, and the run fails with
+# "Failed to detect test as having been run" and the output div still at
+# "Loading scripts...". Chromium's six parallel fetches of the page meet it now
+# and then. Every second, while the engine runs, this opens and closes one
+# connection to each port a wasm-bindgen-test-runner listens on: a pool with no
+# thread waiting starts one for it, and that thread then takes the queued
+# connection. The server sees an empty connection and nothing else.
+nudge_runner_servers() {
+    local port
+    while sleep 1; do
+        for port in $(ss -ltnpH 2>/dev/null | awk '/"wasm-bindgen-te/ { n = split($4, a, ":"); print a[n] }'); do
+            timeout 2 bash -c "exec 3<>/dev/tcp/127.0.0.1/$port && exec 3<&-" 2>/dev/null || true
+        done
+    done
 }
 
 # Runs the suite in one engine; returns wasm-pack's status.
@@ -196,7 +219,11 @@ failed=0
 for engine in "${engines[@]}"; do
     start=$SECONDS
     status=0
+    nudge_runner_servers &
+    nudger=$!
     run_engine "$engine" || status=$?
+    kill "$nudger" 2>/dev/null || true
+    wait "$nudger" 2>/dev/null || true
     took=$((SECONDS - start))
     echo "==> test-wasm: engine $engine done: exit $status in $took s"
     if ((status == 0)); then
