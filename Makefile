@@ -299,22 +299,19 @@ test-pkg: pkg
 	bash scripts/test-pkg.sh $(PKG_DIR) 2>&1 | tee $(LOG_DIR)/pkg.log
 
 # Size gate: prints the gzip -9 size of wasm + JS (the bundled entry) against the
-# 28,000 B budget and fails above the growth ceiling SIZE_CEILING (the
-# 40,000 B target is still missed; the resilient session costs about 7 KB,
-# request handles about 2.4 KB, the start without set-up (create(),
-# NOT_INITIALIZED, WASM_LOAD_FAILED, statics before the wasm, the exported
-# OptaveError class) about 0.6 KB of JS, and the REST transport about 9.6 KB;
-# short import names (tools/wasm-imports and esbuild's mangleCache) took
-# 2.5 KB off; liveness
-# (stale detection, wake rules, one tokenProvider call at a time) about 1.1 KB;
-# BENCHMARKS.md,
-# "Size"). It also reports the inline entry
-# (optave-client/inline) and the React entry (optave-client/react), neither gated.
-SIZE_BUDGET ?= 28000
+# 58,000 B budget and each part's share against its own budget (core, facade,
+# wasm-bindgen, library code, message text, glue: scripts/size-check.mjs,
+# apportioned by the wasm before wasm-opt, which keeps its function names),
+# and fails above the growth ceiling SIZE_CEILING. The ceiling moves down with
+# every change that wins bytes, and up only with a note in BENCHMARKS.md,
+# "Size", saying what bought the bytes. It also reports the brotli size, the
+# inline entry (optave-client/inline) and the React entry
+# (optave-client/react), none of them gated.
+SIZE_BUDGET ?= 58000
 SIZE_CEILING ?= 86900
 test-size: pkg
 	@mkdir -p $(LOG_DIR)
-	node scripts/size-check.mjs $(PKG_DIR) $(SIZE_BUDGET) --ceiling=$(SIZE_CEILING) 2>&1 | tee $(LOG_DIR)/size.log
+	node scripts/size-check.mjs $(PKG_DIR) $(SIZE_BUDGET) --ceiling=$(SIZE_CEILING) --parts=$(GLUE_DIR)/short.wasm 2>&1 | tee $(LOG_DIR)/size.log
 
 # Browser benchmarks (release package, headless Chromium, local server):
 # prints one table and writes target/bench.json.

@@ -2,7 +2,7 @@
 // Size check of the built package: the wasm and its JS glue, raw and gzip -9
 // (gated), and brotli 11 (reported).
 //
-//   node scripts/size-check.mjs [pkgDir=pkg] [budgetBytes=28000] [--ceiling=bytes]
+//   node scripts/size-check.mjs [pkgDir=pkg] [budgetBytes=58000] [--ceiling=bytes] [--parts=wasm]
 //
 // The budget applies to wasm + JS glue together (sum of their gzip -9 sizes,
 // i.e. what a page transfers). Exits 1 when over budget. With --ceiling, the
@@ -10,13 +10,47 @@
 // ceiling: `make test` uses it to catch growth while the budget is still
 // missed (see BENCHMARKS.md). It also reports the inline entry and the React
 // entry (react.js), neither gated. bench/run.mjs imports measureSize().
+//
+// With --parts=<wasm with names> (the wasm before wasm-opt), it prints each
+// part's share of the total against its budget (PART_BUDGETS, which add up to
+// the default budget): the core, the facade, wasm-bindgen, library code,
+// message text (scripts/wasm-parts.mjs) and the JS glue. Reported, not gated.
 
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import zlib from 'node:zlib';
+import { PARTS, wasmParts } from './wasm-parts.mjs';
 
-export const DEFAULT_BUDGET = 28000;
+export const DEFAULT_BUDGET = 58000;
+
+/** Each part's budget, gzip -9 bytes; they add up to DEFAULT_BUDGET. */
+export const PART_BUDGETS = {
+  core: 26000,
+  facade: 10500,
+  'wasm-bindgen': 5000,
+  library: 6500,
+  'message text': 5000,
+  glue: 5000,
+};
+
+/**
+ * Each part's share of the shipped gzip size: the wasm's gzip size apportioned
+ * by each part's gzip size on its own in `namedWasm`, and the glue as it is.
+ * Returns `[{ part, raw, gzip, budget }]`.
+ */
+export function partsOf(s, namedWasm) {
+  const parts = wasmParts(namedWasm);
+  const alone = PARTS.reduce((n, p) => n + parts[p].gzip, 0);
+  const rows = PARTS.map((part) => ({
+    part,
+    raw: parts[part].raw,
+    gzip: Math.round((s.wasm.gzip * parts[part].gzip) / alone),
+    budget: PART_BUDGETS[part],
+  }));
+  rows.push({ part: 'glue', raw: s.js.raw, gzip: s.js.gzip, budget: PART_BUDGETS.glue });
+  return rows;
+}
 
 /**
  * Every JS file the entry loads: `optave_client.js` (which bundles the glue,
@@ -70,8 +104,9 @@ export function measureSize(pkgDir) {
 
 function main() {
   const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-  const args = process.argv.slice(2).filter((a) => !a.startsWith('--ceiling='));
+  const args = process.argv.slice(2).filter((a) => !a.startsWith('--'));
   const ceilingArg = process.argv.find((a) => a.startsWith('--ceiling='));
+  const partsArg = process.argv.find((a) => a.startsWith('--parts='));
   const ceiling = ceilingArg ? Number(ceilingArg.slice('--ceiling='.length)) : undefined;
   const pkgDir = path.resolve(args[0] || path.join(root, 'pkg'));
   const budget = args[1] === undefined ? DEFAULT_BUDGET : Number(args[1]);
@@ -99,6 +134,20 @@ function main() {
   }
   if (s.react) {
     console.log(`size: react entry (react.js, on top of the main entry; React not included) ${s.react.raw} B raw / ${s.react.gzip} B gzip -9 (report)`);
+  }
+  if (partsArg) {
+    const file = partsArg.slice('--parts='.length);
+    try {
+      for (const row of partsOf(s, file)) {
+        const verdict = row.gzip <= row.budget ? 'met' : `over by ${row.gzip - row.budget} B`;
+        console.log(
+          `size: part ${row.part.padEnd(12)} ${String(row.gzip).padStart(6)} B gzip (budget ${row.budget} B, ${verdict}); ` +
+            `${row.raw} B raw${row.part === 'glue' ? '' : ' before wasm-opt'}`,
+        );
+      }
+    } catch (e) {
+      console.log(`size: parts not measured: ${e.message}`);
+    }
   }
   const withinBudget = s.total.gzip <= budget;
   let ok = withinBudget;
