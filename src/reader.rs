@@ -10,7 +10,7 @@ use alloc::string::String;
 
 use optave_core::inbound::{BodyFields, ErrorFields, HeaderFields, Routing};
 use wasm_bindgen::prelude::*;
-use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen::JsValue;
 
 #[wasm_bindgen(module = "/js/bindings.js")]
 extern "C" {
@@ -24,70 +24,65 @@ extern "C" {
     /// what it routes (`kind`, `value`, `size`, `prefix` and the [`Routing`]
     /// fields: `isObject`, `actionIsMessage`, `hasHeaders`, `headers`, `top`,
     /// `payload`), the [`HeaderFields`] and [`BodyFields`] it holds, and the
-    /// [`ErrorFields`] of `errorFields`. A member that is missing reads as
-    /// `undefined`.
+    /// [`ErrorFields`] of `errorFields`.
+    ///
+    /// The getters are typed, so each is one call that converts its value on
+    /// the way, with no `JsValue` handle to take and release: the reader
+    /// writes each flag as a boolean and each text as a string or
+    /// `undefined` (read as `None`). Of a frame that is not an object only
+    /// `kind`, `value` and `isObject` are read.
     #[derive(Debug)]
     pub type Read;
     #[wasm_bindgen(method, getter)]
-    fn kind(this: &Read) -> JsValue;
+    fn kind(this: &Read) -> Option<String>;
     #[wasm_bindgen(method, getter)]
     fn value(this: &Read) -> JsValue;
     #[wasm_bindgen(method, getter)]
-    fn size(this: &Read) -> JsValue;
+    fn size(this: &Read) -> f64;
     #[wasm_bindgen(method, getter)]
-    fn prefix(this: &Read) -> JsValue;
+    fn prefix(this: &Read) -> Option<String>;
     #[wasm_bindgen(method, getter = isObject)]
-    fn is_object(this: &Read) -> JsValue;
+    fn is_object(this: &Read) -> bool;
     #[wasm_bindgen(method, getter = actionIsMessage)]
-    fn action_is_message(this: &Read) -> JsValue;
+    fn action_is_message(this: &Read) -> bool;
     #[wasm_bindgen(method, getter = hasHeaders)]
-    fn has_headers(this: &Read) -> JsValue;
+    fn has_headers(this: &Read) -> bool;
     #[wasm_bindgen(method, getter)]
-    fn headers(this: &Read) -> JsValue;
+    fn headers(this: &Read) -> Option<Read>;
     #[wasm_bindgen(method, getter)]
-    fn top(this: &Read) -> JsValue;
+    fn top(this: &Read) -> Option<Read>;
     #[wasm_bindgen(method, getter)]
-    fn payload(this: &Read) -> JsValue;
+    fn payload(this: &Read) -> Option<Read>;
     #[wasm_bindgen(method, getter = correlationId)]
-    fn correlation_id(this: &Read) -> JsValue;
+    fn correlation_id(this: &Read) -> Option<String>;
     #[wasm_bindgen(method, getter = correlationIdNotString)]
-    fn correlation_id_not_string(this: &Read) -> JsValue;
+    fn correlation_id_not_string(this: &Read) -> bool;
     #[wasm_bindgen(method, getter = schemaRef)]
-    fn schema_ref(this: &Read) -> JsValue;
+    fn schema_ref(this: &Read) -> Option<String>;
     #[wasm_bindgen(method, getter)]
-    fn action(this: &Read) -> JsValue;
+    fn action(this: &Read) -> Option<String>;
     #[wasm_bindgen(method, getter = hasAction)]
-    fn has_action(this: &Read) -> JsValue;
+    fn has_action(this: &Read) -> bool;
     #[wasm_bindgen(method, getter = actionType)]
-    fn action_type(this: &Read) -> JsValue;
+    fn action_type(this: &Read) -> Option<String>;
     #[wasm_bindgen(method, getter)]
-    fn state(this: &Read) -> JsValue;
+    fn state(this: &Read) -> Option<String>;
     #[wasm_bindgen(method, getter = hasError)]
-    fn has_error(this: &Read) -> JsValue;
+    fn has_error(this: &Read) -> bool;
     #[wasm_bindgen(method, getter = messageIsObject)]
-    fn message_is_object(this: &Read) -> JsValue;
+    fn message_is_object(this: &Read) -> bool;
     #[wasm_bindgen(method, getter = itemErrorCode)]
-    fn item_error_code(this: &Read) -> JsValue;
+    fn item_error_code(this: &Read) -> Option<String>;
     #[wasm_bindgen(method, getter = itemContent)]
-    fn item_content(this: &Read) -> JsValue;
+    fn item_content(this: &Read) -> Option<String>;
     #[wasm_bindgen(method, getter = errorCode)]
-    fn error_code(this: &Read) -> JsValue;
+    fn error_code(this: &Read) -> Option<String>;
     #[wasm_bindgen(method, getter = errorErrorCode)]
-    fn error_error_code(this: &Read) -> JsValue;
+    fn error_error_code(this: &Read) -> Option<String>;
     #[wasm_bindgen(method, getter = errorMessage)]
-    fn error_message(this: &Read) -> JsValue;
+    fn error_message(this: &Read) -> Option<String>;
     #[wasm_bindgen(method, getter = errorText)]
-    fn error_text(this: &Read) -> JsValue;
-}
-
-/// `true` only for the boolean `true`.
-fn yes(v: JsValue) -> bool {
-    v.as_bool().unwrap_or(false)
-}
-
-/// A nested object of a [`Read`], when it is there.
-fn nested(v: JsValue) -> Option<Read> {
-    v.is_object().then(|| v.unchecked_into())
+    fn error_text(this: &Read) -> Option<String>;
 }
 
 /// One inbound frame as the reader read it.
@@ -151,13 +146,13 @@ struct Body {
 impl Body {
     fn read(r: &Read) -> Self {
         Self {
-            has_action: yes(r.has_action()),
-            action_type: r.action_type().as_string(),
-            state: r.state().as_string(),
-            has_error: yes(r.has_error()),
-            message_is_object: yes(r.message_is_object()),
-            correlation_id: r.correlation_id().as_string(),
-            correlation_id_not_string: yes(r.correlation_id_not_string()),
+            has_action: r.has_action(),
+            action_type: r.action_type(),
+            state: r.state(),
+            has_error: r.has_error(),
+            message_is_object: r.message_is_object(),
+            correlation_id: r.correlation_id(),
+            correlation_id_not_string: r.correlation_id_not_string(),
         }
     }
 
@@ -178,25 +173,34 @@ impl Frame {
     /// Reads what the frame reader routed; an unknown `kind` reads as a
     /// binary frame.
     pub fn read(r: &Read) -> Self {
-        let prefix = || r.prefix().as_string().unwrap_or_default();
-        match r.kind().as_string().as_deref() {
+        let prefix = || r.prefix().unwrap_or_default();
+        match r.kind().as_deref() {
+            Some("frame") if !r.is_object() => Frame::Parsed(Parsed {
+                value: r.value(),
+                is_object: false,
+                action_is_message: false,
+                has_headers: false,
+                headers: None,
+                top: Body::default(),
+                payload: None,
+            }),
             Some("frame") => Frame::Parsed(Parsed {
                 value: r.value(),
-                is_object: yes(r.is_object()),
-                action_is_message: yes(r.action_is_message()),
-                has_headers: yes(r.has_headers()),
-                headers: nested(r.headers()).map(|h| Headers {
-                    correlation_id: h.correlation_id().as_string(),
-                    correlation_id_not_string: yes(h.correlation_id_not_string()),
-                    schema_ref: h.schema_ref().as_string(),
-                    action: h.action().as_string(),
+                is_object: true,
+                action_is_message: r.action_is_message(),
+                has_headers: r.has_headers(),
+                headers: r.headers().map(|h| Headers {
+                    correlation_id: h.correlation_id(),
+                    correlation_id_not_string: h.correlation_id_not_string(),
+                    schema_ref: h.schema_ref(),
+                    action: h.action(),
                 }),
-                top: nested(r.top()).map(|b| Body::read(&b)).unwrap_or_default(),
-                payload: nested(r.payload()).map(|b| Body::read(&b)),
+                top: r.top().map(|b| Body::read(&b)).unwrap_or_default(),
+                payload: r.payload().map(|b| Body::read(&b)),
             }),
             Some("notJson") => Frame::NotJson { prefix: prefix() },
             Some("tooLarge") => Frame::TooLarge {
-                size: r.size().as_f64().unwrap_or_default(),
+                size: r.size(),
                 prefix: prefix(),
             },
             _ => Frame::Binary,
@@ -253,17 +257,14 @@ impl OwnedErrorFields {
     /// Reads them (one JavaScript call, `errorFields`).
     pub fn read(frame: &JsValue, enveloped: bool) -> Self {
         let r = error_fields(frame, enveloped);
-        Self(
-            [
-                r.item_error_code(),
-                r.item_content(),
-                r.error_code(),
-                r.error_error_code(),
-                r.error_message(),
-                r.error_text(),
-            ]
-            .map(|v| v.as_string()),
-        )
+        Self([
+            r.item_error_code(),
+            r.item_content(),
+            r.error_code(),
+            r.error_error_code(),
+            r.error_message(),
+            r.error_text(),
+        ])
     }
 
     /// Borrows them as the core's [`ErrorFields`].
