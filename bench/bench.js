@@ -218,6 +218,8 @@ async function main() {
     info.wasmMemoryKiB[at] = wasm.memory.buffer.byteLength / 1024;
   };
   log(`crossOriginIsolated ${info.crossOriginIsolated}, performance.now() step ${info.timerResolutionMs} ms`);
+  // BENCH_ROWS (bench/run.mjs): only these groups of rows, e.g. ['inbound'].
+  const want = (group) => !cfg.rows || cfg.rows.includes(group);
 
   /** Warm-up, then R rounds each of `sdk` and `limit`, alternating which goes first. */
   async function paired(label, sdk, limit) {
@@ -300,88 +302,90 @@ async function main() {
     return { ...res, n, envelopeBytes: bytes };
   }
 
-  wasmMark('beforeOutbound');
-  const seedRes = await outbound('seed', 'outbound seed 002', seed, cfg.outboundSeedN);
-  wasmMark('afterOutboundSeed');
-  rows.push(rowRatio('outbound', `outbound seed 002, ${seedRes.envelopeBytes} B (envelopes/s)`, seedRes, 0.6, { n: seedRes.n }));
+  if (want('outbound')) {
+    wasmMark('beforeOutbound');
+    const seedRes = await outbound('seed', 'outbound seed 002', seed, cfg.outboundSeedN);
+    wasmMark('afterOutboundSeed');
+    rows.push(rowRatio('outbound', `outbound seed 002, ${seedRes.envelopeBytes} B (envelopes/s)`, seedRes, 0.6, { n: seedRes.n }));
 
-  // Where a seed-002 send goes: the same loops with `WebSocket.prototype.send`
-  // stubbed, so the SDK row is its own work per envelope (params
-  // serialization, the copy into wasm, the build, the copy out, tracking)
-  // and the limit row the raw path's (`JSON.stringify(envelope)`); the note
-  // adds what `ws.send` itself costs on this socket. Report only: it says
-  // how much of the outbound ratio the SDK can still move.
-  {
-    const silent = withTags(seed, ['fault:silent']);
-    const envelope = JSON.parse(captureSend(() => primary.interaction(numbered(silent))).text);
-    const text = JSON.stringify(envelope);
-    const n = cfg.outboundSeedN;
-    const stubbed = (loop) => {
-      const original = WebSocket.prototype.send;
-      WebSocket.prototype.send = function stub() {};
-      try {
-        const t0 = now();
-        loop();
-        return ((now() - t0) * 1000) / n;
-      } finally {
-        WebSocket.prototype.send = original;
-      }
-    };
-    await settleSdk(primary, sdkSocket);
-    const res = await paired('outbound seed 002, send stubbed (µs per envelope)', async () => {
-      const ids = requestIds(silent, n);
-      return stubbed(() => {
-        for (let i = 0; i < n; i++) {
-          silent.request.requestId = ids[i];
-          primary.interaction(silent);
+    // Where a seed-002 send goes: the same loops with `WebSocket.prototype.send`
+    // stubbed, so the SDK row is its own work per envelope (params
+    // serialization, the copy into wasm, the build, the copy out, tracking)
+    // and the limit row the raw path's (`JSON.stringify(envelope)`); the note
+    // adds what `ws.send` itself costs on this socket. Report only: it says
+    // how much of the outbound ratio the SDK can still move.
+    {
+      const silent = withTags(seed, ['fault:silent']);
+      const envelope = JSON.parse(captureSend(() => primary.interaction(numbered(silent))).text);
+      const text = JSON.stringify(envelope);
+      const n = cfg.outboundSeedN;
+      const stubbed = (loop) => {
+        const original = WebSocket.prototype.send;
+        WebSocket.prototype.send = function stub() {};
+        try {
+          const t0 = now();
+          loop();
+          return ((now() - t0) * 1000) / n;
+        } finally {
+          WebSocket.prototype.send = original;
         }
+      };
+      await settleSdk(primary, sdkSocket);
+      const res = await paired('outbound seed 002, send stubbed (µs per envelope)', async () => {
+        const ids = requestIds(silent, n);
+        return stubbed(() => {
+          for (let i = 0; i < n; i++) {
+            silent.request.requestId = ids[i];
+            primary.interaction(silent);
+          }
+        });
+      }, async () => stubbed(() => {
+        for (let i = 0; i < n; i++) JSON.stringify(envelope);
+      }));
+      const raw = await openSocket(WS_URL, protocols);
+      const next = channel(raw);
+      const sends = [];
+      for (let r = 0; r < R; r++) {
+        await collect();
+        const t0 = now();
+        for (let i = 0; i < n; i++) raw.send(text);
+        sends.push(((now() - t0) * 1000) / n);
+        await settleRaw(raw, next);
+      }
+      raw.close(1000);
+      const s = median(res.sdk);
+      const l = median(res.limit);
+      const send = median(sends);
+      rows.push({
+        id: 'outboundParts', name: 'outbound seed 002, per envelope with WebSocket.send stubbed (µs)',
+        sdk: s, limit: l, ratio: s / l, target: 'report', met: null,
+        note: `SDK work besides ws.send ${s.toFixed(2)} µs, raw path's JSON.stringify ${l.toFixed(2)} µs; ws.send alone ${send.toFixed(2)} µs`,
+        rounds: { sdk: res.sdk, limit: res.limit, send: sends },
       });
-    }, async () => stubbed(() => {
-      for (let i = 0; i < n; i++) JSON.stringify(envelope);
-    }));
-    const raw = await openSocket(WS_URL, protocols);
-    const next = channel(raw);
-    const sends = [];
-    for (let r = 0; r < R; r++) {
-      await collect();
-      const t0 = now();
-      for (let i = 0; i < n; i++) raw.send(text);
-      sends.push(((now() - t0) * 1000) / n);
-      await settleRaw(raw, next);
     }
-    raw.close(1000);
-    const s = median(res.sdk);
-    const l = median(res.limit);
-    const send = median(sends);
-    rows.push({
-      id: 'outboundParts', name: 'outbound seed 002, per envelope with WebSocket.send stubbed (µs)',
-      sdk: s, limit: l, ratio: s / l, target: 'report', met: null,
-      note: `SDK work besides ws.send ${s.toFixed(2)} µs, raw path's JSON.stringify ${l.toFixed(2)} µs; ws.send alone ${send.toFixed(2)} µs`,
-      rounds: { sdk: res.sdk, limit: res.limit, send: sends },
-    });
-  }
 
-  const conv200 = longConversation(seed, cfg.conversation200);
-  const c200Res = await outbound('conv200', 'outbound 200-message conversation', conv200, cfg.outbound200N);
-  wasmMark('afterOutbound200');
-  rows.push(rowRatio('outbound200', `outbound 200-msg conversation, ${c200Res.envelopeBytes} B (envelopes/s)`, c200Res, 0.6, { n: c200Res.n }));
+    const conv200 = longConversation(seed, cfg.conversation200);
+    const c200Res = await outbound('conv200', 'outbound 200-message conversation', conv200, cfg.outbound200N);
+    wasmMark('afterOutbound200');
+    rows.push(rowRatio('outbound200', `outbound 200-msg conversation, ${c200Res.envelopeBytes} B (envelopes/s)`, c200Res, 0.6, { n: c200Res.n }));
 
-  // ~100 KiB envelope: grow the conversation until the SDK's envelope is just under the target.
-  let count = 400;
-  let big = null;
-  for (let attempt = 0; attempt < 6; attempt++) {
-    big = longConversation(seed, count, 20);
-    const text = captureSend(() => primary.interaction(numbered(withTags(big, ['fault:silent'])))).text;
-    const len = byteLength(text);
-    if (len <= cfg.envelopeTargetBytes && len > cfg.envelopeTargetBytes * 0.98) break;
-    count = Math.max(1, Math.floor(count * (cfg.envelopeTargetBytes * 0.99) / len));
+    // ~100 KiB envelope: grow the conversation until the SDK's envelope is just under the target.
+    let count = 400;
+    let big = null;
+    for (let attempt = 0; attempt < 6; attempt++) {
+      big = longConversation(seed, count, 20);
+      const text = captureSend(() => primary.interaction(numbered(withTags(big, ['fault:silent'])))).text;
+      const len = byteLength(text);
+      if (len <= cfg.envelopeTargetBytes && len > cfg.envelopeTargetBytes * 0.98) break;
+      count = Math.max(1, Math.floor(count * (cfg.envelopeTargetBytes * 0.99) / len));
+    }
+    const bigRes = await outbound('conv100k', 'outbound ~100 KiB', big, cfg.outbound100kN);
+    rows.push(rowRatio('outbound100k', `outbound ~100 KiB envelope, ${bigRes.envelopeBytes} B (envelopes/s)`, bigRes, null, { n: bigRes.n }));
+    wasmMark('afterOutbound100k');
   }
-  const bigRes = await outbound('conv100k', 'outbound ~100 KiB', big, cfg.outbound100kN);
-  rows.push(rowRatio('outbound100k', `outbound ~100 KiB envelope, ${bigRes.envelopeBytes} B (envelopes/s)`, bigRes, null, { n: bigRes.n }));
-  wasmMark('afterOutbound100k');
 
   // ---- row 4: inbound dispatch
-  {
+  if (want('inbound')) {
     const N = cfg.burstN;
     const burst = withTags(seed, [`fault:burst=${N}`]);
     let count = 0;
@@ -430,7 +434,7 @@ async function main() {
   }
 
   // ---- row 5: round trip
-  {
+  if (want('roundtrip')) {
     const N = cfg.roundTripN;
     const client = await newClient();
     const rawWs = await openSocket(WS_URL, protocols);
@@ -489,7 +493,7 @@ async function main() {
   }
 
   // ---- row 5b: round trip over REST (transport 'rest', POST /message/{action})
-  {
+  if (want('rest')) {
     const N = cfg.restRoundTripN;
     const client = new OptaveClient({ ...clientOptions, restUrl: location.origin, transport: 'rest' });
     await client.connect();
@@ -546,7 +550,7 @@ async function main() {
   wasmMark('afterRoundTrip');
 
   // ---- row 6: start-up, each round in a fresh iframe
-  {
+  if (want('startup')) {
     const once = (mode) =>
       new Promise((resolve, reject) => {
         const frame = document.createElement('iframe');
@@ -583,7 +587,7 @@ async function main() {
   }
 
   // ---- row 7: memory
-  {
+  if (want('memory')) {
     const KiB = 1024;
     const client = await newClient();
     let received = 0;
@@ -700,7 +704,7 @@ async function main() {
 
   // ---- row 8: a real server restart (the supervisor kills the server
   // process and starts it again on the same port downMs later)
-  rows.push(...(await restartRows(seed, clientOptions, info)));
+  if (want('restart')) rows.push(...(await restartRows(seed, clientOptions, info)));
   return { rows, info };
 }
 

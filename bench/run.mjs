@@ -14,7 +14,10 @@
 // ran (targets missed or not), 1 when the harness itself failed.
 //
 // Environment: CHROMIUM (default /usr/bin/chromium), BENCH_ROUNDS (default 7),
-// BENCH_QUICK=1 (small counts, for checking the harness).
+// BENCH_QUICK=1 (small counts, for checking the harness), BENCH_ROWS (a comma list
+// of row groups to run, default all: outbound, inbound, roundtrip, rest, startup,
+// memory, restart; the size rows are always printed), BENCH_PKG (the package
+// directory, default pkg/).
 
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -28,7 +31,9 @@ const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 // The server built with the `server-release` profile (speed-optimised; `make bench` builds it).
 const SERVER_BIN = path.join(ROOT, 'target', 'server-release', 'oco-local-server');
 const SUPERVISOR_BIN = path.join(ROOT, 'target', 'server-release', 'oco-supervisor');
-const PKG = path.join(ROOT, 'pkg');
+// BENCH_PKG: another built package to measure with this bench (an older
+// build, for a like-for-like comparison); default pkg/.
+const PKG = path.resolve(process.env.BENCH_PKG || path.join(ROOT, 'pkg'));
 const OUT = path.join(ROOT, 'target', 'bench.json');
 const SEED = path.join(ROOT, 'core', 'tests', 'fixtures', 'seed002_interaction_params.json');
 const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
@@ -165,6 +170,7 @@ async function main() {
   const t0 = Date.now();
   const seed = JSON.parse(readFileSync(SEED, 'utf8'));
   const config = { rounds: Number(process.env.BENCH_ROUNDS) || 7 };
+  if (process.env.BENCH_ROWS) config.rows = process.env.BENCH_ROWS.split(',').map((g) => g.trim()).filter(Boolean);
   if (process.env.BENCH_QUICK) {
     Object.assign(config, {
       rounds: 3, outboundSeedN: 500, outbound200N: 50, outbound100kN: 20, burstN: 2000,
