@@ -7,7 +7,7 @@
 //   node bench/coldstart.mjs      (needs `make pkg` and `make server-release`;
 //                                  `make bench-coldstart` builds both and runs it)
 //
-// Three pages (bench/coldstart/), served by the local server (server-release
+// Four pages (bench/coldstart/), served by the local server (server-release
 // build, `--no-auth`, analysis on, every answer brotli-compressed because
 // Chromium accepts it; the package's .js and .wasm from brotli-11 files made
 // once, see writePkg):
@@ -17,6 +17,9 @@
 //   sdk          `await OptaveClient.create()`, `connect()`, `interaction(params)`;
 //   sdk-preload  the same with <link rel="modulepreload"> for the glue and
 //                <link rel="preload" as="fetch" crossorigin> for the wasm.
+//   sdk-inline   the same as sdk with the inline entry (`/pkg/inline.js`, the
+//                wasm as base64 inside the module): one file fewer in the
+//                chain, more bytes.
 // Per page and network: one warm-up round, then ROUNDS rounds (pages
 // interleaved, their order rotating); the median of navigation start → first
 // frame (performance.now() in the page, whose origin is the navigation), the
@@ -65,6 +68,7 @@ export const PAGES = [
   { id: 'bare', file: 'bare.html', label: 'bare WebSocket, same envelope' },
   { id: 'sdk', file: 'sdk.html', label: 'SDK: create() + connect() + interaction()' },
   { id: 'sdk-preload', file: 'sdk-preload.html', label: 'SDK with modulepreload + wasm preload' },
+  { id: 'sdk-inline', file: 'sdk-inline.html', label: 'SDK, inline entry (wasm as base64 in the module)' },
 ];
 
 const progress = (msg) => process.stderr.write(`${msg}\n`);
@@ -281,18 +285,17 @@ async function main() {
     for (const p of PAGES) {
       const r = report.networks[netId].pages[p.id];
       const res = (name) => r.res[name] || {};
-      const snippet = Object.keys(r.res).find((n) => n.includes('/snippets/'));
       timeline.push([
         `${network.label}: ${p.id}`, f(r.nav && r.nav.responseEnd),
         f(res('/pkg/optave_client.js').start), f(res('/pkg/optave_client.js').end),
-        f(snippet && res(snippet).end), f(r.marks.script),
+        f(res('/pkg/inline.js').end), f(r.marks.script),
         f(res('/pkg/optave_client_bg.wasm').start), f(res('/pkg/optave_client_bg.wasm').responseStart),
         f(res('/pkg/optave_client_bg.wasm').end), f(r.marks.created), f(r.marks.open), f(r.marks.frame),
       ]);
     }
   }
   console.log('timeline, medians in ms from navigation (— : not on that page):');
-  console.log(table(['page', 'HTML end', 'glue start', 'glue end', 'snippet end', 'page module runs', 'wasm start',
+  console.log(table(['page', 'HTML end', 'glue start', 'glue end', 'inline.js end', 'page module runs', 'wasm start',
     'wasm 1st byte', 'wasm end', 'created', 'open', 'first frame'], timeline, new Set([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11])));
   console.log('');
   console.log(`package: wasm ${sizes.wasm.raw} B raw, ${sizes.wasm.gzip9} B gzip -9, ${sizes.wasm.br11} B brotli 11 (${sizes.wasm.br4} B brotli 4); ` +
