@@ -220,6 +220,8 @@ $(PKG_STAMP): $(PKG_INPUTS) | tools
 	echo "==> pkg: wasm-opt $(WASM_OPT_FLAGS) (features: $(WASM_OPT_FEATURES))"
 	$(WASM_OPT) $(WASM_OPT_FLAGS) $(WASM_OPT_FEATURES) $(GLUE_DIR)/short.wasm -o $$wasm
 	echo "==> pkg: $$wasm: $$(stat -c %s $(GLUE_DIR)/$(OUT_NAME)_bg.wasm) -> $$(stat -c %s $$wasm) bytes"
+	echo "==> pkg: $(GLUE_DIR)/parts.wasm: the wasm before wasm-opt without its unused functions, names kept (make test-size's parts)"
+	$(WASM_OPT) --remove-unused-module-elements -g $(WASM_OPT_FEATURES) $(GLUE_DIR)/short.wasm -o $(GLUE_DIR)/parts.wasm
 	echo "==> pkg: bundle js/entry.js with the glue, js/api.js and js/bindings.js (esbuild, the wasm's import names)"
 	node scripts/pkg-entries.mjs bundle $(GLUE_DIR) $(PKG_DIR)
 	cp $(GLUE_DIR)/$(OUT_NAME).d.ts $(PKG_DIR)/
@@ -301,17 +303,18 @@ test-pkg: pkg
 # Size gate: prints the gzip -9 size of wasm + JS (the bundled entry) against the
 # 58,000 B budget and each part's share against its own budget (core, facade,
 # wasm-bindgen, library code, message text, glue: scripts/size-check.mjs,
-# apportioned by the wasm before wasm-opt, which keeps its function names),
+# apportioned by the wasm before wasm-opt, which keeps its function names,
+# less the functions nothing calls: $(GLUE_DIR)/parts.wasm),
 # and fails above the growth ceiling SIZE_CEILING. The ceiling moves down with
 # every change that wins bytes, and up only with a note in BENCHMARKS.md,
 # "Size", saying what bought the bytes. It also reports the brotli size, the
 # inline entry (optave-client/inline) and the React entry
 # (optave-client/react), none of them gated.
 SIZE_BUDGET ?= 58000
-SIZE_CEILING ?= 86900
+SIZE_CEILING ?= 86750
 test-size: pkg
 	@mkdir -p $(LOG_DIR)
-	node scripts/size-check.mjs $(PKG_DIR) $(SIZE_BUDGET) --ceiling=$(SIZE_CEILING) --parts=$(GLUE_DIR)/short.wasm 2>&1 | tee $(LOG_DIR)/size.log
+	node scripts/size-check.mjs $(PKG_DIR) $(SIZE_BUDGET) --ceiling=$(SIZE_CEILING) --parts=$(GLUE_DIR)/parts.wasm 2>&1 | tee $(LOG_DIR)/size.log
 
 # Browser benchmarks (release package, headless Chromium, local server):
 # prints one table and writes target/bench.json.

@@ -11,7 +11,8 @@
 // missed (see BENCHMARKS.md). It also reports the inline entry and the React
 // entry (react.js), neither gated. bench/run.mjs imports measureSize().
 //
-// With --parts=<wasm with names> (the wasm before wasm-opt), it prints each
+// With --parts=<wasm with names> (the wasm before wasm-opt, its unused
+// functions removed: target/wasm-glue/parts.wasm), it prints each
 // part's share of the total against its budget (PART_BUDGETS, which add up to
 // the default budget): the core, the facade, wasm-bindgen, library code,
 // message text (scripts/wasm-parts.mjs) and the JS glue. Reported, not gated.

@@ -3,12 +3,14 @@
 // code (core/alloc/std, the allocator, other crates) and message text (the
 // data segments). scripts/size-check.mjs prints it beside the glue.
 //
-// It reads the wasm that goes into wasm-opt (target/wasm-glue/short.wasm: the
-// release build after wasm-bindgen, which still has its function names, and
-// where LLVM has already inlined what it inlines) and returns each part's raw
-// bytes and its gzip -9 size on its own. The shipped wasm has no names, and
-// wasm-opt inlines across parts, so size-check apportions the shipped gzip
-// size by these figures.
+// It reads the wasm that goes into wasm-opt with only its unused functions
+// removed (target/wasm-glue/parts.wasm, which `make pkg` writes with
+// `wasm-opt --remove-unused-module-elements -g`: the release build after
+// wasm-bindgen, names kept, where LLVM has already inlined what it inlines
+// and nothing is counted that the shipped wasm leaves out) and returns each
+// part's raw bytes and its gzip -9 size on its own. The shipped wasm has no
+// names, and wasm-opt inlines across parts, so size-check apportions the
+// shipped gzip size by these figures.
 
 import { readFileSync } from 'node:fs';
 import zlib from 'node:zlib';
