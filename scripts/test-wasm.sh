@@ -164,14 +164,33 @@ EOF
 # "Failed to detect test as having been run" and the output div still at
 # "Loading scripts...". Chromium's six parallel fetches of the page meet it now
 # and then. Every second, while the engine runs, this opens and closes one
-# connection to each port a wasm-bindgen-test-runner listens on: a pool with no
+# connection to each port a wasm-bindgen-test-runner listens on (runner_ports): a pool with no
 # thread waiting starts one for it, and that thread then takes the queued
 # connection. The server sees an empty connection and nothing else.
 nudge_runner_servers() {
     local port
     while sleep 1; do
-        for port in $(ss -ltnpH 2>/dev/null | awk '/"wasm-bindgen-te/ { n = split($4, a, ":"); print a[n] }'); do
+        for port in $(runner_ports); do
             timeout 2 bash -c "exec 3<>/dev/tcp/127.0.0.1/$port && exec 3<&-" 2>/dev/null || true
+        done
+    done
+}
+
+# The TCP ports the running wasm-bindgen-test-runner processes listen on, from
+# /proc alone (no ss or lsof needed): their socket inodes, matched against the
+# listening sockets (state 0A) of /proc/net/tcp.
+runner_ports() {
+    local dir fd link hex
+    for dir in /proc/[0-9]*; do
+        [[ $(cat "$dir/comm" 2>/dev/null) == wasm-bindgen-te* ]] || continue
+        for fd in "$dir"/fd/*; do
+            link=$(readlink "$fd" 2>/dev/null) || continue
+            [[ $link == socket:* ]] || continue
+            link=${link#socket:[}
+            link=${link%]}
+            for hex in $(awk -v inode="$link" '$4 == "0A" && $10 == inode { split($2, a, ":"); print a[2] }' /proc/net/tcp); do
+                echo $((16#$hex))
+            done
         done
     done
 }
