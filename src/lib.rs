@@ -36,6 +36,8 @@ mod connect;
 #[cfg(target_arch = "wasm32")]
 mod crosstab;
 #[cfg(target_arch = "wasm32")]
+mod effects;
+#[cfg(target_arch = "wasm32")]
 mod events;
 #[cfg(target_arch = "wasm32")]
 mod frames;
