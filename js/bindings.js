@@ -182,7 +182,7 @@ export function errorFields(f, enveloped) {
   };
 }
 
-// src/runtime.rs
+// src/options.rs, src/connect.rs
 // JSON text of options for the core; NaN and ±Infinity, which JSON cannot
 // carry, travel as their names (the core's NON_FINITE) so they are refused
 // rather than read as null, i.e. "not given".
@@ -203,7 +203,7 @@ export function parseUrl(text) {
   return { protocol: u.protocol, hostname: u.hostname, hasCredentials: u.username !== '' || u.password !== '', hasFragment: u.href.includes('#') };
 }
 
-// The session's events and signals (src/runtime.rs, src/signals.rs).
+// The session's events and signals (src/effects.rs, src/signals.rs).
 export function stateInfo(previous, current, reason, retryInMs, transport) {
   const o = { previous, current, transport };
   if (reason !== undefined) o.reason = reason;

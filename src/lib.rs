@@ -8,7 +8,7 @@
 //! wasm) it links no `std` and brings its own panic handler and allocator (see BENCHMARKS.md, "Size").
 //!
 //! One file per job: [`OptaveClient`] (`client.rs`, the class),
-//! `options.rs` (the constructor), `runtime.rs` (state and the effect loop), `connect.rs` (token, then
+//! `options.rs` (the constructor), `runtime.rs` (state), `effects.rs` (the effect loop), `connect.rs` (token, then
 //! socket), `frames.rs` (inbound delivery), `socket.rs` (the WebSocket and
 //! its reader), `browser.rs` (owned timers and listeners), `events.rs` (the
 //! page's listeners), `js_error.rs` (errors as JS `Error`s), `logger.rs`,
