@@ -164,9 +164,10 @@ EOF
 # "Failed to detect test as having been run" and the output div still at
 # "Loading scripts...". Chromium's six parallel fetches of the page meet it now
 # and then. Every second, while the engine runs, this opens and closes one
-# connection to each port a wasm-bindgen-test-runner listens on (runner_ports): a pool with no
-# thread waiting starts one for it, and that thread then takes the queued
-# connection. The server sees an empty connection and nothing else.
+# connection to each port a wasm-bindgen-test-runner listens on
+# (runner_ports): a pool with no thread waiting starts one for it, and that
+# thread then takes the queued connection. The server sees an empty
+# connection and nothing else.
 nudge_runner_servers() {
     local port
     while sleep 1; do
@@ -180,9 +181,11 @@ nudge_runner_servers() {
 # /proc alone (no ss or lsof needed): their socket inodes, matched against the
 # listening sockets (state 0A) of /proc/net/tcp.
 runner_ports() {
-    local dir fd link hex
+    local dir comm fd link hex
     for dir in /proc/[0-9]*; do
-        [[ $(cat "$dir/comm" 2>/dev/null) == wasm-bindgen-te* ]] || continue
+        # `read`, a builtin: no process started per process looked at.
+        read -r comm 2>/dev/null <"$dir/comm" || continue
+        [[ $comm == wasm-bindgen-te* ]] || continue
         for fd in "$dir"/fd/*; do
             link=$(readlink "$fd" 2>/dev/null) || continue
             [[ $link == socket:* ]] || continue
