@@ -264,6 +264,48 @@ fn hidden_longer_than_stale_after_ms_with_a_request_on_the_wire_reconnects() {
     assert_eq!(lines(&fx), stale_close(2));
 }
 
+/// A socket that opened while the page was hidden is judged by the time
+/// since it opened, not since the page went away: hidden at `T0`, the
+/// connection lost and re-established while hidden, visible again less
+/// than `staleAfterMs` after the new socket opened: kept. Hidden long
+/// enough after it opened: not trusted.
+#[test]
+fn a_socket_opened_while_hidden_is_judged_from_its_open() {
+    let mut rig = Rig::connected(live_config());
+    assert!(submit(&mut rig, "a", Some(1), None, T0));
+    rig.on(Input::Hidden {
+        now_ms: T0,
+        frozen: false,
+    });
+    let lost = T0 + 10_000.0;
+    let fx = rig.on(closed(1, 1006, false, lost));
+    let retry_at = lost + retry_in(&fx);
+    assert_eq!(
+        lines(&rig.on(Input::Tick { now_ms: retry_at })),
+        ["state disconnected>connecting", "start 2"]
+    );
+    let opened = retry_at + 100.0;
+    let fx = rig.open(2, opened);
+    assert_eq!(sent(&fx), [("a".into(), envelope("a"), SendKind::Resent)]);
+    // Visible 20 s after the page went away, under 15 s after the open.
+    let visible = opened + STALE_MS - 1_000.0;
+    assert!(visible - T0 > STALE_MS);
+    rig.s.heard(2, visible - 500.0);
+    assert!(rig.on(Input::Resume { now_ms: visible }).is_empty());
+    assert_eq!(rig.s.state(), S::Connected);
+    // Hidden again, for longer than `staleAfterMs` with frames arriving.
+    rig.on(Input::Hidden {
+        now_ms: visible + 1_000.0,
+        frozen: false,
+    });
+    let opened_again = visible + 1_000.0 + STALE_MS + 1.0;
+    rig.s.heard(2, opened_again - 10.0);
+    let fx = rig.on(Input::Resume {
+        now_ms: opened_again,
+    });
+    assert_eq!(lines(&fx), stale_close(3));
+}
+
 /// `online` while connected: with a request on the wire the path may have
 /// changed, so stale at once; with nothing on the wire, nothing happens.
 #[test]

@@ -13,7 +13,8 @@
 //! - *Wake*: after a `freeze`, after the page was hidden for longer than
 //!   `staleAfterMs`, or on `online`, an open socket is not trusted: with a
 //!   request unfinished on it, the connection is treated as stale at once;
-//!   with none, the next send is covered by the stale rule.
+//!   with none, the next send is covered by the stale rule. A socket that
+//!   opened while the page was away is judged from its open.
 //! - *Recovery*: a stale connection is closed with [`STALE_CLOSE`] and
 //!   released, `stateChange` reports `disconnected` (WEBSOCKET
 //!   `CONNECTION_STALE`), and the next attempt starts at once, without the

@@ -284,6 +284,11 @@ impl<T, S: Envelope> Session<T, S> {
     fn opened(&mut self, attempt: u32, now_ms: f64, fx: &mut Fx<T, S>) {
         self.retry.opened(now_ms);
         self.heard_ms = now_ms;
+        // Opened while the page is away: the wake rule judges this socket
+        // by the time since it opened, not since the page went away.
+        if self.away.is_some() {
+            self.away = Some((now_ms, false));
+        }
         // `auto`: new requests use the WebSocket again.
         self.ws_failures = 0;
         self.fallback = false;
