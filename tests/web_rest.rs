@@ -7,7 +7,7 @@
 //! through again.
 #![cfg(target_arch = "wasm32")]
 
-#[path = "web/docs_params.rs"]
+#[path = "../core/tests/fixtures/docs_params.rs"]
 mod docs_params;
 #[path = "web/faults.rs"]
 mod faults;

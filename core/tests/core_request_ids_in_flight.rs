@@ -7,11 +7,14 @@
 #![cfg(not(target_arch = "wasm32"))]
 
 mod common;
+#[path = "fixtures/docs_params.rs"]
+mod docs_params;
 mod session;
 
 use std::collections::HashSet;
 
 use common::*;
+use docs_params::DOCS_REQUEST_ID;
 use optave_core::action::Action;
 use optave_core::connection::outbox::FrameOutcome;
 use optave_core::connection::{Input, SendKind};
@@ -20,38 +23,15 @@ use optave_core::outbound::{Builder, EnvelopeConfig, Outbound};
 use serde_json::{json, Value};
 use session::*;
 
-/// The requestId every documentation page carries.
-const DOCS_REQUEST_ID: &str = "a1b2c3d4-e5f6-7890-1234-56789ab2345";
-
-/// The nine actions, each with the documentation's params as written. The
-/// pages that have no params of their own reuse seed 002's; `elevate` and
-/// `adjust` add what they require beyond them (protocol.md section 4), the
-/// parent being the first request.
+/// The nine documentation sends as actions.
 fn docs_sends() -> Vec<(Action, Value)> {
-    let seed002 = || fixture("seed002_interaction_params.json");
-    let follow_up = |instruction: Option<&str>| {
-        let mut p = seed002();
-        p["request"]["connections"]["parentId"] = json!(DOCS_REQUEST_ID);
-        p["request"]["attributes"]["content"] = json!("Customer asks for a supervisor");
-        if let Some(i) = instruction {
-            p["request"]["attributes"]["instruction"] = json!(i);
-        }
-        p
-    };
-    vec![
-        (Action::Interaction, seed002()),
-        (Action::Reception, fixture("seed001_reception_params.json")),
-        (
-            Action::CustomerInteraction,
-            fixture("seed000_customerinteraction_params.json"),
-        ),
-        (Action::Insights, fixture("seed003_insights_params.json")),
-        (Action::Recommend, fixture("seed004_recommend_params.json")),
-        (Action::Summarize, seed002()),
-        (Action::Translate, seed002()),
-        (Action::Elevate, follow_up(None)),
-        (Action::Adjust, follow_up(Some("Use a more formal tone"))),
-    ]
+    docs_params::docs_sends()
+        .into_iter()
+        .map(|(name, params)| {
+            let action = Action::from_name(name).unwrap_or_else(|| panic!("{name}"));
+            (action, params)
+        })
+        .collect()
 }
 
 /// Builds `params` for `action` against the session's tracked requests, as
