@@ -186,8 +186,14 @@ export function errorFields(f, enveloped) {
 // JSON text of options for the core; NaN and ±Infinity, which JSON cannot
 // carry, travel as their names (the core's NON_FINITE) so they are refused
 // rather than read as null, i.e. "not given".
+// The options as JSON for the core. A `logger` object is called, never read
+// as data (src/options.rs checks it): it goes as {}, so that a logger instance
+// that refers to itself or keeps its lines neither throws nor counts here.
 export function optionsJson(v) {
-  return JSON.stringify(v, (_, x) => (typeof x === 'number' && !Number.isFinite(x) ? String(x) : x));
+  return JSON.stringify(v, function (k, x) {
+    if (this === v && k === 'logger' && x !== null && typeof x === 'object') return {};
+    return typeof x === 'number' && !Number.isFinite(x) ? String(x) : x;
+  });
 }
 export function requestToken(provider, done) {
   const call = (ok, value) => { try { done(ok, value); } catch (_) { /* the attempt was dropped */ } };

@@ -234,6 +234,36 @@ fn constructor_refuses_bad_options() {
     .is_ok());
 }
 
+/// A `logger` is called, never serialized: a class instance that keeps
+/// every line (longer than the options' JSON may be) and refers to itself
+/// is accepted by one client after another, and it is the one called.
+#[wasm_bindgen_test]
+async fn a_logger_instance_with_a_long_buffer_and_a_cycle_is_accepted() {
+    let logger = buffering_logger(100_000);
+    for _ in 0..2 {
+        let opts = js(json!({ "websocketUrl": ws_url(http_auth()), "authTransport": "query" }));
+        js_sys::Reflect::set(&opts, &"logger".into(), &logger).unwrap();
+        let client = OptaveClient::new(opts).expect("the logger instance is accepted");
+        let ticket = JsFuture::from(fetch_ticket_raw(http_auth())).await.unwrap();
+        JsFuture::from(client.connect(Some(ticket)))
+            .await
+            .expect("connects");
+        client.close();
+    }
+    let lines = logged_lines(&logger);
+    assert_eq!(
+        lines
+            .iter()
+            .filter(|l| l
+                .as_string()
+                .is_some_and(|m| m.contains("authTransport 'query'")))
+            .count(),
+        2,
+        "each client warned through the instance, with its own `this`: {:?}",
+        lines.iter().map(|l| l.as_string()).collect::<Vec<_>>()
+    );
+}
+
 #[wasm_bindgen_test]
 async fn unsubscribe_once_and_off_stop_delivery() {
     let (client, rec) = recorded_client(http_auth(), json!({}));

@@ -59,6 +59,20 @@ export function ticketProvider(httpBase) {
   return () => fetchTicket(httpBase);
 }
 
+// A logger that is a class instance, as pages write them: it keeps every
+// line it is given (`lines`, starting with `padding` characters) and refers
+// to itself (`self`), so that JSON.stringify of it is long, or throws.
+class BufferingLogger {
+  constructor(padding) { this.lines = ['x'.repeat(padding)]; this.self = this; }
+  debug(m) { this.lines.push(String(m)); }
+  info(m) { this.lines.push(String(m)); }
+  warn(m) { this.lines.push(String(m)); }
+  error(m) { this.lines.push(String(m)); }
+}
+export function bufferingLogger(padding) { return new BufferingLogger(padding); }
+// The lines a BufferingLogger was given, after its padding.
+export function loggedLines(logger) { return logger.lines.slice(1); }
+
 export function sleep(ms) { return new Promise((r) => setTimeout(r, ms)); }
 
 // Counts listeners attached to WebSocket instances and timers that are armed,

@@ -84,6 +84,12 @@ extern "C" {
 
     #[wasm_bindgen(js_name = ticketProvider)]
     pub fn ticket_provider(http: &str) -> Function;
+    /// A class-instance logger holding `padding` characters and a cycle.
+    #[wasm_bindgen(js_name = bufferingLogger)]
+    pub fn buffering_logger(padding: u32) -> JsValue;
+    /// The lines a [`buffering_logger`] was given.
+    #[wasm_bindgen(js_name = loggedLines)]
+    pub fn logged_lines(logger: &JsValue) -> js_sys::Array;
     #[wasm_bindgen(js_name = fetchTicket)]
     pub fn fetch_ticket_raw(http: &str) -> Promise;
     #[wasm_bindgen(js_name = sleep)]
