@@ -411,6 +411,216 @@ fn stale_without_reconnect_is_failed() {
     assert!(lines(&fx).contains(&"state connected>failed CONNECTION_STALE".to_string()));
 }
 
+/// A send that finds the socket stale is held, and the recovery follows at
+/// the next wake-up even when the only unfinished request timed out at that
+/// same tick (a hidden tab's throttled timer: both were overdue). The held
+/// request goes out on the new socket, before a later send.
+#[test]
+fn a_send_held_for_a_stale_socket_goes_out_when_the_stale_request_timed_out() {
+    let mut rig = Rig::connected(live_config());
+    rig.send_now("a", Some(1), T0); // due at T0 + 5 s
+    let now = T0 + STALE_MS + 5_000.0;
+    assert!(
+        !submit(&mut rig, "b", None, None, now),
+        "held for the recovery"
+    );
+    assert_eq!(rig.s.next_wakeup(), Some(T0 + 5_000.0), "overdue");
+    let fx = rig.on(Input::Tick { now_ms: now });
+    assert_eq!(rejected(&fx).len(), 1, "a timed out: {:?}", lines(&fx));
+    assert_eq!(rig.s.state(), S::Connecting, "recovered: {:?}", lines(&fx));
+    assert!(
+        !submit(&mut rig, "c", None, None, now + 5.0),
+        "queued behind b"
+    );
+    let fx = rig.open(2, now + 10.0);
+    let ids: Vec<String> = sent(&fx).into_iter().map(|(id, _, _)| id).collect();
+    assert_eq!(ids, ["b", "c"]);
+    assert_eq!(rig.s.outbox().queued(), 0);
+}
+
+/// Same when the late answer arrives before the overdue wake-up (a slow
+/// server, the false alarm): the recovery still follows, once, and the held
+/// request goes out on the new socket.
+#[test]
+fn a_send_held_for_a_stale_socket_goes_out_when_a_late_frame_arrived_first() {
+    let mut rig = Rig::connected(live_config());
+    assert!(submit(&mut rig, "a", Some(1), None, T0));
+    let now = T0 + STALE_MS + 5_000.0;
+    assert!(
+        !submit(&mut rig, "b", None, None, now),
+        "held for the recovery"
+    );
+    assert!(rig.s.heard(1, now + 1.0));
+    assert!(
+        rig.s
+            .frame("a", "summarize", "completed", now + 1.0)
+            .deliver
+    );
+    assert_eq!(rig.s.next_wakeup(), Some(now), "the recovery is still due");
+    assert_eq!(tick(&mut rig, now + 2.0), stale_close(2));
+    let fx = rig.open(2, now + 10.0);
+    assert_eq!(sent(&fx), [("b".into(), envelope("b"), SendKind::Queued)]);
+    assert_eq!(
+        rig.s.next_wakeup(),
+        Some(now + 10.0 + STALE_MS),
+        "nothing held: b's stale clock runs from the open"
+    );
+}
+
+/// `online` while the page is still hidden must not end the away
+/// spell: reconnected by `online` while hidden, the new socket opens while
+/// hidden, and the page comes back more than `staleAfterMs` after that open
+/// with the resent request unfinished (frames arriving): not trusted.
+#[test]
+fn online_while_hidden_does_not_end_the_away_spell() {
+    let mut rig = Rig::connected(live_config());
+    assert!(submit(&mut rig, "a", Some(1), None, T0));
+    rig.on(Input::Hidden {
+        now_ms: T0,
+        frozen: false,
+    });
+    rig.on(Input::Offline {
+        now_ms: T0 + 1_000.0,
+    });
+    assert_eq!(rig.s.state(), S::Disconnected);
+    let fx = rig.on(Input::Online {
+        now_ms: T0 + 2_000.0,
+    });
+    assert!(
+        lines(&fx).contains(&"start 2".to_string()),
+        "{:?}",
+        lines(&fx)
+    );
+    let opened = T0 + 2_100.0;
+    let fx = rig.open(2, opened);
+    assert_eq!(sent(&fx), [("a".into(), envelope("a"), SendKind::Resent)]);
+    let visible = opened + STALE_MS + 1_000.0;
+    assert!(rig.s.heard(2, visible - 2_000.0));
+    assert!(
+        rig.s
+            .frame("a", "summarize", "started", visible - 2_000.0)
+            .deliver
+    );
+    let fx = rig.on(Input::Resume { now_ms: visible });
+    assert_eq!(lines(&fx), stale_close(3));
+}
+
+/// Same while connected: `online` while hidden (nothing on the wire)
+/// must not erase the hidden-since time; a request sent later while still
+/// hidden is judged by the whole hidden spell on `visibilitychange`.
+#[test]
+fn online_while_hidden_and_connected_keeps_the_away_clock() {
+    let mut rig = Rig::connected(live_config());
+    rig.on(Input::Hidden {
+        now_ms: T0,
+        frozen: false,
+    });
+    assert!(rig
+        .on(Input::Online {
+            now_ms: T0 + 1_000.0
+        })
+        .is_empty());
+    assert!(submit(&mut rig, "a", Some(1), None, T0 + 2_000.0));
+    assert!(rig.s.heard(1, T0 + 10_000.0));
+    assert!(
+        rig.s
+            .frame("a", "summarize", "started", T0 + 10_000.0)
+            .deliver
+    );
+    // Hidden for 17 s > staleAfterMs, with a request on the wire.
+    let fx = rig.on(Input::Resume {
+        now_ms: T0 + 17_000.0,
+    });
+    assert_eq!(lines(&fx), stale_close(2));
+}
+
+/// A hidden tab whose carrier becomes ready (e.g. it takes over the
+/// shared connection) opens its socket while hidden: judged from that open.
+#[test]
+fn a_carrier_ready_while_hidden_does_not_end_the_away_spell() {
+    let mut rig = Rig::connected(live_config());
+    assert!(submit(&mut rig, "a", Some(1), None, T0));
+    rig.on(Input::Hidden {
+        now_ms: T0,
+        frozen: false,
+    });
+    rig.on(Input::Carrier {
+        ready: false,
+        now_ms: T0 + 1_000.0,
+    });
+    let fx = rig.on(Input::Carrier {
+        ready: true,
+        now_ms: T0 + 2_000.0,
+    });
+    assert!(
+        lines(&fx).contains(&"start 2".to_string()),
+        "{:?}",
+        lines(&fx)
+    );
+    let opened = T0 + 2_100.0;
+    rig.open(2, opened);
+    let visible = opened + STALE_MS + 1_000.0;
+    assert!(rig.s.heard(2, visible - 2_000.0));
+    assert!(
+        rig.s
+            .frame("a", "summarize", "started", visible - 2_000.0)
+            .deliver
+    );
+    assert_eq!(
+        lines(&rig.on(Input::Resume { now_ms: visible })),
+        stale_close(3)
+    );
+}
+
+/// In the tab holding the shared socket, its own request going out
+/// while another tab's request is unfinished must not restart the stale
+/// clock ("restarts ... when a request goes out while nothing was
+/// unfinished"; `peers()` already applies the rule the other way round).
+#[test]
+fn an_own_send_does_not_restart_the_clock_while_other_tabs_requests_are_unfinished() {
+    let mut rig = Rig::connected(live_config());
+    rig.on(Input::Peers {
+        unfinished: true,
+        now_ms: T0 + 100.0,
+    });
+    let due = T0 + 100.0 + STALE_MS;
+    assert_eq!(rig.s.stale_at(), Some(due));
+    assert!(submit(&mut rig, "a", Some(1), None, T0 + 10_000.0));
+    assert_eq!(rig.s.stale_at(), Some(due), "the clock runs on");
+    assert_eq!(tick(&mut rig, due), stale_close(2));
+}
+
+/// `suspended`, then the carrier goes away: the public state changes
+/// (suspended -> disconnected) without a `stateChange`.
+#[test]
+fn a_carrier_lost_while_suspended_leaves_the_state_as_reported() {
+    let policy = optave_core::connection::retry::RetryPolicy {
+        state_ttl_ms: 1_000.0,
+        ..Default::default()
+    };
+    let mut rig = Rig::connected(SessionConfig {
+        reconnect: Some(policy),
+        ..live_config()
+    });
+    let fx = rig.on(closed(1, 1006, false, T0 + 10.0));
+    let retry_at = T0 + 10.0 + retry_in(&fx);
+    rig.on(Input::Tick { now_ms: retry_at });
+    rig.on(Input::SocketCreated { attempt: 2 });
+    rig.on(closed(2, 1006, false, retry_at + 2_000.0));
+    assert_eq!(rig.s.state(), S::Suspended);
+    let fx = rig.on(Input::Carrier {
+        ready: false,
+        now_ms: retry_at + 2_100.0,
+    });
+    assert!(
+        rig.s.state() == S::Suspended
+            || lines(&fx).iter().any(|l| l.starts_with("state suspended>")),
+        "state is now {:?} but effects were {:?}",
+        rig.s.state(),
+        lines(&fx)
+    );
+}
+
 fn changes_of(
     fx: &[optave_core::connection::Effect<u32>],
 ) -> Vec<&optave_core::connection::StateChange> {

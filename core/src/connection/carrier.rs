@@ -19,10 +19,7 @@ impl<T, S: Envelope> Session<T, S> {
     /// ends the session (`failed`), as a lost socket does.
     pub(super) fn carrier(&mut self, ready: bool, now_ms: f64, fx: &mut Fx<T, S>) {
         match (ready, self.phase) {
-            (true, Phase::Waiting { .. }) => {
-                self.away = None;
-                self.start_attempt(now_ms, fx);
-            }
+            (true, Phase::Waiting { .. }) => self.start_attempt(now_ms, fx),
             (false, Phase::Connected { .. } | Phase::Connecting { .. }) => {
                 let opened = matches!(self.phase, Phase::Connected { .. });
                 if opened || matches!(self.phase, Phase::Connecting { socket: true, .. }) {
@@ -51,11 +48,12 @@ impl<T, S: Envelope> Session<T, S> {
                     fx.push(released_close(CARRIER_CHANGED));
                 }
             }
+            // Waiting already: now for the next carrier, not a timer; the
+            // state (`disconnected` or `suspended`) stays as reported.
             (false, Phase::Waiting { .. }) => {
-                self.phase = Phase::Waiting {
-                    retry_at_ms: None,
-                    suspended: false,
-                };
+                if let Phase::Waiting { retry_at_ms, .. } = &mut self.phase {
+                    *retry_at_ms = None;
+                }
             }
             _ => {}
         }

@@ -114,13 +114,17 @@ impl<T, S: Envelope> Session<T, S> {
                     *retry_at_ms = None;
                 }
             }
+            // `online` is not the page's return: the away spell runs on.
             Input::Online { now_ms } | Input::Resume { now_ms } => match self.phase {
                 Phase::Waiting { .. } => {
-                    self.away = None;
+                    if !network {
+                        self.away = None;
+                    }
                     self.start_attempt(now_ms, fx);
                 }
                 Phase::Connected { .. } => self.wake(network, now_ms, fx),
-                _ => self.away = None,
+                _ if !network => self.away = None,
+                _ => {}
             },
             Input::Hidden { now_ms, frozen } => self.away(frozen, now_ms),
             Input::Carrier { ready, now_ms } => self.carrier(ready, now_ms, fx),

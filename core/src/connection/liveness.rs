@@ -14,7 +14,13 @@
 //!   `staleAfterMs`, or on `online`, an open socket is not trusted: with a
 //!   request unfinished on it, the connection is treated as stale at once;
 //!   with none, the next send is covered by the stale rule. A socket that
-//!   opened while the page was away is judged from its open.
+//!   opened while the page was away is judged from its open; `online` and
+//!   a new carrier do not end the away spell, only the page's return does.
+//! - *Held sends*: a send that finds the socket stale waits for the
+//!   recovery, and the recovery then happens at the next wake-up even if
+//!   a late frame or a timeout made the socket look fine in between (at
+//!   most one needless reconnect), so the held request is never left
+//!   queued on a connected session.
 //! - *Recovery*: a stale connection is closed with [`STALE_CLOSE`] and
 //!   released, `stateChange` reports `disconnected` (WEBSOCKET
 //!   `CONNECTION_STALE`), and the next attempt starts at once, without the
@@ -64,8 +70,13 @@ impl<T, S: Envelope> Session<T, S> {
         let ms = self.config.stale_after_ms?;
         let on_socket = matches!(self.phase, Phase::Connected { .. })
             && self.config.transport != Transport::Rest;
-        (on_socket && (self.outbox.unfinished() || self.peers_unfinished))
-            .then_some(self.heard_ms + ms)
+        if !on_socket {
+            return None;
+        }
+        if let Some(held_at) = self.stale_held {
+            return Some(held_at);
+        }
+        (self.outbox.unfinished() || self.peers_unfinished).then_some(self.heard_ms + ms)
     }
 
     /// True when the connection is stale at `now_ms`.
@@ -74,11 +85,17 @@ impl<T, S: Envelope> Session<T, S> {
     }
 
     /// A request is about to go out on the socket: with nothing unfinished
-    /// before it, the stale clock starts now.
+    /// before it (this tab's or another's), the stale clock starts now.
     pub(super) fn sending(&mut self, now_ms: f64) {
-        if !self.outbox.unfinished() {
+        if !self.outbox.unfinished() && !self.peers_unfinished {
             self.heard_ms = now_ms;
         }
+    }
+
+    /// A send found the socket stale at `now_ms` and is held: the recovery
+    /// is due at once and no longer depends on the clock.
+    pub(super) fn hold_for_recovery(&mut self, now_ms: f64) {
+        self.stale_held.get_or_insert(now_ms);
     }
 
     /// Recovers a stale connection now if it is stale at `now_ms`.
@@ -95,9 +112,11 @@ impl<T, S: Envelope> Session<T, S> {
     }
 
     /// A wake signal while connected: `online` (`network`), or the page
-    /// visible or resumed again. The wake rule, then the clock.
+    /// visible or resumed again. The wake rule, then the clock. Only the
+    /// page's own signals end its away spell: `online` while hidden leaves
+    /// it running.
     pub(super) fn wake(&mut self, network: bool, now_ms: f64, fx: &mut Fx<T, S>) {
-        let away = self.away.take();
+        let away = if network { self.away } else { self.away.take() };
         let Some(ms) = self.config.stale_after_ms else {
             return;
         };

@@ -125,8 +125,14 @@ pub struct Session<T, S = Rc<str>> {
     /// When the stale clock last restarted (open, a frame, a request sent
     /// with nothing unfinished), ms.
     heard_ms: f64,
-    /// Since when the page has been hidden, and whether it was frozen.
+    /// Since when the page has been hidden (or, if later, since the socket
+    /// opened), and whether it was frozen.
     away: Option<(f64, bool)>,
+    /// When a send found the open socket stale and was held for the
+    /// recovery, ms: the recovery then happens at the next wake-up, even if
+    /// the socket seems alive again by then, so that the held request is
+    /// not left queued on a connected session.
+    stale_held: Option<f64>,
     /// Other tabs have requests unfinished on this tab's socket
     /// ([`Input::Peers`]).
     peers_unfinished: bool,
@@ -151,6 +157,7 @@ impl<T, S: Envelope> Session<T, S> {
             reported: Transport::WebSocket,
             heard_ms: 0.0,
             away: None,
+            stale_held: None,
             peers_unfinished: false,
             config,
         }
@@ -289,6 +296,7 @@ impl<T, S: Envelope> Session<T, S> {
         if self.away.is_some() {
             self.away = Some((now_ms, false));
         }
+        self.stale_held = None;
         // `auto`: new requests use the WebSocket again.
         self.ws_failures = 0;
         self.fallback = false;

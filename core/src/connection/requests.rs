@@ -80,7 +80,10 @@ where
             // A stale socket found at send time (its timer may have been
             // throttled): the request waits for the reconnect, which the
             // overdue wake-up starts at once.
-            ConnectionState::Connected if self.is_stale(now_ms) => true,
+            ConnectionState::Connected if self.is_stale(now_ms) => {
+                self.hold_for_recovery(now_ms);
+                true
+            }
             ConnectionState::Connected => {
                 self.sending(now_ms);
                 false
