@@ -40,9 +40,11 @@ export type OptaveProviderProps = OptaveProviderBaseProps & (
      * as `OptaveClient.create(options)` takes them). A new object with the
      * same values keeps the client; a changed value (`websocketUrl`,
      * `tenantId`, `organizationId`, a timeout, ...) closes and frees it and
-     * creates another. Functions (`tokenProvider`, the methods of a
-     * plain-object `logger`) count by their presence only: the client always
-     * calls the latest ones (a class-instance `logger` is used as first given).
+     * creates another. Only plain objects and arrays are compared by value:
+     * functions (`tokenProvider`, the methods of a plain-object `logger`)
+     * count by their presence only, and the client always calls the latest
+     * ones; any other object (a class-instance `logger`) also counts by its
+     * presence only, whatever its fields hold, and is used as first given.
      */
     options: OptaveClientOptions;
     client?: undefined;
@@ -89,7 +91,8 @@ export function useOptaveClient(): OptaveClient | null;
  * `'connecting'`, `'connected'`, `'disconnected'`, `'suspended'`,
  * `'closing'`, `'closed'`, `'failed'`); the component renders again on every
  * `stateChange`. `'initialized'` while there is no client yet and on the
- * server. Throws an `OptaveError` VALIDATION `NO_PROVIDER` outside an
+ * server; `'failed'` when the provider's `create()` failed (until options
+ * with other values make another client). Throws an `OptaveError` VALIDATION `NO_PROVIDER` outside an
  * `<OptaveProvider>`.
  */
 export function useConnectionState(): ConnectionState;
@@ -129,7 +132,9 @@ export interface UseRequestResult<A extends Action, K extends SuperpowerName = S
   /**
    * Sends `params` as the hook's action through `client.request(action,
    * params, options)` (`options`: `timeoutMs`, `settleMs`, in ms), once the
-   * provider has its client (a send made before waits for it). Cancels the
+   * provider has its client (a send made before waits for it; if the
+   * provider's `create()` fails, `status` becomes `'failed'` with that
+   * error, e.g. VALIDATION `INVALID_WEBSOCKET_URL`). Cancels the
    * hook's previous request first. Resets `events`, `results`, `errors` and
    * `error`; `status` becomes `'pending'`. Returns nothing: the outcome
    * arrives in the hook's fields.
@@ -176,7 +181,10 @@ export function useRequest<A extends Action, K extends SuperpowerName = Superpow
 
 /** Which events `useSuperpowerEvents()` keeps. */
 export interface SuperpowerEventFilter {
-  /** Only the events of this request. */
+  /**
+   * Only the events of this request. Given as `undefined` (a `useRequest`'s
+   * `correlationId` before its send), the hook shows no events yet.
+   */
   correlationId?: string;
   /** Only the `superpower.response` frames of this superpower (errors are kept: an error frame may name none). */
   actionType?: SuperpowerName;
@@ -186,9 +194,13 @@ export interface SuperpowerEventFilter {
 
 /**
  * The client's `superpower.response` frames and `superpower.error` errors
- * (`OptaveError`, category ORCHESTRATOR) in arrival order, for
- * fire-and-forget sends (`client.summarize(params)`); the filter is read
- * when an event arrives. The listeners go with the component. Throws an
+ * (`OptaveError`, category ORCHESTRATOR) since the component mounted, in
+ * arrival order, for fire-and-forget sends (`client.summarize(params)`). The
+ * filter is applied at each render to the client's newest 1,000 events (or
+ * `limit`, if more), so an event that arrived before the render that names
+ * its `correlationId` is shown, and a changed filter shows what matches it.
+ * The list starts again when the provider's client changes. The listeners
+ * go with the component. Throws an
  * `OptaveError`: VALIDATION `NO_PROVIDER` outside an `<OptaveProvider>`,
  * `INVALID_ARGUMENT` for a `limit` that is not a whole number above 0.
  */

@@ -18,30 +18,41 @@ import { createContext, createElement, useContext, useEffect, useMemo, useRef, u
 import { OptaveClient, OptaveError } from './optave_client.js';
 
 const GRACE_MS = 250;
+// useSuperpowerEvents: how many of a client's newest events are kept to filter.
+const STORE = 1000;
 const Ctx = createContext(null);
 const NONE = [];
 const IDLE = { status: 'idle', events: NONE, results: {}, errors: NONE, error: null, correlationId: undefined };
 
 const invalid = (code, message, suggestions) => new OptaveError({ category: 'VALIDATION', code, message, suggestions });
 
+const plain = (v) => Object.getPrototypeOf(v) === Object.prototype || Object.getPrototypeOf(v) === null;
+
 // The options' values as a string: a new object with the same values gives the
-// same key; a function counts only by its presence.
-const optionsKey = (options) => JSON.stringify(options, (_, v) => {
-  if (typeof v === 'function') return '\0fn';
-  if (typeof v === 'number' && !Number.isFinite(v)) return String(v);
-  if (v && typeof v === 'object' && !Array.isArray(v)) {
-    const sorted = {};
-    for (const k of Object.keys(v).sort()) sorted[k] = v[k];
-    return sorted;
+// same key. Only plain objects and arrays are read: a function, or any other
+// object (a logger that is a class instance, whatever its fields hold), counts
+// only by its presence, and a cycle ends where it starts again.
+function optionsKey(v, seen = []) {
+  if (typeof v === 'function') return 'f';
+  if (typeof v === 'bigint') return `${v}n`;
+  if (v === null || typeof v !== 'object') {
+    return typeof v === 'number' && !Number.isFinite(v) ? String(v) : (JSON.stringify(v) ?? 'u');
   }
-  return v;
-});
+  if (!Array.isArray(v) && !plain(v)) return 'o';
+  if (seen.includes(v)) return 'c';
+  seen.push(v);
+  const key = Array.isArray(v)
+    ? `[${v.map((x) => optionsKey(x, seen)).join()}]`
+    : `{${Object.keys(v).sort().map((k) => `${JSON.stringify(k)}:${optionsKey(v[k], seen)}`).join()}}`;
+  seen.pop();
+  return key;
+}
 
 // A copy of `value` whose functions call the ones at the same place of the
 // latest options (`read()` gives the object at this place), with their `this`.
 // Only plain objects are copied: an instance (a logger class) is kept as given.
 function live(value, read) {
-  if (!value || typeof value !== 'object' || Object.getPrototypeOf(value) !== Object.prototype) return value;
+  if (!value || typeof value !== 'object' || Array.isArray(value) || !plain(value)) return value;
   const out = {};
   for (const k of Object.keys(value)) {
     out[k] = typeof value[k] === 'function' ? (...args) => read()?.[k]?.(...args) : live(value[k], () => read()?.[k]);
@@ -51,8 +62,9 @@ function live(value, read) {
 
 // One client the provider made: created and connected at once, released by
 // release() (a client that arrives after its release is freed on arrival).
+// `ready` resolves with the client, or null (create() failed: `error`).
 function open(options, report) {
-  const box = { client: null, released: false, timer: undefined };
+  const box = { client: null, released: false, timer: undefined, error: null };
   box.ready = OptaveClient.create(options).then((client) => {
     if (box.released) {
       client.free();
@@ -62,7 +74,8 @@ function open(options, report) {
     client.connect().catch((e) => box.released || report(e));
     return client;
   }, (e) => {
-    report(e);
+    box.error = e;
+    if (!box.released) report(e);
     return null;
   });
   return box;
@@ -113,17 +126,29 @@ export function OptaveProvider({ options, client: given, onError, children }) {
   }
   const key = given == null ? optionsKey(options) : '';
   const [made, setMade] = useState(null);
+  const [failure, setFailure] = useState(null);
   const latest = useRef(null);
   const held = useRef(null);
   const current = useRef(null);
-  // The client once there is one (a send made before it waits); one function
-  // for the provider's life, so that no hook sees it change.
+  // The client once there is one (a send made before it waits; after a
+  // failed create() it rejects with that error, until other options make
+  // another client); one function for the provider's life, so that no hook
+  // sees it change.
   const [waiting] = useState(() => {
-    const waiters = [];
-    return {
-      waiters,
-      wait: () => (current.current ? Promise.resolve(current.current) : new Promise((r) => waiters.push(r))),
+    const w = {
+      waiters: [],
+      failed: null,
+      wait: () => {
+        if (current.current) return Promise.resolve(current.current);
+        if (w.failed) return Promise.reject(w.failed);
+        return new Promise((resolve, reject) => w.waiters.push({ resolve, reject }));
+      },
+      fail: (error) => {
+        w.failed = error;
+        for (const { reject } of w.waiters.splice(0)) reject(error);
+      },
     };
+    return w;
   });
   const client = given ?? made;
 
@@ -141,20 +166,41 @@ export function OptaveProvider({ options, client: given, onError, children }) {
       const report = (e) => (latest.current.onError ?? console.error)(e);
       box = held.current = open(live(options, () => latest.current.options), report);
       box.key = key;
+      waiting.failed = null;
       setMade(null);
+      setFailure(null);
     }
-    box.ready.then((c) => c && held.current === box && !box.released && setMade(c));
+    box.ready.then((c) => {
+      if (held.current !== box || box.released) return;
+      if (c) {
+        setMade(c);
+      } else {
+        waiting.fail(box.error);
+        setFailure(box.error);
+      }
+    });
     return () => {
-      box.timer = setTimeout(() => release(box), GRACE_MS);
+      // Released after the grace period: the subtree then has no client (a
+      // provider kept alive, e.g. in a hidden <Activity>, or given a
+      // `client` meanwhile, never hands out a freed one).
+      box.timer = setTimeout(() => {
+        const freed = box.client;
+        release(box);
+        if (held.current !== box) return;
+        held.current = null;
+        if (current.current === freed) current.current = null;
+        setMade(null);
+      }, GRACE_MS);
     };
   }, [key, given]);
 
   useEffect(() => {
     current.current = client;
-    if (client) for (const resolve of waiting.waiters.splice(0)) resolve(client);
+    if (client) for (const { resolve } of waiting.waiters.splice(0)) resolve(client);
   }, [client]);
 
-  const value = useMemo(() => ({ client, wait: waiting.wait }), [client]);
+  const failed = given == null && made == null ? failure : null;
+  const value = useMemo(() => ({ client, failed, wait: waiting.wait }), [client, failed]);
   return createElement(Ctx.Provider, { value }, children);
 }
 
@@ -174,14 +220,19 @@ export function useOptaveClient() {
   return useOptave('useOptaveClient').client;
 }
 
-/** client.state, rendered again on every stateChange; 'initialized' without a client. Throws VALIDATION NO_PROVIDER outside a provider. */
+/**
+ * client.state, rendered again on every stateChange; without a client,
+ * 'initialized', or 'failed' when the provider's create() failed. Throws
+ * VALIDATION NO_PROVIDER outside a provider.
+ */
 export function useConnectionState() {
-  const { client } = useOptave('useConnectionState');
+  const { client, failed } = useOptave('useConnectionState');
   const subscribe = useMemo(
     () => (onChange) => (client ? quietly(client.on('stateChange', onChange)) : () => {}),
     [client],
   );
-  return useSyncExternalStore(subscribe, () => stateOf(client), () => 'initialized');
+  const none = failed ? 'failed' : 'initialized';
+  return useSyncExternalStore(subscribe, () => (client ? stateOf(client) : none), () => 'initialized');
 }
 
 // Cancels a request handle; false when there was nothing to cancel (or its client was freed).
@@ -247,10 +298,13 @@ export function useRequest(action) {
 }
 
 /**
- * The client's superpower.response frames and superpower.error errors, newest
- * `filter.limit` (default 100), filtered by `correlationId` / `actionType`;
- * the listeners go with the component. Throws VALIDATION NO_PROVIDER outside
- * a provider, INVALID_ARGUMENT for a bad limit.
+ * The client's superpower.response frames and superpower.error errors since
+ * the component mounted, in arrival order: the newest `filter.limit` (default
+ * 100) of those that match `correlationId` / `actionType` as they are at this
+ * render (a `correlationId` key that is undefined matches nothing yet). The
+ * list starts again when the client changes; the listeners go with the
+ * component. Throws VALIDATION NO_PROVIDER outside a provider,
+ * INVALID_ARGUMENT for a bad limit.
  */
 export function useSuperpowerEvents(filter) {
   const { client } = useOptave('useSuperpowerEvents');
@@ -258,21 +312,29 @@ export function useSuperpowerEvents(filter) {
   if (!(Number.isInteger(limit) && limit > 0)) {
     throw invalid('INVALID_ARGUMENT', `useSuperpowerEvents(): filter.limit must be a whole number above 0, got ${String(limit)}`, ['Leave limit out (100 newest events kept) or pass e.g. { limit: 50 }']);
   }
-  const [events, setEvents] = useState(NONE);
-  const latest = useRef(filter);
+  // Every event of `client`, the newest STORE (or `limit`, if more): the
+  // filter is applied when rendering, so an event that arrives before the
+  // render that names its correlationId is not lost.
+  const [seen, setSeen] = useState({ client: null, list: NONE });
+  const keep = Math.max(limit, STORE);
+  const keepRef = useRef(keep);
   useEffect(() => {
-    latest.current = filter;
+    keepRef.current = keep;
   });
   useEffect(() => {
     if (!client) return undefined;
-    const push = (ev) => {
-      const f = latest.current ?? {};
-      if (f.correlationId !== undefined && ev.correlationId !== f.correlationId) return;
-      if (f.actionType !== undefined && !(ev instanceof OptaveError) && ev.actionType !== f.actionType) return;
-      setEvents((list) => [...list, ev].slice(-(f.limit ?? 100)));
-    };
+    const push = (ev) => setSeen((s) => ({ client, list: [...(s.client === client ? s.list : NONE), ev].slice(-keepRef.current) }));
     const offs = [client.on('superpower.response', push), client.on('superpower.error', push)].map(quietly);
     return () => offs.forEach((off) => off());
   }, [client]);
-  return events;
+  const list = seen.client === client ? seen.list : NONE;
+  const waitsForId = filter != null && typeof filter === 'object' && 'correlationId' in filter;
+  const correlationId = filter?.correlationId;
+  const actionType = filter?.actionType;
+  return useMemo(() => {
+    if (waitsForId && correlationId === undefined) return NONE;
+    const matches = list.filter((ev) => (!waitsForId || ev.correlationId === correlationId)
+      && (actionType === undefined || ev instanceof OptaveError || ev.actionType === actionType));
+    return matches.length > limit ? matches.slice(-limit) : matches;
+  }, [list, waitsForId, correlationId, actionType, limit]);
 }

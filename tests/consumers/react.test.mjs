@@ -16,9 +16,14 @@
 // that land in `error`; useSuperpowerEvents shows a fire-and-forget send's
 // frames and its listeners (counted by the page) go with the component; a new
 // options object with the same values keeps the client and socket, a new
-// organizationId replaces them; unmounting the provider closes the socket and
-// frees the client, mounting it again reconnects; no console error, no
-// uncaught error (unhandled rejections included).
+// organizationId replaces them (a class-instance logger that refers to
+// itself and changes with every render does not); unmounting the provider
+// closes the socket and frees the client, mounting it again reconnects; a
+// provider handed the page's client frees its own and, back on options,
+// never hands out the freed one; options create() refuses end in the state
+// 'failed' and fail the sends, waiting or new, with that error;
+// useSuperpowerEvents({ correlationId }) follows useRequest's id; no console
+// error, no uncaught error (unhandled rejections included).
 //   3. The docs' page examples (react-examples.mjs: docs/react.md, the README
 //      section), each built as the project's page, run as written.
 //
@@ -134,6 +139,12 @@ async function exercise(page, oco, { strictModeChecks }) {
   const lastId = await text(page, 'correlation-id');
   assert.notEqual(lastId, firstId);
   assert.deepEqual((await page.$$eval('[data-testid="event"]', (els) => els.map((e) => e.dataset.key))).sort(), INSIGHTS_FRAMES);
+  // useSuperpowerEvents({ correlationId }) follows the id: the last request's frames only.
+  await page.waitForFunction(
+    (want) => document.querySelector('[data-testid="pushed"]')?.textContent.split(' ').sort().join(' ') === want,
+    INSIGHTS_FRAMES.join(' '),
+    { timeout: WAIT_MS },
+  ).catch(async () => assert.fail(`pushed shows "${await text(page, 'pushed')}", not only the last request's frames`));
 
   // cancel(): failed with REQUEST_CANCELLED, nothing unhandled.
   await page.click('[data-testid="send"]');
@@ -159,7 +170,8 @@ async function exercise(page, oco, { strictModeChecks }) {
   assert.equal(await page.$('[data-testid="feed"]'), null);
   assert.deepEqual(await listeners(page), baseline, 'the hidden feed left a listener behind');
 
-  // A new options object with the same values keeps the client and its socket.
+  // A new options object with the same values keeps the client and its socket
+  // (the logger instance, which keeps a line for each render, included).
   await page.click('[data-testid="rerender"]');
   await page.click('[data-testid="rerender"]');
   await sleep(GRACE_MS * 3);
@@ -190,6 +202,39 @@ async function exercise(page, oco, { strictModeChecks }) {
   assert.deepEqual((await page.$$eval('[data-testid="event"]', (els) => els.map((e) => e.dataset.key))).sort(), INSIGHTS_FRAMES);
   await socketsBecome(oco, { open: 1, accepted: 3 }, 'after the provider mounted again');
   assert.deepEqual(await clients(page), { created: 3, freed: 2 });
+
+  // A client of the page instead of options: the provider's own is freed
+  // after the grace period, and back on options the subtree gets a new one,
+  // never the freed one.
+  await page.click('[data-testid="own-toggle"]');
+  await shows(page, 'state', 'initialized'); // the page's client, never connected
+  await socketsBecome(oco, { open: 0, accepted: 3 }, 'after the provider was given the page\'s client');
+  await sleep(GRACE_MS * 2);
+  assert.deepEqual(await clients(page), { created: 4, freed: 3 }, 'the provider freed its own client, not the page\'s');
+  await page.click('[data-testid="own-toggle"]');
+  await shows(page, 'state', 'connected');
+  await socketsBecome(oco, { open: 1, accepted: 4 }, 'back on options');
+  assert.deepEqual(await clients(page), { created: 5, freed: 3 });
+
+  // Options create() refuses: onError hears it once, the state is 'failed',
+  // and a send made while the client was awaited fails with the same error.
+  await page.click('[data-testid="toggle"]');
+  await socketsBecome(oco, { open: 0, accepted: 4 }, 'unmounted before the refused options');
+  await page.click('[data-testid="bad-toggle"]');
+  await page.click('[data-testid="toggle"]');
+  await shows(page, 'state', 'failed');
+  await shows(page, 'status', 'failed');
+  assert.equal(await text(page, 'error'), 'VALIDATION INVALID_WEBSOCKET_URL');
+  assert.deepEqual(await page.evaluate(() => window.__providerErrors), ['INVALID_WEBSOCKET_URL']);
+  await page.click('[data-testid="send"]');
+  await shows(page, 'status', 'failed');
+  assert.equal(await text(page, 'error'), 'VALIDATION INVALID_WEBSOCKET_URL', 'a new send fails the same way');
+  // Good options again: a new client, and sends settle.
+  await page.click('[data-testid="bad-toggle"]');
+  await shows(page, 'state', 'connected');
+  await page.click('[data-testid="send"]');
+  await shows(page, 'status', 'settled');
+  assert.deepEqual(await clients(page), { created: 6, freed: 4 });
 }
 
 /** Copies a project (its sources from vite-react/, its package.json and lockfile from `fixture`) and installs it with the packed package. */

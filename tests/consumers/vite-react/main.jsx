@@ -6,7 +6,11 @@
 //   - show a feed (useSuperpowerEvents) of fire-and-forget sends, and hide it,
 //   - render the provider again with a new options object of the same values,
 //   - switch organizationId (a new identity: a new client),
-//   - unmount and mount the provider.
+//   - unmount and mount the provider,
+//   - hand the provider a client the page made instead of options, and back,
+//   - give the provider options create() refuses (a websocketUrl over http:).
+// Its logger is a class instance that refers to itself and keeps a line for
+// every render of the app: neither may make a new client.
 import { StrictMode, useEffect, useState, version } from 'react';
 import { createRoot } from 'react-dom/client';
 import { OptaveClient } from 'optave-client';
@@ -59,6 +63,20 @@ const PARAMS = {
   },
 };
 const ORGS = ['f7e8d9c0-b1a2-3456-7890-123456789abc', '0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d'];
+
+// A logger as pages write them: a class instance with state of its own.
+class PageLogger {
+  constructor() {
+    this.lines = [];
+    this.self = this;
+  }
+  debug(m) { this.lines.push(m); }
+  info(m) { this.lines.push(m); }
+  warn(m, ...rest) { this.lines.push(m); console.warn(m, ...rest); }
+  error(m, ...rest) { this.lines.push(m); console.error(m, ...rest); }
+}
+const pageLogger = new PageLogger();
+window.__providerErrors = [];
 
 function Frame({ ev }) {
   return <li data-testid="event" data-key={`${ev.actionType}:${ev.state}`}>{ev.actionType} {ev.state}</li>;
@@ -113,23 +131,37 @@ function App() {
   const [mounted, setMounted] = useState(true);
   const [renders, setRenders] = useState(0);
   const [org, setOrg] = useState(0);
+  const [own, setOwn] = useState(null);
+  const [bad, setBad] = useState(false);
+  pageLogger.lines.push('render');
   useEffect(() => {
     window.__appEffects = (window.__appEffects ?? 0) + 1; // 2 under StrictMode's development build
   }, []);
   // A new object each render: only a change of its values makes a new client.
   const options = {
-    websocketUrl: `ws://${location.host}/ws`,
+    websocketUrl: bad ? `http://${location.host}/ws` : `ws://${location.host}/ws`,
     tokenProvider: async () => (await (await fetch('/api/ws-ticket', { method: 'POST' })).json()).ticket,
     organizationId: ORGS[org],
+    logger: pageLogger,
   };
+  const toggleOwn = async () => {
+    if (own) {
+      setOwn(null);
+    } else {
+      setOwn(await OptaveClient.create({ websocketUrl: `ws://${location.host}/ws` }));
+    }
+  };
+  const providerProps = own ? { client: own } : { options, onError: (e) => window.__providerErrors.push(e.code) };
   return (
     <main>
       <button type="button" data-testid="toggle" onClick={() => setMounted((m) => !m)}>{mounted ? 'Unmount' : 'Mount'}</button>
       <button type="button" data-testid="rerender" onClick={() => setRenders((n) => n + 1)}>Render again ({renders})</button>
       <button type="button" data-testid="switch-org" onClick={() => setOrg((o) => 1 - o)}>Switch organization</button>
+      <button type="button" data-testid="own-toggle" onClick={toggleOwn}>{own ? 'Options' : 'A client of the page'}</button>
+      <button type="button" data-testid="bad-toggle" onClick={() => setBad((b) => !b)}>{bad ? 'Good' : 'Refused'} options</button>
       <p>organization: <span data-testid="org">{ORGS[org]}</span></p>
       {mounted && (
-        <OptaveProvider options={options}>
+        <OptaveProvider {...providerProps}>
           <Panel />
         </OptaveProvider>
       )}
