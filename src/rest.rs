@@ -13,26 +13,29 @@ use alloc::vec::Vec;
 use js_sys::{Function, JsString, Object, Reflect};
 use optave_core::connection::rest::MAX_ERROR_BODY_UNITS;
 use optave_core::connection::{Fetch, Input};
+use optave_core::error::{ErrorCode, OptaveError};
 use optave_core::inbound;
 use optave_core::options::bearer_token;
+use optave_core::text::Text;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::{JsCast, JsValue};
 
 use crate::connect::TokenFor;
 use crate::frames::{on_frame, on_parsed, unreadable};
+use crate::js_error::describe;
 use crate::reader::{Frame, Read, RouteFn};
 use crate::runtime::{feed, now_ms, Shared};
 
 #[wasm_bindgen(module = "/js/bindings.js")]
 extern "C" {
-    #[wasm_bindgen(js_name = restFetch)]
+    #[wasm_bindgen(js_name = restFetch, catch)]
     fn rest_fetch(
         url: &str,
         headers: &Object,
         body: &str,
         token: Option<String>,
         done: &Function,
-    ) -> JsValue;
+    ) -> Result<JsValue, JsValue>;
     #[wasm_bindgen(js_name = abortFetch)]
     fn abort_fetch(controller: &JsValue);
     #[wasm_bindgen(js_name = readBody)]
@@ -164,13 +167,33 @@ fn post(
             answered(&shared, id, &correlation_id, status, retry, text);
             drop(call);
         });
-    let controller = rest_fetch(
+    let controller = match rest_fetch(
         &fetch.url,
         &headers,
         &fetch.body,
         token,
         done.as_ref().unchecked_ref(),
-    );
+    ) {
+        Ok(controller) => controller,
+        // The browser refused to build the call (the core already keeps ids
+        // that are no header values off REST): the request ends with why.
+        Err(thrown) => {
+            let why = OptaveError::validation(
+                ErrorCode::InvalidArgument,
+                Text::new("the REST call could not be made: ").s(&describe(&thrown)),
+                now_ms(),
+            );
+            let failed = Input::FetchFailed {
+                id,
+                error: Some(why),
+                now_ms: now_ms(),
+            };
+            drop(done);
+            feed(shared, failed);
+            drop(previous);
+            return;
+        }
+    };
     shared.state.borrow_mut().fetches.push(RestCall {
         id,
         controller: Some(controller),

@@ -358,6 +358,38 @@ async fn a_body_that_is_not_json_is_invalid_json() {
     drop(client);
 }
 
+/// A requestId or idempotency key that cannot be an HTTP header value is
+/// refused over REST (VALIDATION `INVALID_ARGUMENT`, naming the field); no
+/// call is made, the client carries on, and `free()` releases it.
+#[wasm_bindgen_test]
+async fn ids_that_cannot_be_http_headers_are_refused_and_the_client_carries_on() {
+    let (client, rec) = rest_client(http_noauth(), json!({ "authRequired": false }), None);
+    let key = unique("kreq");
+    let mut p = request(&[]);
+    p["request"]["requestId"] = json!("チケット-1");
+    p["headers"] = json!({ "idempotencyKey": key });
+    let err =
+        rejection(client.send_async(JsValue::from("summarize"), params(p), JsValue::UNDEFINED))
+            .await;
+    assert_error(&err, "VALIDATION", "INVALID_ARGUMENT");
+    let message = get_str(&err, "message").unwrap_or_default();
+    assert!(message.contains("request.requestId"), "{message}");
+    let err = rejection(send_keyed(&client, "summarize", &[], "line\nbreak")).await;
+    assert_error(&err, "VALIDATION", "INVALID_ARGUMENT");
+    let message = get_str(&err, "message").unwrap_or_default();
+    assert!(message.starts_with("headers.idempotencyKey"), "{message}");
+    assert_eq!(
+        stats(http_noauth()).await["rest"]["seen"][&key],
+        Value::Null,
+        "no call was made"
+    );
+    JsFuture::from(send_keyed(&client, "summarize", &[], &unique("kok")))
+        .await
+        .expect("the next request is answered");
+    assert_eq!(rec.count("superpower.error", None), 0);
+    drop(client);
+}
+
 /// The `transport` of every `stateChange` so far.
 fn transports(rec: &Recorder) -> Vec<String> {
     rec.all("stateChange")

@@ -458,3 +458,70 @@ fn fire_and_forget_beyond_the_tracking_bounds_still_goes_out() {
         ["deliver extra"]
     );
 }
+
+/// A correlationId or idempotency key that cannot be an HTTP header value
+/// (other than printable ASCII, or a space at either end) is refused over
+/// REST, naming the field and the header; the session goes on.
+#[test]
+fn ids_that_cannot_be_http_headers_are_refused_over_rest() {
+    let mut rig = Rig::new(rest_config(Transport::Rest, false));
+    let refusal = |rig: &mut Rig, id: &str, key: &str| {
+        let text = envelope(id);
+        let rest = parts(&text, key);
+        match rig
+            .s
+            .submit_via(id.into(), text, rest, Some(1), None, 5_000.0, T0)
+        {
+            Err((_, e)) => e,
+            Ok(other) => panic!("{id:?} / {key:?} went out: {other:?}"),
+        }
+    };
+    for id in ["チケット-1", "a\nb", "tab\there", " padded", "nul\0"] {
+        let e = refusal(&mut rig, id, "key-ok");
+        is(&e, ErrorCategory::Validation, ErrorCode::InvalidArgument);
+        assert!(e.message.contains("X-Correlation-Id"), "{}", e.message);
+        assert!(e.message.contains("request.requestId"), "{}", e.message);
+        assert_eq!(e.correlation_id.as_deref(), Some(id));
+        assert!(!e.suggestions.is_empty());
+    }
+    for key in ["k\r\nX-Injected: 1", "ключ", ""] {
+        let e = refusal(&mut rig, "ok-id", key);
+        is(&e, ErrorCategory::Validation, ErrorCode::InvalidArgument);
+        assert!(
+            e.message.starts_with("headers.idempotencyKey"),
+            "{}",
+            e.message
+        );
+        assert!(e.message.contains("Idempotency-Key"), "{}", e.message);
+    }
+    assert_eq!(rig.s.rest_calls(), 0);
+    // Printable ASCII with inner spaces goes out, as given.
+    let fetch = fetch_of(submit(&mut rig, "id with spaces-1", Some(1), 5_000.0, T0));
+    assert_eq!(header(&fetch, "X-Correlation-Id"), "id with spaces-1");
+}
+
+/// `auto`: when requests move to REST, one whose ids cannot be HTTP headers
+/// stays waiting for the socket, and goes out on it when it opens.
+#[test]
+fn auto_leaves_a_request_whose_ids_cannot_be_headers_waiting_for_the_socket() {
+    let mut rig = Rig::new(rest_config(Transport::Auto, false));
+    rig.connect(T0);
+    assert_eq!(submit(&mut rig, "q1", None, 60_000.0, T0), Submitted::Held);
+    assert_eq!(
+        submit(&mut rig, "チケット", None, 60_000.0, T0),
+        Submitted::Held
+    );
+    rig.on(Input::SocketCreated { attempt: 1 });
+    let fx = rig.on(closed(1, 1006, false, T0 + 5.0));
+    let moved: Vec<&str> = fetches(&fx)
+        .iter()
+        .map(|f| f.correlation_id.as_str())
+        .collect();
+    assert_eq!(moved, ["q1"]);
+    assert_eq!(rig.s.outbox().queued(), 1, "the other waits for the socket");
+    let retry_at = rig.s.next_wakeup().expect("a retry");
+    rig.on(Input::Tick { now_ms: retry_at });
+    let fx = rig.open(2, retry_at + 10.0);
+    let ids: Vec<String> = sent(&fx).into_iter().map(|(id, _, _)| id).collect();
+    assert_eq!(ids, ["チケット"]);
+}

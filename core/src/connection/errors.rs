@@ -1,6 +1,6 @@
 //! The errors the session reports, one constructor each.
 
-use crate::error::{ErrorCode, OptaveError};
+use crate::error::{Detail, ErrorCode, OptaveError};
 use crate::text::Text;
 
 use super::io::ConnectionState;
@@ -112,6 +112,30 @@ pub fn socket_error(now_ms: f64) -> OptaveError {
 /// was hidden (`pagehide`), and the socket was closed.
 pub fn interrupted(why: &'static str, now_ms: f64) -> OptaveError {
     OptaveError::websocket(ErrorCode::ConnectionClosed, why, now_ms)
+}
+
+/// VALIDATION / `INVALID_ARGUMENT`: a request whose correlationId or
+/// idempotency key (`field`) cannot be an HTTP header value
+/// ([`super::rest::header_value_ok`]) cannot go over REST.
+pub fn not_a_header(
+    field: &'static str,
+    header: &'static str,
+    correlation_id: &str,
+    now_ms: f64,
+) -> OptaveError {
+    OptaveError::validation(
+        ErrorCode::InvalidArgument,
+        Text::new(field).s(" cannot be sent over REST: it travels as the ").s(header).s(
+            " header, which takes printable ASCII only (no other characters, no space at either end)",
+        ),
+        now_ms,
+    )
+    .with_details(Detail::Map(alloc::vec![
+        ("path", Detail::str(field)),
+        ("header", Detail::str(header)),
+    ]))
+    .for_request(correlation_id)
+    .suggest("Leave the id out to have the SDK generate a UUID, or use printable ASCII")
 }
 
 /// WEBSOCKET / `WEBSOCKET_NOT_IN_OPEN_STATE`: a send the state refuses.

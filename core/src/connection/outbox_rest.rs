@@ -4,16 +4,22 @@
 use alloc::string::String;
 use alloc::vec::Vec;
 
+use super::super::rest::header_value_ok;
 use super::{Envelope, Kept, Outbox, Wire};
 
 impl<T, S: Envelope> Outbox<T, S> {
     /// The requests waiting for the socket (queued, or lost with their
-    /// answer incomplete) that can move to REST (their REST parts kept), in
-    /// order: their correlationIds.
+    /// answer incomplete) that can move to REST (their REST parts kept, and
+    /// ids that can be its headers: [`header_value_ok`]), in order: their
+    /// correlationIds. The others keep waiting for the socket.
     pub fn waiting_for_socket(&self) -> Vec<String> {
         self.entries
             .iter()
-            .filter(|e| e.rest.is_some())
+            .filter(|e| {
+                e.rest.as_ref().is_some_and(|(rest, _)| {
+                    header_value_ok(&e.id) && header_value_ok(&rest.idempotency_key)
+                })
+            })
             .filter(|e| e.wire == Wire::Queued || (e.wire == Wire::Lost && !e.complete()))
             .map(|e| e.id.clone())
             .collect()

@@ -125,6 +125,7 @@ where
         if matches!(state, ConnectionState::Closing | ConnectionState::Closed) {
             return Err(errors::not_open(state, &id, now_ms));
         }
+        Self::rest_headers(&id, &rest, now_ms)?;
         let body = Rc::<str>::from(rest.payload(&request.text));
         let untracked = self.track(request, None, now_ms, false)?;
         let plain = self.config.request_timeout_ms;

@@ -297,6 +297,17 @@ impl Calls {
     }
 }
 
+/// Whether `value` can travel as an HTTP header value unchanged (the
+/// `X-Correlation-Id` and `Idempotency-Key` of a REST call): printable
+/// ASCII, not empty, no space at either end (a browser's `Headers` refuses
+/// other characters outright, and trims the ends).
+pub fn header_value_ok(value: &str) -> bool {
+    !value.is_empty()
+        && !value.starts_with(' ')
+        && !value.ends_with(' ')
+        && value.bytes().all(|b| (0x20..=0x7e).contains(&b))
+}
+
 /// `{restUrl}/message/{action}` (a trailing `/` of `restUrl` is not doubled).
 pub fn endpoint(rest_url: &str, action: &str) -> String {
     let mut url = String::from(rest_url.trim_end_matches('/'));

@@ -13,7 +13,8 @@ use crate::error::OptaveError;
 use crate::ids::RandomSource;
 use crate::outbound::RestParts;
 
-use super::rest::{endpoint, Fetch, Outcome, Transport};
+use super::errors;
+use super::rest::{endpoint, header_value_ok, Fetch, Outcome, Transport};
 use super::retry::RetryPolicy;
 use super::{Effect, Envelope, Fx, Session};
 
@@ -40,6 +41,32 @@ impl<T, S: Envelope> Session<T, S> {
     /// Requests under way over REST.
     pub fn rest_calls(&self) -> usize {
         self.rest.len()
+    }
+
+    /// Whether a request's ids can be the headers of a REST call
+    /// ([`header_value_ok`]); else why not.
+    pub(super) fn rest_headers(
+        correlation_id: &str,
+        rest: &RestParts,
+        now_ms: f64,
+    ) -> Result<(), OptaveError> {
+        if !header_value_ok(correlation_id) {
+            return Err(errors::not_a_header(
+                "the correlationId (headers.correlationId, or request.requestId)",
+                "X-Correlation-Id",
+                correlation_id,
+                now_ms,
+            ));
+        }
+        if !header_value_ok(&rest.idempotency_key) {
+            return Err(errors::not_a_header(
+                "headers.idempotencyKey",
+                "Idempotency-Key",
+                correlation_id,
+                now_ms,
+            ));
+        }
+        Ok(())
     }
 
     pub(super) fn start_fetch(
