@@ -3,36 +3,39 @@
 // objects, the listener registry, errors, the frame reader, the token provider).
 // They carry no protocol rules: the core decides, these read and build.
 
-// src/events.rs
+// src/events.rs. Each event has a list of registrations { f, once }: `once`
+// belongs to the registration, so one function can be an `on` listener of an
+// event and a `once` listener of another.
 export function newEmitter(count) {
-  const e = { lists: [], once: new Set() };
+  const e = { lists: [] };
   for (let i = 0; i < count; i++) e.lists.push([]);
   return e;
 }
-export function addListener(e, event, fn, once) {
-  e.lists[event].push(fn);
-  if (once) e.once.add(fn);
-  return () => removeListener(e, event, fn);
+export function addListener(e, event, f, once) {
+  const entry = { f, once };
+  e.lists[event].push(entry);
+  return () => drop(e, event, entry);
 }
-export function removeListener(e, event, fn) {
+function drop(e, event, entry) {
   const list = e.lists[event];
-  const i = list.indexOf(fn);
+  const i = list.indexOf(entry);
   if (i >= 0) list.splice(i, 1);
-  e.once.delete(fn);
+}
+// off(event, f): the first registration of `f` for `event`.
+export function removeListener(e, event, f) {
+  const entry = e.lists[event].find((r) => r.f === f);
+  if (entry) drop(e, event, entry);
 }
 export function hasListeners(e, event) { return e.lists[event].length > 0; }
-export function clearListeners(e) { for (const list of e.lists) list.length = 0; e.once.clear(); }
+export function clearListeners(e) { for (const list of e.lists) list.length = 0; }
 export function deliver(e, event, arg) {
   const list = e.lists[event];
   if (list.length === 0) return undefined;
   const targets = list.length === 1 ? [list[0]] : list.slice();
-  if (e.once.size > 0) {
-    e.lists[event] = list.filter((f) => !e.once.has(f));
-    for (const f of targets) e.once.delete(f);
-  }
+  if (targets.some((r) => r.once)) e.lists[event] = list.filter((r) => !r.once);
   let thrown;
-  for (const f of targets) {
-    try { f(arg); } catch (x) { (thrown ??= []).push(x); }
+  for (const r of targets) {
+    try { r.f(arg); } catch (x) { (thrown ??= []).push(x); }
   }
   return thrown;
 }

@@ -264,6 +264,51 @@ async fn a_logger_instance_with_a_long_buffer_and_a_cycle_is_accepted() {
     );
 }
 
+/// `once` belongs to a registration, not to the function: one function
+/// that listens to `stateChange` with `on` and to `close` with `once` gets
+/// every state change and one `close`; the unsubscribe of another `once`
+/// registration of it leaves the `on` one.
+#[wasm_bindgen_test]
+async fn once_belongs_to_the_registration_not_the_function() {
+    let (client, rec) = recorded_client(http_auth(), json!({}));
+    let counted = Recorder::new();
+    let both = counted.listener("both");
+    client
+        .on(JsValue::from("stateChange"), both.clone().into())
+        .unwrap();
+    client
+        .once(JsValue::from("close"), both.clone().into())
+        .unwrap();
+    let of = |key: &str| {
+        counted
+            .all("both")
+            .iter()
+            .filter(|ev| js_sys::Reflect::has(ev, &key.into()).unwrap_or(false))
+            .count()
+    };
+    connect(&client).await;
+    client.close();
+    wait_for(&rec, "close", None, None, None).await;
+    let changes = of("current");
+    assert!(changes >= 3, "every state change so far: {changes}");
+    assert_eq!(of("wasClean"), 1, "the close, once");
+    let unsubscribe = client
+        .once(JsValue::from("stateChange"), both.into())
+        .unwrap();
+    unsubscribe.call0(&JsValue::UNDEFINED).unwrap();
+    connect(&client).await;
+    client.close();
+    JsFuture::from(rec.wait_count_raw("close", 2, 10_000))
+        .await
+        .expect("the second close");
+    assert!(
+        of("current") >= 2 * changes,
+        "the `on` registration still hears every change: {} after {changes}",
+        of("current")
+    );
+    assert_eq!(of("wasClean"), 1, "the `once` registration is gone");
+}
+
 #[wasm_bindgen_test]
 async fn unsubscribe_once_and_off_stop_delivery() {
     let (client, rec) = recorded_client(http_auth(), json!({}));
