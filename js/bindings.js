@@ -158,12 +158,15 @@ export function restFetch(url, headers, body, token, done) {
     .catch(() => call(0, undefined, ''));
   return ctl;
 }
-// Retry-After (RFC 9110 section 10.2.3): seconds or an HTTP date, in ms from now.
+// Retry-After (RFC 9110 section 10.2.3), in ms from now: a whole number of
+// seconds, or an HTTP date (IMF-fixdate or RFC 850, both in GMT). Anything
+// else is no Retry-After (the core's backoff applies); the core also sets the
+// floor and the deadline.
 function retryAfter(v) {
-  if (v === null) return undefined;
-  const s = Number(v.trim());
-  if (v.trim() !== '' && Number.isFinite(s) && s >= 0) return s * 1000;
-  const d = Date.parse(v);
+  const t = v === null ? '' : v.trim();
+  if (/^\d+$/.test(t)) return Number(t) * 1000;
+  if (!/ GMT$/.test(t)) return undefined;
+  const d = Date.parse(t);
   return Number.isNaN(d) ? undefined : Math.max(0, d - Date.now());
 }
 export function abortFetch(ctl) { try { ctl.abort(); } catch (_) { /* already done */ } }

@@ -286,6 +286,56 @@ async fn too_many_requests_waits_for_retry_after() {
     drop(client);
 }
 
+/// `Retry-After` as an HTTP date is honoured; a malformed one (`-1`, which
+/// a lenient date parser reads as a year) is no `Retry-After`: the backoff
+/// applies, and a server that keeps refusing gets no storm of calls.
+#[wasm_bindgen_test]
+async fn retry_after_dates_are_honoured_and_malformed_ones_ignored() {
+    let (client, _rec) = rest_client(http_noauth(), json!({ "authRequired": false }), None);
+    let key = unique("kdate");
+    let date = js_sys::Date::new(&JsValue::from_f64(js_sys::Date::now() + 2_000.0))
+        .to_utc_string()
+        .as_string()
+        .unwrap_or_default();
+    assert!(date.ends_with(" GMT"), "{date}");
+    let start = js_sys::Date::now();
+    JsFuture::from(send_keyed(
+        &client,
+        "summarize",
+        &["fault:status=503*1", &format!("fault:retry-after={date}")],
+        &key,
+    ))
+    .await
+    .expect("answered after the date");
+    let waited = js_sys::Date::now() - start;
+    assert!(waited >= 900.0, "the date was honoured ({waited} ms)");
+    assert_eq!(stats(http_noauth()).await["rest"]["seen"][&key], json!(2));
+    drop(client);
+
+    let (client, _rec) = rest_client(
+        http_noauth(),
+        json!({ "authRequired": false, "requestTimeoutMs": 1500 }),
+        None,
+    );
+    let key = unique("kneg");
+    let err = rejection(send_keyed(
+        &client,
+        "summarize",
+        &["fault:status=503*100000", "fault:retry-after=-1"],
+        &key,
+    ))
+    .await;
+    assert_error(&err, "WEBSOCKET", "REQUEST_TIMEOUT");
+    let calls = stats(http_noauth()).await["rest"]["seen"][&key]
+        .as_u64()
+        .unwrap_or(0);
+    assert!(
+        (2..40).contains(&calls),
+        "the backoff paced the calls over 1.5 s: {calls}"
+    );
+    drop(client);
+}
+
 /// Waits until the server counted one more abandoned REST call than `before`.
 async fn abandoned_after(before: u64) -> u64 {
     let start = js_sys::Date::now();

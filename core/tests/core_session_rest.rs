@@ -207,6 +207,41 @@ fn retry_after_replaces_the_jitter() {
     );
 }
 
+/// `Retry-After: 0` (or a date in the past) waits `reconnect.minDelayMs`
+/// still: a server that keeps saying 0 gets no storm of calls.
+#[test]
+fn retry_after_zero_waits_the_smallest_backoff() {
+    let mut rig = Rig::new(rest_config(Transport::Rest, false));
+    let min = RetryPolicy::default().min_delay_ms;
+    let f = fetch_of(submit(&mut rig, "c0", Some(1), 60_000.0, T0));
+    assert!(rig.on(answer(f.id, 503, Some(0.0), T0)).is_empty());
+    assert_eq!(rig.s.next_wakeup(), Some(T0 + min));
+    assert!(fetches(&rig.on(Input::Tick {
+        now_ms: T0 + min - 1.0
+    }))
+    .is_empty());
+    assert_eq!(fetches(&rig.on(Input::Tick { now_ms: T0 + min })).len(), 1);
+}
+
+/// A `Retry-After` that ends after the request's deadline ends the request
+/// at once with the server's status (ORCHESTRATOR `REMOTE_ERROR`, its body
+/// in the details), not with `REQUEST_TIMEOUT` after a silent wait.
+#[test]
+fn a_retry_after_beyond_the_deadline_ends_the_request_with_the_status() {
+    let mut rig = Rig::new(rest_config(Transport::Rest, false));
+    let f = fetch_of(submit(&mut rig, "c9", Some(1), 10_000.0, T0));
+    let fx = rig.on(answer(f.id, 429, Some(3_600_000.0), T0 + 100.0));
+    let errors = rejected(&fx);
+    assert_eq!(errors.len(), 1, "{:?}", lines(&fx));
+    let (waiter, e) = errors[0];
+    assert_eq!(waiter, 1);
+    is(e, ErrorCategory::Orchestrator, ErrorCode::RemoteError);
+    assert!(e.message.contains("429"), "{}", e.message);
+    assert_eq!(e.correlation_id.as_deref(), Some("c9"));
+    assert_eq!(rig.s.rest_calls(), 0);
+    assert_eq!(rig.s.next_wakeup(), None);
+}
+
 #[test]
 fn a_refused_token_gets_one_call_with_a_fresh_one_then_the_error() {
     let mut rig = Rig::new(rest_config(Transport::Rest, true));

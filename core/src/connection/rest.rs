@@ -171,7 +171,10 @@ impl Calls {
                 Some(call) => Outcome::Deliver(call.correlation_id),
                 None => Outcome::Stale,
             },
-            Class::Retry => self.back_off(at, retry_after_ms, policy, now_ms, random),
+            Class::Retry => {
+                let answer = Some((status, body));
+                self.back_off(at, retry_after_ms, answer, policy, now_ms, random)
+            }
             Class::Auth | Class::Invalid | Class::Refused => match self.remove_at(at) {
                 Some(call) => {
                     let error = status_error(status, body, &call.correlation_id, now_ms);
@@ -203,16 +206,21 @@ impl Calls {
                 }
                 None => Outcome::Stale,
             },
-            None => self.back_off(at, None, policy, now_ms, random),
+            None => self.back_off(at, None, None, policy, now_ms, random),
         }
     }
 
     /// Schedules the next call: after `Retry-After` when the server gave
-    /// one, else a full-jitter delay.
+    /// one (at least `reconnect.minDelayMs`, so that `Retry-After: 0` from
+    /// a server that keeps refusing is no storm of calls), else a
+    /// full-jitter delay. A `Retry-After` that ends after the request's
+    /// deadline ends the request now with the server's `answer` (status and
+    /// body): the page learns why at once rather than at its timeout.
     fn back_off(
         &mut self,
         at: usize,
         retry_after_ms: Option<f64>,
+        answer: Option<(u16, &str)>,
         policy: &RetryPolicy,
         now_ms: f64,
         random: &mut impl RandomSource,
@@ -226,9 +234,22 @@ impl Calls {
             Next::Retry { delay_ms, .. } => delay_ms,
             Next::GiveUp => policy.max_delay_ms,
         };
-        let delay_ms = retry_after_ms
+        let told = retry_after_ms
             .filter(|ms| ms.is_finite() && *ms >= 0.0)
-            .unwrap_or(jitter);
+            .map(|ms| ms.max(policy.min_delay_ms));
+        if let (Some(ms), Some((status, body))) = (told, answer) {
+            if now_ms + ms > call.deadline_ms {
+                return match self.remove_at(at) {
+                    Some(call) => {
+                        let id = call.correlation_id;
+                        let error = status_error(status, body, &id, now_ms);
+                        Outcome::Failed(id, error)
+                    }
+                    None => Outcome::Stale,
+                };
+            }
+        }
+        let delay_ms = told.unwrap_or(jitter);
         call.retry_at_ms = Some(now_ms + delay_ms);
         Outcome::Later { delay_ms }
     }

@@ -9,7 +9,8 @@
 //! Faults for tests, as `request.reference.tags` (the `fault:` convention of
 //! [`crate::faults`]), counted per `Idempotency-Key`:
 //! `fault:status=<code>*<n>` answers `<code>` the first n times the key is
-//! seen (`fault:retry-after=<s>` adds `Retry-After: <s>`),
+//! seen (`fault:retry-after=<text>` adds `Retry-After: <text>`, as written:
+//! seconds, an HTTP date, or something malformed),
 //! `fault:not-json` answers 200 with a body that is not JSON. The socket
 //! faults apply as well (`fault:delay=<ms>`, `fault:drop`, ...).
 
@@ -77,7 +78,7 @@ impl Drop for Watch<'_> {
 #[derive(Debug, Default, PartialEq, Eq)]
 struct RestFaults {
     status: Option<(u16, u64)>,
-    retry_after: Option<u64>,
+    retry_after: Option<String>,
     not_json: bool,
 }
 
@@ -99,7 +100,7 @@ fn rest_faults(request: &Value) -> RestFaults {
                 }
             }
         } else if let Some(s) = tag.strip_prefix("fault:retry-after=") {
-            f.retry_after = s.trim().parse().ok();
+            f.retry_after = Some(s.to_owned());
         }
     }
     f
@@ -231,7 +232,7 @@ async fn answer(
             let mut response =
                 error_answer(status, "FAULT_INJECTED", "fault:status injected").into_response();
             if let Some(s) = faults.retry_after {
-                if let Ok(v) = HeaderValue::from_str(&s.to_string()) {
+                if let Ok(v) = HeaderValue::from_str(&s) {
                     response.headers_mut().insert(header::RETRY_AFTER, v);
                 }
             }
@@ -296,7 +297,7 @@ mod tests {
             rest_faults(&r),
             RestFaults {
                 status: Some((503, 2)),
-                retry_after: Some(1),
+                retry_after: Some("1".into()),
                 not_json: false
             }
         );
