@@ -126,7 +126,10 @@ export function defineApi(OptaveClient) {
       }
     }
     proto.request = function (action, params, options) {
-      const keep = options && typeof options.settleMs === 'number' && options.settleMs >= 0 ? options.settleMs : 400;
+      let keep = 400;
+      try {
+        if (options && typeof options.settleMs === 'number' && options.settleMs >= 0) keep = options.settleMs;
+      } catch (_) { /* a throwing getter: trackRequest refuses these options */ }
       const handle = new RequestHandle(this, Math.min(keep, 60000));
       handle.correlationId = this.trackRequest(action, params, options, handle);
       return handle;
@@ -143,7 +146,16 @@ export function defineApi(OptaveClient) {
     const pendingFree = new WeakSet();
     const freed = new WeakSet();
     const release = proto.free;
-    const guard = (f) => function (...args) {
+    // A member used without its client (`const { interaction } = client`):
+    // an OptaveError (the class of clientFreedError's), not the glue's TypeError.
+    const unbound = (name) => new (OptaveClient.clientFreedError().constructor)({
+      category: 'VALIDATION',
+      code: 'INVALID_ARGUMENT',
+      message: `${name} was used without its client (a detached method or accessor)`,
+      suggestions: [`Call it on the client: client.${name}`, `Or bind it: client.${name}.bind(client)`],
+    });
+    const guard = (name, f) => function (...args) {
+      if (!(this instanceof OptaveClient)) throw unbound(name);
       if (freed.has(this)) throw OptaveClient.clientFreedError();
       depth.set(this, (depth.get(this) ?? 0) + 1);
       try {
@@ -161,12 +173,13 @@ export function defineApi(OptaveClient) {
     for (const name of Object.getOwnPropertyNames(proto)) {
       if (name === 'constructor' || name === 'free' || name.startsWith('__')) continue;
       const d = Object.getOwnPropertyDescriptor(proto, name);
-      if (typeof d.value === 'function') d.value = guard(d.value);
-      if (d.get) d.get = guard(d.get);
-      if (d.set) d.set = guard(d.set);
+      if (typeof d.value === 'function') d.value = guard(name, d.value);
+      if (d.get) d.get = guard(name, d.get);
+      if (d.set) d.set = guard(name, d.set);
       Object.defineProperty(proto, name, d);
     }
     proto.free = function () {
+      if (!(this instanceof OptaveClient)) throw unbound('free');
       if (freed.has(this)) return;
       if ((depth.get(this) ?? 0) > 0) pendingFree.add(this);
       else {

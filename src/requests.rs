@@ -66,7 +66,17 @@ impl OptaveClient {
         let options = if options.is_undefined() || options.is_null() {
             None
         } else {
-            options_text(options, ErrorCode::InvalidArgument, now)?
+            // A cycle, a BigInt or a throwing getter: refused, never read as
+            // "no options".
+            let text = options_text(options, ErrorCode::InvalidArgument, now)?;
+            Some(text.ok_or_else(|| {
+                OptaveError::validation(
+                    ErrorCode::InvalidArgument,
+                    "request options could not be serialized to JSON",
+                    now,
+                )
+                .suggest("Pass { timeoutMs, settleMs } as plain numbers of ms")
+            })?)
         };
         let (settle_ms, timeout) = match waiter {
             Waiter::Promise(_) => (

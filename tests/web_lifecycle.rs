@@ -1,12 +1,13 @@
 //! Browser tests: a client's end of life through the package's JavaScript
 //! layer (`js/api.js`): `free()` from inside a listener while a method of the
-//! same client runs, members of a freed client, a second `free()`.
+//! same client runs, members of a freed client, a second `free()`, a member
+//! used without its client, request options JSON cannot carry.
 #![cfg(target_arch = "wasm32")]
 
 #[path = "web/support.rs"]
 mod support;
 
-use js_sys::{Array, Function, Reflect};
+use js_sys::{Array, Function, Object, Reflect};
 use serde_json::json;
 use support::*;
 use wasm_bindgen::prelude::*;
@@ -101,6 +102,113 @@ fn every_member_of_a_freed_client_throws_client_freed() {
     assert_freed(try_get(&client, "sessionId").unwrap_err(), "sessionId");
     // A second free() does nothing.
     try_call(&client, "free", &[]).expect("a second free() is a no-op");
+}
+
+/// `thrown` is an `OptaveError` VALIDATION `code`.
+fn assert_validation(thrown: &JsValue, code: &str, what: &str) {
+    assert!(
+        thrown.is_instance_of::<js_sys::Error>(),
+        "{what}: {thrown:?}"
+    );
+    assert_eq!(
+        get_str(thrown, "name").as_deref(),
+        Some("OptaveError"),
+        "{what}"
+    );
+    assert_eq!(
+        get_str(thrown, "category").as_deref(),
+        Some("VALIDATION"),
+        "{what}"
+    );
+    assert_eq!(get_str(thrown, "code").as_deref(), Some(code), "{what}");
+}
+
+/// A member used without its client (`const { interaction } = client`)
+/// throws an `OptaveError` that says so, not the glue's `TypeError`; the
+/// client is unharmed.
+#[wasm_bindgen_test]
+fn a_detached_member_throws_an_optave_error() {
+    let (client, _rec) = recorded_client(http_noauth(), json!({ "authRequired": false }));
+    let client = with_js_api(client);
+    for name in ["interaction", "sendAsync", "on", "free"] {
+        let f: Function = get(&client, name).dyn_into().expect("a method");
+        let thrown = f.call1(&JsValue::UNDEFINED, &js(json!({}))).unwrap_err();
+        assert_validation(&thrown, "INVALID_ARGUMENT", name);
+        let message = get_str(&thrown, "message").unwrap_or_default();
+        assert!(message.contains(name), "{message}");
+    }
+    let proto = Reflect::get_prototype_of(&client).expect("a prototype");
+    let getter = Reflect::get_own_property_descriptor(proto.as_ref(), &"state".into())
+        .ok()
+        .map(|d| get(&d, "get"))
+        .and_then(|g| g.dyn_into::<Function>().ok())
+        .expect("the state getter");
+    let thrown = getter.call0(&JsValue::from(Object::new())).unwrap_err();
+    assert_validation(&thrown, "INVALID_ARGUMENT", "state");
+    assert_eq!(
+        try_get(&client, "state")
+            .ok()
+            .and_then(|s| s.as_string())
+            .as_deref(),
+        Some("initialized")
+    );
+}
+
+/// Request options JSON cannot carry (a cycle, a BigInt, a getter that
+/// throws) are refused with VALIDATION `INVALID_ARGUMENT`, never taken for
+/// "no options": by `...Async` (its promise rejects) and by `request()`
+/// (nothing throws; `settled()` rejects).
+#[wasm_bindgen_test]
+async fn request_options_that_cannot_be_serialized_are_refused() {
+    let (client, _rec) = recorded_client(http_noauth(), json!({ "authRequired": false }));
+    let client = with_js_api(client);
+    let cyclic = js(json!({ "timeoutMs": 100 }));
+    Reflect::set(&cyclic, &"self".into(), &cyclic).unwrap();
+    let big = js(json!({}));
+    Reflect::set(
+        &big,
+        &"timeoutMs".into(),
+        &js_sys::BigInt::from(100u32).into(),
+    )
+    .unwrap();
+    let throwing: JsValue = js_sys::Function::new_no_args(
+        "return { get settleMs() { throw new Error('getter'); }, timeoutMs: 100 };",
+    )
+    .call0(&JsValue::UNDEFINED)
+    .unwrap();
+    for (what, options) in [
+        ("a cycle", cyclic),
+        ("a BigInt", big),
+        ("a throwing getter", throwing),
+    ] {
+        let promise: js_sys::Promise = try_call(
+            &client,
+            "summarizeAsync",
+            &[params(request(&[])), options.clone()],
+        )
+        .unwrap_or_else(|e| panic!("{what}: summarizeAsync threw {e:?}"))
+        .dyn_into()
+        .expect("a promise");
+        let thrown = wasm_bindgen_futures::JsFuture::from(promise)
+            .await
+            .unwrap_err();
+        assert_validation(&thrown, "INVALID_ARGUMENT", what);
+        let handle = try_call(
+            &client,
+            "request",
+            &["summarize".into(), params(request(&[])), options],
+        )
+        .unwrap_or_else(|e| panic!("{what}: request() threw {e:?}"));
+        assert!(get(&handle, "correlationId").is_undefined(), "{what}");
+        let settled: js_sys::Promise = try_call(&handle, "settled", &[])
+            .unwrap()
+            .dyn_into()
+            .unwrap();
+        let thrown = wasm_bindgen_futures::JsFuture::from(settled)
+            .await
+            .unwrap_err();
+        assert_validation(&thrown, "INVALID_ARGUMENT", what);
+    }
 }
 
 #[wasm_bindgen_test]
