@@ -63,6 +63,7 @@ pub fn create(options: &JsValue) -> Result<OptaveClient, OptaveError> {
         tenant_id: config.tenant_id.clone(),
         session_id: None,
         strict: config.strict,
+        shared_socket: config.cross_tab_key.is_some(),
     };
     let session = config.session(token_provider.is_some());
     let state = State {

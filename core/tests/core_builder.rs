@@ -426,6 +426,7 @@ fn configs() -> Vec<EnvelopeConfig> {
             session_id: Some("sess-cfg \u{e9}\"".into()),
             tenant_id: Some("tenant-cfg".into()),
             strict,
+            shared_socket: false,
         });
     }
     out

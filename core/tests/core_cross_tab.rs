@@ -385,6 +385,47 @@ fn each_frame_goes_to_the_tab_that_owns_its_correlation_id() {
     );
 }
 
+/// The leader remembers its own sends: a late frame of its own request
+/// (after its session let go of it: a timeout, a cancel, an early
+/// settlement) stays in the leader's tab; it never reaches the followers.
+#[test]
+fn a_late_frame_of_the_leaders_own_request_stays_in_the_leader() {
+    let mut a = leader(A);
+    let fx = a.handle(TabInput::Send {
+        correlation_id: "mine".into(),
+        text: "e".to_string(),
+    });
+    assert!(fx.is_empty(), "the leader's own send is no message: {fx:?}");
+    let frame = |a: &mut CrossTab, own: bool| {
+        a.handle(TabInput::Frame {
+            correlation_id: Some("mine".into()),
+            own,
+            text: "f".to_string(),
+        })
+    };
+    assert_eq!(frame(&mut a, true), vec![TabEffect::DeliverHere]);
+    assert_eq!(
+        frame(&mut a, false),
+        vec![TabEffect::DeliverHere],
+        "late: here only"
+    );
+    // A follower's request with the same id later: its frames go to it.
+    hear(
+        &mut a,
+        Message::Send {
+            from: B,
+            epoch: 1,
+            correlation_id: "mine".into(),
+            text: "e".into(),
+        },
+        T0,
+    );
+    assert!(matches!(
+        posts(&frame(&mut a, false))[..],
+        [Message::Frame { to: Some(B), .. }]
+    ));
+}
+
 #[test]
 fn followers_with_unfinished_requests_count_until_they_go_quiet() {
     let mut a = leader(A);

@@ -265,3 +265,43 @@ fn requests_without_a_request_id_get_a_generated_correlation_id() {
     assert_eq!(a.request_id_in_flight, None);
     assert_eq!(b.request_id_in_flight, None);
 }
+
+/// On a socket shared with other tabs (`crossTab`), a requestId is never
+/// the correlationId: another tab may have the same one in flight. Every
+/// request without its own `headers.correlationId` goes out under a fresh
+/// UUID v7, its requestId unchanged, with no in-flight warning; a caller's
+/// own correlationId is kept.
+#[test]
+fn on_a_shared_socket_a_request_id_is_never_the_correlation_id() {
+    let shared = EnvelopeConfig {
+        shared_socket: true,
+        ..EnvelopeConfig::default()
+    };
+    let mut builder = Builder::default();
+    let mut gen = ids(7);
+    for (action, params) in docs_sends() {
+        let out = builder
+            .build_for(action, &text(&params), &shared, &mut gen, NOW_MS, |_| false)
+            .unwrap_or_else(|e| panic!("{action:?}: {e}"));
+        assert_uuid_v7(&out.correlation_id, NOW_MS as u64);
+        assert_eq!(out.request_id_in_flight, None, "no warning");
+        let env = parsed(&out);
+        assert_eq!(
+            env["payload"]["request"]["requestId"],
+            json!(DOCS_REQUEST_ID)
+        );
+    }
+    let mut params = docs_sends().remove(0).1;
+    params["headers"] = json!({ "correlationId": "mine-1" });
+    let out = builder
+        .build_for(
+            Action::Interaction,
+            &text(&params),
+            &shared,
+            &mut gen,
+            NOW_MS,
+            |_| false,
+        )
+        .expect("builds");
+    assert_eq!(out.correlation_id, "mine-1");
+}

@@ -280,6 +280,7 @@ const STRICT: EnvelopeConfig = EnvelopeConfig {
     tenant_id: None,
     session_id: None,
     strict: true,
+    shared_socket: false,
 };
 
 /// Each case: a mutation of the minimal params and the path strict mode names.

@@ -274,16 +274,23 @@ pub fn attempt(shared: &Shared, attempt: u32) -> Attempt {
     }
 }
 
-/// In a follower: an envelope for the leader. `false` when this tab is not
-/// following (the caller sends on its own socket).
+/// An envelope this tab sends: in a follower, for the leader; in the
+/// leader, remembered as its own. `false` when this tab is not following
+/// (the caller sends on its own socket).
 pub fn send(shared: &Rc<Shared>, correlation_id: &str, text: &JsString) -> bool {
-    let follows = shared
+    let (follows, leads) = shared
         .state
         .borrow()
         .tabs
         .as_ref()
-        .is_some_and(|t| t.link.is_some() && t.machine.role() == Role::Follower);
-    if follows {
+        .map_or((false, false), |t| {
+            let role = t.machine.role();
+            (
+                t.link.is_some() && role == Role::Follower,
+                role == Role::Leader,
+            )
+        });
+    if follows || leads {
         feed_tabs(
             shared,
             TabInput::Send {

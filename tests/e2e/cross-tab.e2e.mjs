@@ -106,8 +106,8 @@ function openSocketsAt(base, open) {
 }
 
 /** Sends the three kinds of request from every page, waits for every answer and a quiet spell, checks each answered once. */
-async function sendFromEach(pages, tags = [], label = 'each') {
-  await Promise.all(pages.map((p, i) => p.evaluate(inSendEach, { tags, label: `${label}-${i}` })));
+async function sendFromEach(pages, tags = [], label = 'each', requestId = undefined) {
+  await Promise.all(pages.map((p, i) => p.evaluate(inSendEach, { tags, label: `${label}-${i}`, requestId })));
   await Promise.all(pages.map((p) => p.waitForFunction(inAllAnswered, EXPECTED_EACH, { timeout: WAIT_MS, polling: 100 })));
   await new Promise((r) => setTimeout(r, QUIET_MS));
   const records = await Promise.all(pages.map((p) => p.evaluate(inRecord)));
@@ -135,6 +135,12 @@ describe('one connection across tabs in Chromium', () => {
     await sendFromEach(pages, [], 'five');
     const after = await socketStats(server.url);
     assert.equal(after.acceptedSockets, stats.acceptedSockets, 'the requests opened no other socket');
+    assert.deepEqual(problems, []);
+  });
+
+  test('the five tabs send with one requestId (the documentation\'s): every request answered once, in its own tab', async () => {
+    for (const p of pages) await p.evaluate(() => { window.__tab.frames = []; window.__tab.ids = {}; window.__tab.answers = {}; window.__tab.settled = {}; });
+    await sendFromEach(pages, [], 'same-request-id', 'a1b2c3d4-e5f6-7890-1234-56789ab2345');
     assert.deepEqual(problems, []);
   });
 

@@ -140,7 +140,7 @@ export function inRole() {
  * Returns the correlationIds known at once (the handle's and the send's); the
  * Async one is recorded in `__tab.ids.async` when its promise resolves.
  */
-export function inSendEach({ tags = [], label = 'x' }) {
+export function inSendEach({ tags = [], label = 'x', requestId }) {
   const tab = window.__tab;
   const params = {
     request: {
@@ -149,6 +149,7 @@ export function inSendEach({ tags = [], label = 'x' }) {
       scope: { conversations: [{ participants: [{ participantId: 'c1', displayName: 'John Doe', role: 'user' }, { participantId: 'a1', displayName: 'Sarah Smith', role: 'operator' }], messages: [{ participantId: 'c1', content: 'My flight was cancelled, can you help?', timestamp: '2024-01-15T10:30:00.000Z' }] }] },
     },
   };
+  if (requestId !== undefined) params.request.requestId = requestId;
   const c = tab.client;
   const at = Date.now();
   const p = c.interactionAsync(params);

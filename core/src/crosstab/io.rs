@@ -61,7 +61,9 @@ pub enum TabInput<S> {
         /// The tab will come back ([`TabInput::Join`]).
         rejoin: bool,
     },
-    /// In a follower: its session sends an envelope.
+    /// This tab's session sends an envelope: a follower posts it to the
+    /// leader; the leader remembers that its frames are its own (so that a
+    /// late one, after its session let go of the request, stays here).
     Send {
         /// The envelope's correlationId.
         correlation_id: String,

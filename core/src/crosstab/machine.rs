@@ -122,16 +122,16 @@ impl CrossTab {
             TabInput::Send {
                 correlation_id,
                 text,
-            } => {
-                if let (Role::Follower, Some(leader)) = (self.role, &self.leader) {
-                    fx.push(TabEffect::Post(Message::Send {
-                        from: self.tab,
-                        epoch: leader.epoch,
-                        correlation_id,
-                        text,
-                    }));
-                }
-            }
+            } => match (self.role, &self.leader) {
+                (Role::Follower, Some(leader)) => fx.push(TabEffect::Post(Message::Send {
+                    from: self.tab,
+                    epoch: leader.epoch,
+                    correlation_id,
+                    text,
+                })),
+                (Role::Leader, _) => self.owns(correlation_id, self.tab),
+                _ => {}
+            },
             TabInput::Frame {
                 correlation_id,
                 own,

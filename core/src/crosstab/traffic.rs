@@ -94,14 +94,7 @@ impl CrossTab {
                 }
                 self.heard(from, true, now_ms);
                 self.set_peers(true, fx);
-                // An id is listed once: sent again, it moves to the end;
-                // when the list is full, the oldest is forgotten.
-                let again = self.owners.iter().position(|(id, _)| *id == correlation_id);
-                let full = self.owners.len() >= MAX_OWNERS;
-                if let Some(i) = again.or(full.then_some(0)) {
-                    self.owners.remove(i);
-                }
-                self.owners.push((correlation_id, from));
+                self.owns(correlation_id, from);
                 fx.push(TabEffect::Transmit(text));
             }
             Message::Frame { leader, to, text } => {
@@ -113,6 +106,18 @@ impl CrossTab {
                 }
             }
         }
+    }
+
+    /// In the leader: the frames of `correlation_id` go to `tab` (this one
+    /// for its own requests). An id is listed once: sent again, it moves to
+    /// the end; when the list is full, the oldest is forgotten.
+    pub(super) fn owns(&mut self, correlation_id: String, tab: TabId) {
+        let again = self.owners.iter().position(|(id, _)| *id == correlation_id);
+        let full = self.owners.len() >= MAX_OWNERS;
+        if let Some(i) = again.or(full.then_some(0)) {
+            self.owners.remove(i);
+        }
+        self.owners.push((correlation_id, tab));
     }
 
     /// In the leader: follower `from` was heard, with requests unfinished
@@ -140,17 +145,24 @@ impl CrossTab {
                 .find(|(cid, _)| cid == id)
                 .map(|(_, tab)| *tab)
         });
-        if own || owner.is_none() {
+        // Whether it is delivered here, and where else it goes (`Some(None)`:
+        // every tab).
+        let (here, post) = match owner {
+            // This tab's own request, even one its session let go of.
+            Some(tab) if tab == self.tab => (true, None),
+            Some(tab) => (own, Some(Some(tab))),
+            // No tab is known to have sent it: every tab.
+            None => (true, (!own).then_some(None)),
+        };
+        if here {
             fx.push(TabEffect::DeliverHere);
         }
-        if owner.is_some() || !own {
-            if let Some(leader) = &self.leader {
-                fx.push(TabEffect::Post(Message::Frame {
-                    leader: *leader,
-                    to: owner,
-                    text,
-                }));
-            }
+        if let (Some(to), Some(leader)) = (post, &self.leader) {
+            fx.push(TabEffect::Post(Message::Frame {
+                leader: *leader,
+                to,
+                text,
+            }));
         }
     }
 }

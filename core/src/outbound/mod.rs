@@ -66,6 +66,12 @@ pub struct EnvelopeConfig {
     pub session_id: Option<String>,
     /// Type-check every known field (`strictValidation`).
     pub strict: bool,
+    /// The socket is shared with other tabs (`crossTab`): a
+    /// `request.requestId` is never the correlationId, since another tab
+    /// may have the same one in flight; every request without its own
+    /// `headers.correlationId` gets a fresh UUID v7 (docs/protocol.md,
+    /// section 9).
+    pub shared_socket: bool,
 }
 
 /// A built envelope, ready to send.
@@ -161,8 +167,8 @@ impl Builder {
     /// absent, `null` params count as `{}`). `now_ms` is Unix epoch ms.
     ///
     /// `headers.correlationId` is the caller's `headers.correlationId`, else
-    /// the non-blank `request.requestId` (protocol.md section 2), else a
-    /// fresh UUID v7. When `in_flight` says that `request.requestId` is
+    /// the non-blank `request.requestId` (protocol.md section 2; not on a
+    /// [`EnvelopeConfig::shared_socket`]), else a fresh UUID v7. When `in_flight` says that `request.requestId` is
     /// already the correlationId of a tracked request, the envelope gets a
     /// fresh UUID v7 instead, `payload.request.requestId` stays as given,
     /// and [`Outbound::request_id_in_flight`] names it (docs/protocol.md
@@ -213,7 +219,8 @@ impl Builder {
             (None, Some(n)) => Some(json::string(text, n)).filter(|id| in_flight(id)),
             _ => None,
         };
-        let correlation_from = given_correlation.or(request_id.filter(|_| in_flight_id.is_none()));
+        let correlation_from = given_correlation
+            .or(request_id.filter(|_| in_flight_id.is_none() && !config.shared_socket));
 
         // The headers, from the table; generated ids leave a hole until every
         // check has passed, so nothing is drawn for a refused envelope.

@@ -186,6 +186,7 @@ pub fn outbound_setup(data: &[u8]) -> ((Action, &'static str), EnvelopeConfig) {
         organization_id: (c & 2 != 0).then(|| config_id(style, "org")),
         tenant_id: (c & 4 != 0).then(|| config_id(style, "tenant")),
         session_id: (c & 8 != 0).then(|| config_id(style, "session")),
+        shared_socket: false,
     };
     (action, config)
 }
