@@ -244,6 +244,62 @@ async fn a_client_connected_with_its_own_token_keeps_its_own_socket() {
     sockets.restore();
 }
 
+/// A follower that calls `connect(token)` while sharing leaves properly:
+/// `roleChange` to `solo`, then its own socket, on which its requests are
+/// answered (none fails with `SEND_FAILED` on the link it left). A leader
+/// that does so resigns: the follower takes over.
+#[wasm_bindgen_test]
+async fn connect_with_a_token_while_sharing_leaves_the_sharing() {
+    let sockets = count_sockets();
+    let key = fresh_key("leave");
+    let (a, _ra) = tab(&key);
+    let (b, rb) = tab(&key);
+    connect_all(&[&a, &b]).await;
+    let (leader, follower, follower_rec) = if a.cross_tab_role() == "leader" {
+        (&a, &b, &rb)
+    } else {
+        (&b, &a, &_ra)
+    };
+    let token = fetch_ticket(http_auth()).await;
+    JsFuture::from(follower.connect(Some(JsValue::from(token))))
+        .await
+        .expect("connect(token) resolves");
+    assert_eq!(follower.cross_tab_role(), "solo");
+    let changes = follower_rec.all("roleChange");
+    assert_eq!(
+        get_str(&changes.get(changes.length() - 1), "current").as_deref(),
+        Some("solo"),
+        "roleChange to solo"
+    );
+    until("the follower on its own socket", 10_000.0, || {
+        follower.state() == "connected" && sockets.count() == 2
+    })
+    .await;
+    let id = answered(send_async(follower, "interaction", &[], None)).await;
+    wait_completed(follower_rec, "sentiment_analysis", &id).await;
+    assert_eq!(errors_with(follower_rec, "SEND_FAILED"), 0);
+
+    // The leader does the same: it resigns and keeps its socket alone.
+    let (c, rc) = tab(&key);
+    connect(&c).await;
+    until("c follows the leader", 10_000.0, || {
+        c.cross_tab_role() == "follower"
+    })
+    .await;
+    let token = fetch_ticket(http_auth()).await;
+    JsFuture::from(leader.connect(Some(JsValue::from(token))))
+        .await
+        .expect("connect(token) resolves");
+    assert_eq!(leader.cross_tab_role(), "solo");
+    until("c takes over", 10_000.0, || {
+        c.cross_tab_role() == "leader" && c.state() == "connected"
+    })
+    .await;
+    let id = answered(send_async(&c, "interaction", &[], None)).await;
+    wait_completed(&rc, "sentiment_analysis", &id).await;
+    sockets.restore();
+}
+
 #[wasm_bindgen_test]
 async fn foreign_messages_on_the_channel_are_ignored_and_logged_once() {
     let key = fresh_key("foreign");

@@ -22,7 +22,7 @@ use wasm_bindgen::JsCast;
 use crate::browser::Timeout;
 use crate::events::Event;
 use crate::random::CryptoRandom;
-use crate::runtime::{now_ms, Shared};
+use crate::runtime::{feed, now_ms, Shared};
 
 mod effects;
 use effects::decode;
@@ -166,24 +166,41 @@ pub fn role(shared: &Shared) -> Role {
 }
 
 /// `connect(token?)`: without a token the tab joins (asks for the lock);
-/// with one it cannot lead and stays `solo`.
+/// with one it cannot lead and stays `solo`: a tab that was sharing leaves
+/// first (a leader resigns, a follower lets go of its link; `roleChange`),
+/// then the sharing is gone for good.
 pub fn connect(shared: &Rc<Shared>, explicit_token: bool) {
     let join = {
         let mut st = shared.state.borrow_mut();
         match st.tabs.as_mut() {
             Some(tabs) if !explicit_token => {
                 tabs.wanted = true;
-                true
+                Some(true)
             }
-            Some(_) => {
-                st.tabs = None; // a tab with its own token keeps its own socket
-                false
-            }
-            None => false,
+            Some(_) => Some(false),
+            None => None,
         }
     };
-    if join {
-        feed_tabs(shared, TabInput::Join { now_ms: now_ms() });
+    match join {
+        Some(true) => {
+            feed_tabs(shared, TabInput::Join { now_ms: now_ms() });
+        }
+        Some(false) => {
+            let followed = role(shared) == Role::Follower;
+            feed_tabs(shared, TabInput::Leave { rejoin: false });
+            // A tab with its own token keeps its own socket.
+            let tabs = shared.state.borrow_mut().tabs.take();
+            drop(tabs);
+            if followed {
+                // Its carrier, the leader's socket, is gone for this tab.
+                let gone = Input::Carrier {
+                    ready: false,
+                    now_ms: now_ms(),
+                };
+                feed(shared, gone);
+            }
+        }
+        None => {}
     }
 }
 
