@@ -13,16 +13,13 @@ use alloc::vec::Vec;
 use js_sys::{Function, JsString, Object, Reflect};
 use optave_core::connection::rest::MAX_ERROR_BODY_UNITS;
 use optave_core::connection::{Fetch, Input};
-use optave_core::error::{ErrorCode, OptaveError};
 use optave_core::inbound;
 use optave_core::options::bearer_token;
-use optave_core::text::Text;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::{JsCast, JsValue};
 
 use crate::connect::TokenFor;
 use crate::frames::{on_frame, on_parsed, unreadable};
-use crate::js_error::describe;
 use crate::reader::{Frame, Read, RouteFn};
 use crate::runtime::{feed, now_ms, Shared};
 
@@ -175,17 +172,13 @@ fn post(
         done.as_ref().unchecked_ref(),
     ) {
         Ok(controller) => controller,
-        // The browser refused to build the call (the core already keeps ids
-        // that are no header values off REST): the request ends with why.
-        Err(thrown) => {
-            let why = OptaveError::validation(
-                ErrorCode::InvalidArgument,
-                Text::new("the REST call could not be made: ").s(&describe(&thrown)),
-                now_ms(),
-            );
+        // The browser refused to build the call (the core keeps ids that
+        // are no header values off REST): a failed call, retried with the
+        // backoff until the request's deadline, never a throw out of here.
+        Err(_) => {
             let failed = Input::FetchFailed {
                 id,
-                error: Some(why),
+                error: None,
                 now_ms: now_ms(),
             };
             drop(done);

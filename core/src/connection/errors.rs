@@ -125,17 +125,15 @@ pub fn not_a_header(
 ) -> OptaveError {
     OptaveError::validation(
         ErrorCode::InvalidArgument,
-        Text::new(field).s(" cannot be sent over REST: it travels as the ").s(header).s(
-            " header, which takes printable ASCII only (no other characters, no space at either end)",
-        ),
+        Text::new(field)
+            .s(" cannot go over REST: as the ")
+            .s(header)
+            .s(" header it must be printable ASCII, not starting or ending with a space"),
         now_ms,
     )
-    .with_details(Detail::Map(alloc::vec![
-        ("path", Detail::str(field)),
-        ("header", Detail::str(header)),
-    ]))
+    .with_details(Detail::Map(alloc::vec![("path", Detail::str(field))]))
     .for_request(correlation_id)
-    .suggest("Leave the id out to have the SDK generate a UUID, or use printable ASCII")
+    .suggest("Leave it out for a generated UUID, or use printable ASCII")
 }
 
 /// WEBSOCKET / `WEBSOCKET_NOT_IN_OPEN_STATE`: a send the state refuses.

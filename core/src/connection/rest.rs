@@ -323,10 +323,10 @@ impl Calls {
 /// ASCII, not empty, no space at either end (a browser's `Headers` refuses
 /// other characters outright, and trims the ends).
 pub fn header_value_ok(value: &str) -> bool {
-    !value.is_empty()
-        && !value.starts_with(' ')
-        && !value.ends_with(' ')
-        && value.bytes().all(|b| (0x20..=0x7e).contains(&b))
+    let bytes = value.as_bytes();
+    bytes.first().is_some_and(|b| *b != b' ')
+        && bytes.last().is_some_and(|b| *b != b' ')
+        && bytes.iter().all(|b| *b >= b' ' && *b <= b'~')
 }
 
 /// `{restUrl}/message/{action}` (a trailing `/` of `restUrl` is not doubled).
