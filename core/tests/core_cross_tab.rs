@@ -209,6 +209,56 @@ fn a_silent_leader_is_replaced_by_a_steal_with_a_higher_epoch() {
     assert_eq!(posts(&fx), vec![&beat(2, B, false)]);
 }
 
+/// A follower whose own wake-up runs late (the machine slept, a long task)
+/// gives the leader one beat period to be heard before taking over: a beat
+/// in that time keeps it following; a leader still silent after it is
+/// replaced. Once per silence: a second late wake-up takes over at once.
+#[test]
+fn a_follower_waking_late_gives_the_leader_one_beat_before_taking_over() {
+    let steal = TabEffect::RequestLock {
+        wait: false,
+        steal: true,
+    };
+    let late = T0 + 60_000.0;
+    // The leader is heard within the beat period: no takeover.
+    let mut t = follower(B);
+    let fx = t.handle::<String>(TabInput::Tick {
+        unfinished: false,
+        now_ms: late,
+    });
+    assert!(!fx.contains(&steal), "stole on a late wake-up: {fx:?}");
+    assert_eq!(t.next_wakeup(), Some(late + HEARTBEAT_MS));
+    hear(&mut t, beat(1, A, true), late + 200.0);
+    let fx = t.handle::<String>(TabInput::Tick {
+        unfinished: false,
+        now_ms: late + HEARTBEAT_MS,
+    });
+    assert!(!fx.contains(&steal), "{fx:?}");
+    assert_eq!(t.role(), Role::Follower);
+    // Still silent one beat period later: takeover.
+    let mut t = follower(B);
+    t.handle::<String>(TabInput::Tick {
+        unfinished: false,
+        now_ms: late,
+    });
+    let fx = t.handle::<String>(TabInput::Tick {
+        unfinished: false,
+        now_ms: late + HEARTBEAT_MS,
+    });
+    assert!(fx.contains(&steal), "{fx:?}");
+    // Late again without a word since: no second grace.
+    let mut t = follower(B);
+    t.handle::<String>(TabInput::Tick {
+        unfinished: false,
+        now_ms: late,
+    });
+    let fx = t.handle::<String>(TabInput::Tick {
+        unfinished: false,
+        now_ms: late + 60_000.0,
+    });
+    assert!(fx.contains(&steal), "{fx:?}");
+}
+
 #[test]
 fn beats_keep_a_follower_from_taking_over() {
     let mut t = follower(B);

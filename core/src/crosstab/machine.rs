@@ -21,6 +21,7 @@ impl CrossTab {
             connected: false,
             heard_ms: 0.0,
             stealing: false,
+            graced_ms: f64::NAN,
             acked_ms: 0.0,
             jitter_ms: jitter_ms.clamp(0.0, TAKEOVER_JITTER_MS),
             owners: Vec::new(),
@@ -243,6 +244,16 @@ impl CrossTab {
                     self.ack(unfinished, now_ms, fx);
                 }
                 if !self.stealing && now_ms >= self.heard_ms + TAKEOVER_AFTER_MS + self.jitter_ms {
+                    // This tab's own wake-up ran late (a machine that slept,
+                    // a long task): the beats it missed may still be on their
+                    // way, so the leader gets one beat period to be heard,
+                    // once per silence.
+                    let late = now_ms - due > HEARTBEAT_MS;
+                    if late && self.heard_ms != self.graced_ms {
+                        self.heard_ms = now_ms + HEARTBEAT_MS - TAKEOVER_AFTER_MS - self.jitter_ms;
+                        self.graced_ms = self.heard_ms;
+                        return;
+                    }
                     // The leader is silent: take over.
                     self.stealing = true;
                     fx.push(TabEffect::RequestLock {

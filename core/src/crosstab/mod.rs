@@ -106,6 +106,10 @@ pub struct CrossTab {
     heard_ms: f64,
     /// A steal is under way.
     stealing: bool,
+    /// The `heard_ms` a follower set to give a silent leader one more beat
+    /// period after its own wake-up ran late (once per silence: no message
+    /// has come since while `heard_ms` still equals it); NaN before.
+    graced_ms: f64,
     /// When this follower last told the leader whether it has requests
     /// unfinished, ms.
     acked_ms: f64,
