@@ -687,3 +687,54 @@ fn without_reconnection_a_carrier_that_goes_away_fails_the_session() {
     });
     assert!(fx.is_empty(), "failed stays failed: {fx:?}");
 }
+
+/// Acks from ever new tab ids (a flood on the channel) keep the leader's
+/// list of followers bounded: the one heard from longest ago goes first,
+/// and the followers still talking stay counted.
+#[test]
+fn the_leaders_list_of_followers_is_bounded() {
+    use optave_core::crosstab::MAX_PEERS;
+    let mut a = leader(A);
+    hear(
+        &mut a,
+        Message::Ack {
+            from: B,
+            epoch: 1,
+            unfinished: true,
+        },
+        T0,
+    );
+    for n in 0..(MAX_PEERS as u64 * 4) {
+        let from = 1_000 + n;
+        hear(
+            &mut a,
+            Message::Ack {
+                from,
+                epoch: 1,
+                unfinished: false,
+            },
+            T0 + 1.0 + n as f64 * 0.001,
+        );
+        if n % 100 == 0 {
+            // B keeps talking, with a request unfinished.
+            hear(
+                &mut a,
+                Message::Ack {
+                    from: B,
+                    epoch: 1,
+                    unfinished: true,
+                },
+                T0 + 1.0 + n as f64 * 0.001,
+            );
+        }
+    }
+    assert!(a.peer_count() <= MAX_PEERS, "{}", a.peer_count());
+    let fx = a.handle::<String>(TabInput::Tick {
+        unfinished: false,
+        now_ms: T0 + 1_000.0,
+    });
+    assert!(
+        !fx.contains(&TabEffect::Peers(false)),
+        "B's unfinished request still counts: {fx:?}"
+    );
+}

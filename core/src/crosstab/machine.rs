@@ -40,6 +40,12 @@ impl CrossTab {
         self.tab
     }
 
+    /// In the leader: how many followers it keeps track of (at most
+    /// [`super::MAX_PEERS`]).
+    pub fn peer_count(&self) -> usize {
+        self.peers.len()
+    }
+
     /// In a follower: the leader's connection is `connected` (as last heard).
     pub fn leader_connected(&self) -> bool {
         self.role == Role::Follower && self.connected && self.leader.is_some()

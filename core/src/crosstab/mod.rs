@@ -46,6 +46,9 @@ pub const TAKEOVER_JITTER_MS: f64 = 1000.0;
 /// How many correlationIds of other tabs the leader remembers (the oldest
 /// is forgotten first; a frame whose owner is forgotten goes to every tab).
 pub const MAX_OWNERS: usize = 2048;
+/// How many followers the leader keeps track of (the one heard from
+/// longest ago is forgotten first; it counts again when next heard).
+pub const MAX_PEERS: usize = 256;
 
 /// A tab's part in sharing (`client.crossTabRole`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

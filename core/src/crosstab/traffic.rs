@@ -3,7 +3,7 @@
 
 use alloc::string::String;
 
-use super::{CrossTab, Fx, Message, Role, TabEffect, TabId, MAX_OWNERS, MAX_TAB_ID};
+use super::{CrossTab, Fx, Message, Role, TabEffect, TabId, MAX_OWNERS, MAX_PEERS, MAX_TAB_ID};
 
 impl CrossTab {
     pub(super) fn received<S: Clone>(&mut self, message: Message<S>, now_ms: f64, fx: &mut Fx<S>) {
@@ -125,7 +125,20 @@ impl CrossTab {
     fn heard(&mut self, from: TabId, unfinished: bool, now_ms: f64) {
         match self.peers.iter_mut().find(|(tab, _, _)| *tab == from) {
             Some(peer) => *peer = (from, unfinished, now_ms),
-            None => self.peers.push((from, unfinished, now_ms)),
+            None => {
+                if self.peers.len() >= MAX_PEERS {
+                    let oldest = self
+                        .peers
+                        .iter()
+                        .enumerate()
+                        .min_by(|(_, a), (_, b)| a.2.total_cmp(&b.2))
+                        .map(|(at, _)| at);
+                    if let Some(at) = oldest {
+                        self.peers.swap_remove(at);
+                    }
+                }
+                self.peers.push((from, unfinished, now_ms));
+            }
         }
     }
 
