@@ -17,6 +17,7 @@ const STRICT: EnvelopeConfig = EnvelopeConfig {
     tenant_id: None,
     session_id: None,
     strict: true,
+    shared_socket: false,
 };
 
 fn typed(value: &Value) -> Result<(), String> {
