@@ -8,7 +8,7 @@ mod common;
 mod session;
 
 use optave_core::connection::outbox::FrameOutcome;
-use optave_core::connection::{Input, SendKind};
+use optave_core::connection::{Input, SendKind, SessionConfig};
 use optave_core::error::{ErrorCategory, ErrorCode};
 use session::*;
 
@@ -180,4 +180,66 @@ fn close_rejects_an_open_handle() {
         ErrorCategory::Websocket,
         ErrorCode::ConnectionClosed,
     );
+}
+
+/// A handle whose answer is complete is not on the wire any more: with
+/// `resendOnReconnect: false` a lost connection leaves it to settle after
+/// its quiet period, instead of rejecting it with `CONNECTION_LOST`.
+#[test]
+fn a_complete_handle_settles_after_a_loss_without_resend() {
+    let mut rig = Rig::connected(SessionConfig {
+        resend_on_reconnect: false,
+        ..config()
+    });
+    rig.handle_now("h", 9, SETTLE, 10_000.0, T0);
+    rig.s.frame("h", "a", "completed", T0 + 1.0);
+    let fx = rig.on(closed(1, 1006, false, T0 + 2.0));
+    assert!(rejected(&fx).is_empty(), "{:?}", lines(&fx));
+    let fx = rig.on(Input::Tick {
+        now_ms: T0 + 1.0 + SETTLE,
+    });
+    assert!(
+        lines(&fx).iter().any(|l| l.starts_with("settled 9")),
+        "{:?}",
+        lines(&fx)
+    );
+}
+
+/// An `actionType: "error"` frame completes a handle's request: after a
+/// reconnect it is not sent again, and its stale clock stops.
+#[test]
+fn a_handle_ended_by_an_error_frame_is_not_resent() {
+    let mut rig = Rig::connected(config());
+    rig.handle_now("h", 9, SETTLE, 10_000.0, T0);
+    rig.s.frame("h", "a", "started", T0 + 1.0);
+    rig.s.frame("h", "error", "error", T0 + 2.0);
+    assert_eq!(rig.s.next_wakeup(), Some(T0 + 2.0 + SETTLE));
+    rig.on(closed(1, 1006, false, T0 + 3.0));
+    let at = rig.s.next_wakeup().expect("the retry");
+    rig.on(Input::Tick { now_ms: at });
+    let fx = rig.open(2, at + 1.0);
+    assert!(sent(&fx).is_empty(), "{:?}", lines(&fx));
+}
+
+/// A handle whose answer completed before its deadline is not timed out
+/// during its quiet period: it settles.
+#[test]
+fn a_handle_complete_before_its_deadline_settles_rather_than_timing_out() {
+    let mut rig = Rig::connected(config());
+    rig.handle_now("h", 4, SETTLE, 1_000.0, T0);
+    rig.s.frame("h", "a", "completed", T0 + 900.0);
+    assert_eq!(rig.s.next_wakeup(), Some(T0 + 900.0 + SETTLE));
+    let fx = rig.on(Input::Tick {
+        now_ms: T0 + 1_000.0,
+    });
+    assert!(rejected(&fx).is_empty(), "{:?}", lines(&fx));
+    let fx = rig.on(Input::Tick {
+        now_ms: T0 + 900.0 + SETTLE,
+    });
+    assert!(
+        lines(&fx).iter().any(|l| l.starts_with("settled 4")),
+        "{:?}",
+        lines(&fx)
+    );
+    assert!(rejected(&fx).is_empty());
 }

@@ -224,7 +224,9 @@ impl<T, S: Envelope> Outbox<T, S> {
 
     /// The connection carrying the sent requests was lost. With `resend`,
     /// they are kept to be sent again; without, they stop being tracked and
-    /// the unsettled waiters are returned (to be rejected).
+    /// the unsettled waiters are returned (to be rejected). A handle whose
+    /// answer is already complete is not on the wire: it stays, and settles
+    /// after its quiet period either way.
     pub fn lost(&mut self, resend: bool) -> Vec<(String, T)> {
         if resend {
             for entry in self.entries.iter_mut() {
@@ -234,7 +236,7 @@ impl<T, S: Envelope> Outbox<T, S> {
             }
             return Vec::new();
         }
-        self.take_where(|e| matches!(e.wire, Wire::Sent | Wire::Lost))
+        self.take_where(|e| matches!(e.wire, Wire::Sent | Wire::Lost) && !e.complete())
     }
 
     /// The connection is up: every lost and queued envelope, in the order
@@ -297,7 +299,7 @@ impl<T, S: Envelope> Outbox<T, S> {
         entry
             .seen
             .push((String::from(action_type), String::from(state)));
-        let done = action_type == "error" || entry.complete();
+        let done = entry.complete();
         if let Some(settle_ms) = entry.settle_ms {
             // A handle: every frame is its own; the quiet period restarts.
             entry.settle_at = done.then_some(now_ms + settle_ms);
@@ -320,11 +322,14 @@ impl<T, S: Envelope> Outbox<T, S> {
     /// Removes every handle that settled (complete, and quiet since
     /// `settle_at`) and every request whose deadline is at or before
     /// `now_ms` (a queued fire-and-forget request waits for the connection
-    /// instead).
+    /// instead; a handle complete in time waits out its quiet period).
     pub fn expire(&mut self, now_ms: f64) -> Expired<T> {
         let settled = self.take_where(|e| e.settle_at.is_some_and(|at| at <= now_ms));
-        let timed_out =
-            self.take_where(|e| e.deadline_ms <= now_ms && (e.is_async || e.wire != Wire::Queued));
+        let timed_out = self.take_where(|e| {
+            e.deadline_ms <= now_ms
+                && e.settle_at.is_none()
+                && (e.is_async || e.wire != Wire::Queued)
+        });
         Expired { timed_out, settled }
     }
 }

@@ -66,11 +66,14 @@ pub(super) struct Entry<T, S> {
 }
 
 impl<T, S> Entry<T, S> {
+    /// Its answer is complete: an `actionType: "error"` frame arrived, or
+    /// every superpower that started has ended.
     pub(super) fn complete(&self) -> bool {
-        !self.seen.is_empty()
-            && self.seen.iter().all(|(t, s)| {
-                s != "started" || self.seen.iter().any(|(t2, s2)| t2 == t && s2 != "started")
-            })
+        self.seen.iter().any(|(t, _)| t == "error")
+            || (!self.seen.is_empty()
+                && self.seen.iter().all(|(t, s)| {
+                    s != "started" || self.seen.iter().any(|(t2, s2)| t2 == t && s2 != "started")
+                }))
     }
 }
 

@@ -75,10 +75,9 @@ impl<T, S: Envelope> Outbox<T, S> {
         self.entries
             .iter()
             .filter(|e| e.is_async || e.wire != Wire::Queued)
-            .map(|e| {
-                e.settle_at
-                    .map_or(e.deadline_ms, |at| at.min(e.deadline_ms))
-            })
+            // A handle complete in time settles after its quiet period;
+            // its deadline no longer applies.
+            .map(|e| e.settle_at.unwrap_or(e.deadline_ms))
             .min_by(f64::total_cmp)
     }
 }
