@@ -61,6 +61,7 @@ export function defineApi(OptaveClient) {
         const self = this;
         let i = 0;
         let open = true;
+        let waiting = null; // this reader's next() waiting for a frame
         self._readers++;
         const finish = () => {
           if (!open) return;
@@ -78,6 +79,7 @@ export function defineApi(OptaveClient) {
                   finish();
                   return self._end.error ? reject(self._end.error) : resolve({ value: undefined, done: true });
                 }
+                waiting = step;
                 self._wake.push(step);
               };
               step();
@@ -85,6 +87,10 @@ export function defineApi(OptaveClient) {
           },
           return() {
             finish();
+            // A next() still waiting ends now, as done.
+            const w = waiting;
+            waiting = null;
+            if (w) w();
             return Promise.resolve({ value: undefined, done: true });
           },
           [Symbol.asyncIterator]() { return this; },
@@ -104,7 +110,9 @@ export function defineApi(OptaveClient) {
       _error(err, ev) {
         if (this._end) return;
         this._errors.push(err);
-        if (this._frames) this._frames.push(ev);
+        // Readers get superpower events: an error frame without an
+        // actionType (an error envelope) is in settled()'s errors only.
+        if (this._frames && ev && typeof ev.actionType === 'string') this._frames.push(ev);
         this._notify();
       }
       _finish(end) {

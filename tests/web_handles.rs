@@ -243,6 +243,62 @@ async fn cancel_and_close_end_the_loop() {
     assert_error(&settled(&other).await.1, "WEBSOCKET", "CONNECTION_CLOSED");
 }
 
+/// Readers get superpower events only: an error envelope that names no
+/// `actionType` (its payload only `{ error }`) is not yielded; its
+/// `OptaveError` is in `settled()`'s `errors`, and the answer that follows
+/// settles the handle.
+#[wasm_bindgen_test]
+async fn an_error_envelope_without_an_action_type_is_an_error_not_a_frame() {
+    let (client, _rec) = recorded_client(http_auth(), json!({}));
+    connect(&client).await;
+    let api = with_js_api(client);
+    let handle = request_handle(&api, "summarize", &["fault:junk=bare-error"], json!({}));
+    let (frames, error) = read_all(&handle).await;
+    assert!(error.is_undefined() || error.is_null(), "{error:?}");
+    assert!(!frames.is_empty());
+    for f in &frames {
+        assert!(
+            get_str(f, "actionType").is_some(),
+            "a frame with no actionType: {f:?}"
+        );
+    }
+    let (value, error) = settled(&handle).await;
+    assert!(error.is_undefined() || error.is_null(), "{error:?}");
+    let errors: Array = get(&value, "errors").unchecked_into();
+    assert!(
+        errors
+            .iter()
+            .any(|e| get_str(&e, "code").as_deref() == Some("BARE_FAILURE")),
+        "{:?}",
+        errors.to_vec()
+    );
+}
+
+/// `return()` on an iterator ends the `next()` it left waiting at once, as
+/// done, rather than when the request ends.
+#[wasm_bindgen_test]
+async fn return_ends_a_waiting_next_at_once() {
+    let (client, _rec) = recorded_client(http_auth(), json!({}));
+    connect(&client).await;
+    let api = with_js_api(client);
+    let handle = request_handle(&api, "summarize", &["fault:delay=3000"], json!({}));
+    let probe = js_sys::Function::new_with_args(
+        "h",
+        "const it = h[Symbol.asyncIterator](); const p = it.next(); \
+         return it.return().then(() => Promise.race([p.then((r) => (r.done ? 'done' : 'value')), \
+         new Promise((r) => setTimeout(() => r('still waiting'), 1000))]));",
+    );
+    let outcome = await_js(
+        probe
+            .call1(&JsValue::UNDEFINED, &handle)
+            .unwrap()
+            .unchecked_into(),
+    )
+    .await;
+    assert_eq!(outcome.as_string().as_deref(), Some("done"));
+    call(&handle, "cancel", vec![]);
+}
+
 #[wasm_bindgen_test]
 async fn a_drop_in_the_middle_resends_and_settles_without_duplicate_frames() {
     let (client, rec) = session_client(json!({}));

@@ -1784,7 +1784,9 @@ export interface SettledRequest {
  * (several readers may iterate; each sees every frame, a late reader first
  * gets those already received; breaking out of a loop does not cancel), and
  * its settlement. Frames are kept for readers until `settleMs` after the
- * request settled or failed.
+ * request settled or failed, and at most 60,000 ms. An error frame that names
+ * no `actionType` (an error envelope) is not yielded: its `OptaveError` is in
+ * `settled()`'s `errors`.
  */
 export interface RequestHandle extends AsyncIterable<SuperpowerEvent> {
     /** The request's correlationId; `undefined` when the request was refused (`settled()` rejects with the reason, which also went to `error`). */

@@ -32,6 +32,9 @@ pub enum Junk {
     DeepError,
     /// `unparsable-error`: an error envelope cut off after its headers.
     UnparsableError,
+    /// `bare-error`: an error envelope whose payload is only
+    /// `{"error": {"code", "message"}}`, no actionType, state or message.
+    BareError,
 }
 
 impl Junk {
@@ -51,6 +54,9 @@ impl Junk {
                 "}".repeat(DEEP_ERROR_DEPTH)
             ),
             Junk::UnparsableError => format!(r#"{error_headers}{error_body}"#),
+            Junk::BareError => format!(
+                r#"{error_headers}{{"error":{{"code":"BARE_FAILURE","message":"the request failed"}}}}}}"#
+            ),
         }
     }
 }
@@ -176,6 +182,7 @@ impl Faults {
                     "cid-number" => Some(Junk::CidNumber),
                     "deep-error" => Some(Junk::DeepError),
                     "unparsable-error" => Some(Junk::UnparsableError),
+                    "bare-error" => Some(Junk::BareError),
                     _ => None,
                 }
             }
@@ -275,6 +282,13 @@ mod tests {
         assert_eq!(deep.matches('{').count(), deep.matches('}').count());
         let cut = Junk::UnparsableError.frame("c");
         assert!(serde_json::from_str::<Value>(&cut).is_err());
+        assert_eq!(f("fault:junk=bare-error").junk, Some(Junk::BareError));
+        let bare: Value = serde_json::from_str(&Junk::BareError.frame("c")).unwrap();
+        assert_eq!(bare["headers"]["schemaRef"], "optave.error.v3");
+        assert_eq!(
+            bare["payload"],
+            json!({ "error": { "code": "BARE_FAILURE", "message": "the request failed" } })
+        );
         let big = big_error_frame("c", 5000);
         assert_eq!(big.len(), 5000);
         let big: Value = serde_json::from_str(&big).unwrap();
