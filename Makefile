@@ -314,7 +314,7 @@ test-pkg: pkg
 # inline entry (optave-client/inline) and the React entry
 # (optave-client/react), none of them gated.
 SIZE_BUDGET ?= 58000
-SIZE_CEILING ?= 87050
+SIZE_CEILING ?= 87100
 test-size: pkg
 	@mkdir -p $(LOG_DIR)
 	node scripts/size-check.mjs $(PKG_DIR) $(SIZE_BUDGET) --ceiling=$(SIZE_CEILING) --parts=$(GLUE_DIR)/parts.wasm 2>&1 | tee $(LOG_DIR)/size.log
